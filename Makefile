@@ -1,0 +1,144 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make            module (vmtrace.ko) and CLI (build/vmtrace)
+# make check      install what is missing, unit tests, fuzz smoke, the QEMU lab
+# make demo       install what is missing, run the lab's demo scenario
+# make install    module (+ depmod) and CLI; DESTDIR, PREFIX honoured
+# make style      checkpatch over the kernel code
+
+VERSION := $(shell sed -n 's/^\#define VMTRACE_VERSION "\(.*\)"/\1/p' kmod/version.h)
+
+KERNELRELEASE ?= $(shell uname -r)
+ifneq ($(KDIR),)
+KERNELDIR ?= $(KDIR)
+endif
+KERNELDIR ?= /lib/modules/$(KERNELRELEASE)/build
+# CI machines run a kernel without headers: build for the newest installed ones.
+ifeq ($(wildcard $(KERNELDIR)/Makefile),)
+ifeq ($(origin KERNELDIR)$(KDIR),file)
+NEWEST := $(lastword $(sort $(wildcard /lib/modules/*/build/Makefile)))
+ifneq ($(NEWEST),)
+KERNELDIR := $(patsubst %/Makefile,%,$(NEWEST))
+KERNELRELEASE := $(notdir $(patsubst %/build,%,$(KERNELDIR)))
+$(info vmtrace: no headers for the running kernel; building for $(KERNELRELEASE) ($(KERNELDIR)))
+endif
+endif
+endif
+
+PREFIX ?= /usr
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+DEPMOD ?= depmod
+INSTALL_MOD_DIR ?= updates
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+NL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libnl-genl-3.0 2>/dev/null)
+NL_LIBS := $(shell $(PKG_CONFIG) --libs libnl-genl-3.0 2>/dev/null)
+US_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude/uapi -Ikmod $(NL_CFLAGS)
+
+B := build
+CLI_SRCS := $(wildcard userspace/*.c)
+CLI_OBJS := $(CLI_SRCS:userspace/%.c=$(B)/cli/%.o)
+KMOD_SRCS := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/compat/*) include/uapi/linux/vmtrace.h
+
+.PHONY: all module cli unit fuzz-smoke check ktest demo deps deps-check deps-demo \
+	install uninstall module-install cli-install style clean
+
+all: module cli
+
+module: vmtrace.ko
+vmtrace.ko: $(KMOD_SRCS)
+	@test -f $(KERNELDIR)/Makefile || { echo "vmtrace: no kernel headers at $(KERNELDIR) (apt-get install linux-headers-amd64)" >&2; exit 1; }
+	$(MAKE) -C $(KERNELDIR) M=$(CURDIR) modules
+
+cli: $(B)/vmtrace
+$(B)/vmtrace: $(CLI_OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(NL_LIBS)
+$(B)/cli/%.o: userspace/%.c userspace/*.h include/uapi/linux/vmtrace.h kmod/version.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(US_CFLAGS) -c -o $@ $<
+
+# The parser, exactly as the module compiles it, under sanitizers.
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+$(B)/test_parse: tests/unit/test_parse.c kmod/parse.c kmod/parse.h
+	@mkdir -p $(B)
+	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_parse.c kmod/parse.c
+$(B)/fuzz_parse: tests/fuzz/fuzz_parse.c kmod/parse.c kmod/parse.h
+	@mkdir -p $(B)
+	clang -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-std=c11 -D_GNU_SOURCE -Iinclude/uapi -Ikmod -o $@ tests/fuzz/fuzz_parse.c kmod/parse.c
+
+# Lab helpers, run inside the guest.
+$(B)/tapvm: tests/ktest/tapvm.c
+	@mkdir -p $(B)
+	$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -o $@ $<
+$(B)/nlprobe: tests/ktest/nlprobe.c include/uapi/linux/vmtrace.h
+	@mkdir -p $(B)
+	$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude/uapi -o $@ $< -lmnl
+
+unit: $(B)/test_parse $(B)/vmtrace
+	$(B)/test_parse
+	tests/unit/cli-args.sh $(B)/vmtrace
+	tests/unit/version.sh
+
+fuzz-smoke: $(B)/fuzz_parse
+	@mkdir -p $(B)/fuzz-corpus
+	$(B)/fuzz_parse -max_total_time=20 -print_final_stats=1 $(B)/fuzz-corpus tests/fuzz/seeds
+
+LAB_BINS := vmtrace.ko $(B)/vmtrace $(B)/tapvm $(B)/nlprobe
+
+ktest: $(LAB_BINS)
+	tests/ktest/run.sh $(KTEST_ARGS) $(CASES)
+
+deps:
+	scripts/install-deps.sh build
+deps-check:
+	scripts/install-deps.sh check
+deps-demo:
+	scripts/install-deps.sh demo
+
+# Recursive so that the dependencies exist before anything is built.
+check: deps-check
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) fuzz-smoke
+	$(MAKE) style
+	$(MAKE) ktest
+
+demo: deps-demo
+	$(MAKE) all $(B)/tapvm $(B)/nlprobe
+	tests/ktest/run.sh -v demo
+
+module-install: vmtrace.ko
+	$(MAKE) -C $(KERNELDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install
+	$(if $(DESTDIR),,$(DEPMOD) -a $(KERNELRELEASE))
+
+cli-install: $(B)/vmtrace
+	install -D -m 0755 $(B)/vmtrace $(DESTDIR)$(SBINDIR)/vmtrace
+
+install: module-install cli-install
+
+uninstall:
+	rm -f $(DESTDIR)/lib/modules/$(KERNELRELEASE)/$(INSTALL_MOD_DIR)/vmtrace.ko
+	rm -f $(DESTDIR)$(SBINDIR)/vmtrace
+	$(if $(DESTDIR),,$(DEPMOD) -a $(KERNELRELEASE))
+
+CHECKPATCH ?= $(B)/checkpatch/checkpatch.pl
+$(CHECKPATCH):
+	@mkdir -p $(B)/checkpatch
+	tar -xJf /usr/src/linux-source-6.1.tar.xz -C $(B)/checkpatch --strip-components=2 \
+		linux-source-6.1/scripts/checkpatch.pl linux-source-6.1/scripts/spelling.txt \
+		linux-source-6.1/scripts/const_structs.checkpatch
+	touch $@
+
+style: $(CHECKPATCH)
+	$(CHECKPATCH) --no-tree --strict --terse --show-types --max-line-length=100 \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG,PREFER_KERNEL_TYPES -f \
+		kmod/*.c kmod/*.h kmod/compat/compat.h
+
+clean:
+	$(MAKE) -C $(KERNELDIR) M=$(CURDIR) clean 2>/dev/null || true
+	rm -rf $(B)

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic netlink family "vmtrace": status, sessions, statistics.
+ * Every rejection says which attribute was wrong in its extack message.
+ */
+#include <linux/cpumask.h>
+#include <net/genetlink.h>
+
+#include "compat/compat.h"
+#include "version.h"
+#include "vmtrace.h"
+
+/*
+ * The filter nest is parsed here rather than by the core so that each
+ * complaint names its attribute (see name_bad_attr()).
+ */
+static const struct nla_policy vmtrace_policy[VMTRACE_A_MAX + 1] = {
+	[VMTRACE_A_FILTER]	= { .type = NLA_NESTED },
+	[VMTRACE_A_SESSION_ID]	= { .type = NLA_U32 },
+};
+
+static const struct nla_policy filter_policy[VMTRACE_FILTER_A_MAX + 1] = {
+	[VMTRACE_FILTER_A_IFACE]	= { .type = NLA_NESTED },
+	[VMTRACE_FILTER_A_ADDR]		= { .type = NLA_BINARY, .len = 16 },
+	[VMTRACE_FILTER_A_ICMP_ID]	= { .type = NLA_U16 },
+};
+
+static const struct nla_policy iface_policy[VMTRACE_IFACE_A_MAX + 1] = {
+	[VMTRACE_IFACE_A_NETNS_COOKIE]	= { .type = NLA_U64 },
+	[VMTRACE_IFACE_A_IFINDEX]	= { .type = NLA_U32 },
+};
+
+#define BAD(attr)	[attr] = "invalid " #attr
+
+static const char * const filter_attr_errors[VMTRACE_FILTER_A_MAX + 1] = {
+	BAD(VMTRACE_FILTER_A_IFACE),
+	BAD(VMTRACE_FILTER_A_ADDR),
+	BAD(VMTRACE_FILTER_A_ICMP_ID),
+};
+
+static const char * const iface_attr_errors[VMTRACE_IFACE_A_MAX + 1] = {
+	BAD(VMTRACE_IFACE_A_NETNS_COOKIE),
+	BAD(VMTRACE_IFACE_A_IFINDEX),
+};
+
+/*
+ * After a failed parse, replace the core's generic message with one that
+ * names the attribute; a nest that is not a list of attributes at all is
+ * named as a whole.
+ */
+static void name_bad_attr(struct netlink_ext_ack *extack,
+			  const char * const *names, unsigned int max,
+			  const char *unknown, const struct nlattr *nest,
+			  const char *malformed)
+{
+	unsigned int type;
+
+	if (!extack)
+		return;
+	if (!extack->bad_attr) {
+		NL_SET_BAD_ATTR(extack, nest);
+		vmtrace_extack_msg(extack, malformed);
+		return;
+	}
+	type = nla_type(extack->bad_attr);
+	vmtrace_extack_msg(extack, type <= max && names[type] ? names[type] : unknown);
+}
+
+static int parse_iface(const struct nlattr *nest, struct vmtrace_iface *iface,
+		       struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[VMTRACE_IFACE_A_MAX + 1];
+	int err;
+
+	err = nla_parse_nested(tb, VMTRACE_IFACE_A_MAX, nest, iface_policy, extack);
+	if (err) {
+		name_bad_attr(extack, iface_attr_errors, VMTRACE_IFACE_A_MAX,
+			      "unknown attribute in VMTRACE_FILTER_A_IFACE", nest,
+			      "malformed VMTRACE_FILTER_A_IFACE");
+		return err;
+	}
+	if (!tb[VMTRACE_IFACE_A_NETNS_COOKIE]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "missing VMTRACE_IFACE_A_NETNS_COOKIE");
+		NL_SET_ERR_ATTR_MISS(extack, nest, VMTRACE_IFACE_A_NETNS_COOKIE);
+		return -EINVAL;
+	}
+	if (!tb[VMTRACE_IFACE_A_IFINDEX]) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "missing VMTRACE_IFACE_A_IFINDEX");
+		NL_SET_ERR_ATTR_MISS(extack, nest, VMTRACE_IFACE_A_IFINDEX);
+		return -EINVAL;
+	}
+	iface->netns_cookie = nla_get_u64(tb[VMTRACE_IFACE_A_NETNS_COOKIE]);
+	iface->ifindex = nla_get_u32(tb[VMTRACE_IFACE_A_IFINDEX]);
+	if (iface->ifindex <= 0) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VMTRACE_IFACE_A_IFINDEX],
+				    "VMTRACE_IFACE_A_IFINDEX must be a positive ifindex");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_filter(const struct nlattr *nest, struct vmtrace_sess_filter *f,
+			struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[VMTRACE_FILTER_A_MAX + 1];
+	const struct nlattr *attr;
+	int err, rem;
+
+	err = nla_parse_nested(tb, VMTRACE_FILTER_A_MAX, nest, filter_policy, extack);
+	if (err) {
+		name_bad_attr(extack, filter_attr_errors, VMTRACE_FILTER_A_MAX,
+			      "unknown attribute in VMTRACE_A_FILTER", nest,
+			      "malformed VMTRACE_A_FILTER");
+		return err;
+	}
+	f->icmp_id = -1;
+	if (tb[VMTRACE_FILTER_A_ICMP_ID])
+		f->icmp_id = nla_get_u16(tb[VMTRACE_FILTER_A_ICMP_ID]);
+
+	nla_for_each_nested(attr, nest, rem) {
+		switch (nla_type(attr)) {
+		case VMTRACE_FILTER_A_IFACE:
+			if (f->nifaces == VMTRACE_MAX_IFACES) {
+				NL_SET_ERR_MSG_ATTR(extack, attr,
+						    "too many VMTRACE_FILTER_A_IFACE (limit VMTRACE_MAX_IFACES)");
+				return -E2BIG;
+			}
+			err = parse_iface(attr, &f->ifaces[f->nifaces], extack);
+			if (err)
+				return err;
+			f->nifaces++;
+			break;
+		case VMTRACE_FILTER_A_ADDR:
+			if (f->naddrs == VMTRACE_MAX_ADDRS) {
+				NL_SET_ERR_MSG_ATTR(extack, attr,
+						    "too many VMTRACE_FILTER_A_ADDR (limit VMTRACE_MAX_ADDRS)");
+				return -E2BIG;
+			}
+			if (nla_len(attr) != 4 && nla_len(attr) != 16) {
+				NL_SET_ERR_MSG_ATTR(extack, attr,
+						    "VMTRACE_FILTER_A_ADDR must be 4 (IPv4) or 16 (IPv6) bytes");
+				return -EINVAL;
+			}
+			f->addrs[f->naddrs].family = nla_len(attr) == 4 ? AF_INET : AF_INET6;
+			nla_memcpy(f->addrs[f->naddrs].addr, attr, 16);
+			f->naddrs++;
+			break;
+		}
+	}
+	if (!f->nifaces) {
+		NL_SET_ERR_MSG_ATTR(extack, nest, "missing VMTRACE_FILTER_A_IFACE");
+		NL_SET_ERR_ATTR_MISS(extack, nest, VMTRACE_FILTER_A_IFACE);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static u64 capabilities(void)
+{
+	u64 caps = VMTRACE_CAP_BRIDGE_HOOKS | VMTRACE_CAP_IPV6 |
+		   VMTRACE_CAP_NF_ATTRIBUTION;
+
+	if (VMTRACE_EVENTS_MULTICAST)
+		caps |= VMTRACE_CAP_MCAST_ADMIN;
+#if defined(VMTRACE_HAVE_KFREE_SKB_REASON)
+	caps |= VMTRACE_CAP_DROP_REASON;
+#endif
+	return caps;
+}
+
+static struct sk_buff *reply_new(struct genl_info *info, void **hdr)
+{
+	struct sk_buff *msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put_reply(msg, info, &vmtrace_genl_family, 0, info->genlhdr->cmd);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static int reply_send(struct sk_buff *msg, void *hdr, struct genl_info *info)
+{
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int cmd_get_status(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = reply_new(info, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_string(msg, VMTRACE_A_VERSION, VMTRACE_VERSION) ||
+	    nla_put_u64_64bit(msg, VMTRACE_A_CAPS, capabilities(), VMTRACE_A_PAD) ||
+	    nla_put_u32(msg, VMTRACE_A_SESSIONS, vmtrace_session_count()) ||
+	    nla_put_u32(msg, VMTRACE_A_MAX_SESSIONS, VMTRACE_MAX_SESSIONS) ||
+	    nla_put_u32(msg, VMTRACE_A_EVENT_SIZE, sizeof(struct vmtrace_event)) ||
+	    nla_put_u32(msg, VMTRACE_A_RING_SLOTS, VMTRACE_RING_SLOTS)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return reply_send(msg, hdr, info);
+}
+
+static int cmd_start_session(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vmtrace_sess_filter *f;
+	struct sk_buff *msg;
+	void *hdr;
+	u32 id;
+	int err;
+
+	if (!info->attrs[VMTRACE_A_FILTER]) {
+		NL_SET_ERR_MSG(info->extack, "missing VMTRACE_A_FILTER");
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL, VMTRACE_A_FILTER);
+		return -EINVAL;
+	}
+	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	if (!f)
+		return -ENOMEM;
+	err = parse_filter(info->attrs[VMTRACE_A_FILTER], f, info->extack);
+	if (err)
+		goto out;
+	f->owner_portid = info->snd_portid;
+	msg = reply_new(info, &hdr);
+	if (!msg) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = vmtrace_session_start(f, &id, info->extack);
+	if (err) {
+		nlmsg_free(msg);
+		goto out;
+	}
+	if (nla_put_u32(msg, VMTRACE_A_SESSION_ID, id)) {
+		nlmsg_free(msg);
+		vmtrace_session_stop(id, NULL);
+		err = -EMSGSIZE;
+		goto out;
+	}
+	err = reply_send(msg, hdr, info);
+out:
+	kfree(f);
+	return err;
+}
+
+static int cmd_stop_session(struct sk_buff *skb, struct genl_info *info)
+{
+	const struct nlattr *attr = info->attrs[VMTRACE_A_SESSION_ID];
+
+	if (!attr) {
+		NL_SET_ERR_MSG(info->extack, "missing VMTRACE_A_SESSION_ID");
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL, VMTRACE_A_SESSION_ID);
+		return -EINVAL;
+	}
+	if (nla_get_u32(attr) >= VMTRACE_MAX_SESSIONS) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "VMTRACE_A_SESSION_ID out of range");
+		return -ERANGE;
+	}
+	return vmtrace_session_stop(nla_get_u32(attr), info->extack);
+}
+
+static int cmd_get_stats(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = reply_new(info, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	if (vmtrace_stats_put(msg)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return reply_send(msg, hdr, info);
+}
+
+static const struct genl_ops vmtrace_ops[] = {
+	{
+		.cmd = VMTRACE_CMD_GET_STATUS,
+		.doit = cmd_get_status,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VMTRACE_CMD_START_SESSION,
+		.doit = cmd_start_session,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VMTRACE_CMD_STOP_SESSION,
+		.doit = cmd_stop_session,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = VMTRACE_CMD_GET_STATS,
+		.doit = cmd_get_stats,
+		.flags = GENL_ADMIN_PERM,
+	},
+};
+
+static const struct genl_multicast_group vmtrace_mcgrps[] = {
+	{ .name = VMTRACE_MCGRP_EVENTS, .flags = VMTRACE_MCGRP_FLAGS },
+};
+
+struct genl_family vmtrace_genl_family __ro_after_init = {
+	.name = VMTRACE_GENL_NAME,
+	.version = VMTRACE_GENL_VERSION,
+	.maxattr = VMTRACE_A_MAX,
+	.policy = vmtrace_policy,
+	.netnsok = false,
+	.module = THIS_MODULE,
+	.ops = vmtrace_ops,
+	.n_ops = ARRAY_SIZE(vmtrace_ops),
+	.mcgrps = vmtrace_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(vmtrace_mcgrps),
+};
+
+int vmtrace_genl_init(void)
+{
+	return genl_register_family(&vmtrace_genl_family);
+}
+
+void vmtrace_genl_exit(void)
+{
+	genl_unregister_family(&vmtrace_genl_family);
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * The packet parser: plain C over a byte buffer, shared by the module, the
+ * userspace unit tests and the fuzzer. It must not trust a single byte.
+ */
+#ifndef VMTRACE_PARSE_H
+#define VMTRACE_PARSE_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
+#include <stdint.h>
+#include <stddef.h>
+#include <stdbool.h>
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+#endif
+
+/* Enough for Ethernet + one 802.1Q tag + IPv6 + two extension headers + NS/NA. */
+#define VMTRACE_PARSE_MAX	128
+
+enum vmtrace_parse_layer {
+	VMTRACE_PARSE_ETH,	/* buffer starts at the Ethernet header */
+	VMTRACE_PARSE_L3,	/* buffer starts at the network header; ethertype given */
+};
+
+struct vmtrace_pkt {
+	u8 kind;		/* enum vmtrace_pkt_kind */
+	u8 family;		/* AF_INET / AF_INET6 values */
+	u8 has_vlan;		/* a VLAN tag was found in the payload */
+	u16 vlan_tci;
+	u16 icmp_id;
+	u16 icmp_seq;
+	u8 src[16];
+	u8 dst[16];		/* for ARP: target IP; for NS/NA: target address */
+};
+
+/*
+ * Parse @len bytes at @buf. Returns 0 and fills @pkt when the buffer holds an
+ * ICMP/ICMPv6 echo request or reply, an ARP request or reply for IPv4 over
+ * Ethernet, or an ICMPv6 neighbour solicitation or advertisement; a negative
+ * value otherwise (-1 not of interest, -2 truncated or malformed).
+ */
+int vmtrace_parse(const u8 *buf, unsigned int len, enum vmtrace_parse_layer layer,
+		  u16 ethertype, struct vmtrace_pkt *pkt);
+
+#define VMTRACE_PARSE_IGNORED	(-1)
+#define VMTRACE_PARSE_BAD	(-2)
+
+#endif /* VMTRACE_PARSE_H */

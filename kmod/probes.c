@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tracepoint probes. Only kfree_skb is exported to modules; the others are
+ * found by name with for_each_kernel_tracepoint() and attached with
+ * tracepoint_probe_register(). Each probe's prototype is checked against
+ * the kernel's TP_PROTO by check_trace_callback_type_*() so that a changed
+ * tracepoint breaks the build instead of the kernel.
+ */
+#include <linux/tracepoint.h>
+#include <trace/events/net.h>
+#include <trace/events/skb.h>
+
+#include "compat/compat.h"
+#include "vmtrace.h"
+
+static void probe_dev(struct sk_buff *skb, u8 point, u8 dir, u8 flags,
+		      unsigned int reason, void *location)
+{
+	const struct vmtrace_filter_set *fs;
+	struct vmtrace_pkt pkt;
+	u32 mask;
+
+	rcu_read_lock();
+	fs = rcu_dereference(vmtrace_filters);
+	if (fs) {
+		mask = vmtrace_match(fs, skb, skb->dev, NULL, 0, &pkt);
+		if (mask) {
+			struct vmtrace_where w = {
+				.point = point, .dir = dir, .flags = flags, .dev = skb->dev,
+			};
+
+			vmtrace_record(skb, &w, mask, &pkt, reason, location);
+		}
+	}
+	rcu_read_unlock();
+}
+
+static void probe_netif_receive_skb(void *data, struct sk_buff *skb)
+{
+	probe_dev(skb, VMTRACE_POINT_DEV_RX, VMTRACE_DIR_RX, 0, 0, NULL);
+}
+
+static void probe_netif_rx(void *data, struct sk_buff *skb)
+{
+	probe_dev(skb, VMTRACE_POINT_DEV_BACKLOG, VMTRACE_DIR_RX, 0, 0, NULL);
+}
+
+static void probe_net_dev_queue(void *data, struct sk_buff *skb)
+{
+	probe_dev(skb, VMTRACE_POINT_DEV_TX, VMTRACE_DIR_TX, 0, 0, NULL);
+}
+
+static void probe_consume_skb(VMTRACE_CONSUME_SKB_ARGS)
+{
+	probe_dev(skb, VMTRACE_POINT_SKB_CONSUME, VMTRACE_DIR_NONE, 0, 0, NULL);
+}
+
+static void probe_kfree_skb(VMTRACE_KFREE_SKB_ARGS)
+{
+	unsigned int why = VMTRACE_KFREE_SKB_REASON(reason);
+	struct vmtrace_nf_frame f;
+
+	/* Freed inside a netfilter hook: say which one, not nf_hook_slow. */
+	if (vmtrace_nf_take_frame(skb, &f)) {
+		struct vmtrace_where w = {
+			.point = f.point, .dir = f.dir,
+			.flags = VMTRACE_EV_DROP | VMTRACE_EV_NF_ATTRIBUTED,
+			.dev = f.dev, .dev_out = f.dev_out,
+		};
+
+		vmtrace_record(skb, &w, f.mask, &f.pkt, why, location);
+		return;
+	}
+	probe_dev(skb, VMTRACE_POINT_SKB_DROP, VMTRACE_DIR_NONE, VMTRACE_EV_DROP,
+		  why, location);
+}
+
+struct vmtrace_tp {
+	const char *name;
+	void *probe;
+	struct tracepoint *tp;
+};
+
+static struct vmtrace_tp tps[] = {
+	{ "netif_receive_skb",	probe_netif_receive_skb },
+	{ "netif_rx",		probe_netif_rx },
+	{ "net_dev_queue",	probe_net_dev_queue },
+	{ "consume_skb",	probe_consume_skb },
+	{ "kfree_skb",		probe_kfree_skb },
+};
+
+static void find_tracepoint(struct tracepoint *tp, void *priv)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(tps); i++)
+		if (!strcmp(tp->name, tps[i].name))
+			tps[i].tp = tp;
+}
+
+int vmtrace_probes_init(void)
+{
+	unsigned int i;
+
+	check_trace_callback_type_netif_receive_skb(probe_netif_receive_skb);
+	check_trace_callback_type_netif_rx(probe_netif_rx);
+	check_trace_callback_type_net_dev_queue(probe_net_dev_queue);
+	check_trace_callback_type_consume_skb(probe_consume_skb);
+	check_trace_callback_type_kfree_skb(probe_kfree_skb);
+
+	for_each_kernel_tracepoint(find_tracepoint, NULL);
+	for (i = 0; i < ARRAY_SIZE(tps); i++) {
+		if (!tps[i].tp) {
+			pr_err("tracepoint %s not found in this kernel\n", tps[i].name);
+			return -ENOENT;
+		}
+	}
+	return 0;
+}
+
+int vmtrace_probes_attach(void)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(tps); i++) {
+		err = tracepoint_probe_register(tps[i].tp, tps[i].probe, NULL);
+		if (err) {
+			pr_err("cannot attach to tracepoint %s: %d\n", tps[i].name, err);
+			goto err_unwind;
+		}
+	}
+	return 0;
+
+err_unwind:
+	while (i--)
+		WARN_ON_ONCE(tracepoint_probe_unregister(tps[i].tp, tps[i].probe, NULL));
+	tracepoint_synchronize_unregister();
+	return err;
+}
+
+void vmtrace_probes_detach(void)
+{
+	unsigned int i = ARRAY_SIZE(tps);
+
+	while (i--)
+		WARN_ON_ONCE(tracepoint_probe_unregister(tps[i].tp, tps[i].probe, NULL));
+	tracepoint_synchronize_unregister();
+}

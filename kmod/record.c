@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Decide whether an skb seen at a hook belongs to a session and turn it into
+ * an event. Runs in probe context: no sleeping, no allocation, no freeing.
+ */
+#include <linux/if_arp.h>
+#include <linux/if_ether.h>
+#include <linux/if_vlan.h>
+#include <linux/siphash.h>
+#include <net/rtnetlink.h>
+#include <linux/string.h>
+
+#include "compat/compat.h"
+#include "vmtrace.h"
+
+static siphash_key_t skb_tag_key __read_mostly;
+
+void vmtrace_record_init(void)
+{
+	get_random_bytes(&skb_tag_key, sizeof(skb_tag_key));
+}
+
+static u32 match_dev(const struct vmtrace_filter_set *fs,
+		     const struct net_device *dev)
+{
+	unsigned long active = fs->active;
+	u64 cookie;
+	u32 mask = 0;
+	unsigned int s, i;
+
+	if (!dev || !test_bit(dev->ifindex & (VMTRACE_IFMAP_BITS - 1), fs->ifmap))
+		return 0;
+	cookie = vmtrace_net_cookie(dev_net(dev));
+	for_each_set_bit(s, &active, VMTRACE_MAX_SESSIONS) {
+		const struct vmtrace_sess_filter *f = &fs->sess[s];
+
+		for (i = 0; i < f->nifaces; i++) {
+			if (f->ifaces[i].ifindex == dev->ifindex &&
+			    f->ifaces[i].netns_cookie == cookie) {
+				mask |= BIT(s);
+				break;
+			}
+		}
+	}
+	return mask;
+}
+
+static bool is_echo(u8 kind)
+{
+	return kind == VMTRACE_PKT_ECHO_REQUEST || kind == VMTRACE_PKT_ECHO_REPLY;
+}
+
+static bool session_wants(const struct vmtrace_sess_filter *f,
+			  const struct vmtrace_pkt *pkt)
+{
+	unsigned int alen = pkt->family == AF_INET ? 4 : 16, i;
+
+	if (f->icmp_id >= 0 && is_echo(pkt->kind) && pkt->icmp_id != f->icmp_id)
+		return false;
+	if (!f->naddrs)
+		return true;
+	for (i = 0; i < f->naddrs; i++) {
+		const struct vmtrace_addr *a = &f->addrs[i];
+
+		if (a->family != pkt->family)
+			continue;
+		if (!memcmp(a->addr, pkt->src, alen) || !memcmp(a->addr, pkt->dst, alen))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Find the packet's first header. Where a valid Ethernet header sits in the
+ * linear area at or before skb->data (receive paths, bridge hooks, transmit
+ * after the header was pushed), parse from it so that an in-band 802.1Q tag
+ * is seen; otherwise (locally built packets before the neighbour layer)
+ * start at the network header and trust skb->protocol.
+ */
+static int parse_skb(const struct sk_buff *skb, const struct net_device *dev,
+		     u16 l3_ethertype, struct vmtrace_pkt *pkt)
+{
+	u8 buf[VMTRACE_PARSE_MAX];
+	enum vmtrace_parse_layer layer = VMTRACE_PARSE_L3;
+	u16 ethertype = l3_ethertype ?: ntohs(skb->protocol);
+	const u8 *p;
+	int off, len;
+
+	if (!l3_ethertype && dev && dev->type == ARPHRD_ETHER &&
+	    skb_mac_header_was_set(skb) && skb_mac_offset(skb) <= 0) {
+		off = skb_mac_offset(skb);
+		layer = VMTRACE_PARSE_ETH;
+		len = min_t(int, VMTRACE_PARSE_MAX, skb_headlen(skb) - off);
+	} else {
+		off = skb_network_offset(skb);
+		if (off < 0 && -off > (int)skb_headroom(skb))
+			return VMTRACE_PARSE_BAD;
+		len = min_t(int, VMTRACE_PARSE_MAX, (int)skb->len - off);
+		if (off < 0)
+			len = min_t(int, len, skb_headlen(skb) - off);
+	}
+	if (len <= 0)
+		return VMTRACE_PARSE_BAD;
+	p = skb_header_pointer(skb, off, len, buf);
+	if (!p)
+		return VMTRACE_PARSE_BAD;
+	return vmtrace_parse(p, len, layer, ethertype, pkt);
+}
+
+u32 vmtrace_match(const struct vmtrace_filter_set *fs, const struct sk_buff *skb,
+		  const struct net_device *dev, const struct net_device *dev_out,
+		  u16 l3_ethertype, struct vmtrace_pkt *pkt)
+{
+	unsigned long mask;
+	unsigned int s;
+
+	mask = match_dev(fs, dev) | match_dev(fs, dev_out);
+	if (!mask)
+		return 0;
+	if (parse_skb(skb, dev ?: dev_out, l3_ethertype, pkt))
+		return 0;
+	for_each_set_bit(s, &mask, VMTRACE_MAX_SESSIONS)
+		if (!session_wants(&fs->sess[s], pkt))
+			mask &= ~BIT(s);
+	return mask;
+}
+
+static u8 dev_kind(const struct net_device *dev)
+{
+	const char *kind;
+
+	if (dev->flags & IFF_LOOPBACK)
+		return VMTRACE_DEV_LOOPBACK;
+	if (netif_is_bridge_master(dev))
+		return VMTRACE_DEV_BRIDGE;
+	if (is_vlan_dev(dev))
+		return VMTRACE_DEV_VLAN;
+	if (!dev->rtnl_link_ops || !dev->rtnl_link_ops->kind)
+		return VMTRACE_DEV_OTHER;
+	kind = dev->rtnl_link_ops->kind;
+	if (!strcmp(kind, "veth"))
+		return VMTRACE_DEV_VETH;
+	if (!strcmp(kind, "tun"))
+		return dev->type == ARPHRD_ETHER ? VMTRACE_DEV_TAP : VMTRACE_DEV_TUN;
+	if (!strcmp(kind, "macvtap"))
+		return VMTRACE_DEV_MACVTAP;
+	if (!strcmp(kind, "macvlan"))
+		return VMTRACE_DEV_MACVLAN;
+	return VMTRACE_DEV_OTHER;
+}
+
+static void fill_dev(struct vmtrace_event *ev, const struct net_device *dev)
+{
+	const struct net *net = dev_net(dev);
+	struct net_device *master;
+
+	ev->ifindex = dev->ifindex;
+	strscpy(ev->ifname, dev->name, sizeof(ev->ifname));
+	ev->netns_cookie = vmtrace_net_cookie(net);
+	ev->netns_inum = net->ns.inum;
+	ev->dev_kind = dev_kind(dev);
+	rcu_read_lock();
+	master = netdev_master_upper_dev_get_rcu((struct net_device *)dev);
+	if (master)
+		ev->master_ifindex = master->ifindex;
+	rcu_read_unlock();
+}
+
+void vmtrace_record(const struct sk_buff *skb, const struct vmtrace_where *w,
+		    u32 mask, const struct vmtrace_pkt *pkt,
+		    unsigned int reason, void *location)
+{
+	struct vmtrace_event *ev;
+	struct vmtrace_slot *slot;
+	unsigned long flags;
+
+	/* The ring is per CPU and a probe can interrupt a probe. */
+	local_irq_save(flags);
+	slot = vmtrace_ring_reserve(w->point, mask);
+	if (!slot)
+		goto out;
+	ev = &slot->ev;
+	memset(ev, 0, sizeof(*ev));
+	ev->ts_ns = ktime_get_ns();
+	ev->cpu = smp_processor_id();
+	ev->point = w->point;
+	ev->dir = w->dir;
+	ev->flags = w->flags;
+	ev->session_mask = mask;
+	ev->skb_tag = siphash_1u64((u64)(unsigned long)skb, &skb_tag_key);
+	ev->mark = skb->mark;
+	ev->len = skb->len;
+	ev->skb_hash = skb->hash;
+	if (skb_vlan_tag_present(skb)) {
+		ev->flags |= VMTRACE_EV_VLAN;
+		ev->vlan_tci = skb_vlan_tag_get(skb);
+	} else if (pkt->has_vlan) {
+		ev->flags |= VMTRACE_EV_VLAN;
+		ev->vlan_tci = pkt->vlan_tci;
+	}
+	ev->family = pkt->family;
+	ev->kind = pkt->kind;
+	ev->icmp_id = pkt->icmp_id;
+	ev->icmp_seq = pkt->icmp_seq;
+	memcpy(ev->src, pkt->src, sizeof(ev->src));
+	memcpy(ev->dst, pkt->dst, sizeof(ev->dst));
+	if (w->dev)
+		fill_dev(ev, w->dev);
+	if (w->dev_out) {
+		ev->out_ifindex = w->dev_out->ifindex;
+		strscpy(ev->out_ifname, w->dev_out->name, sizeof(ev->out_ifname));
+		if (!w->dev)
+			fill_dev(ev, w->dev_out);
+	}
+	ev->drop_reason = reason;
+	slot->location = location;
+	vmtrace_ring_commit();
+out:
+	local_irq_restore(flags);
+}

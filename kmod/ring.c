@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-CPU event rings and the worker that drains them into generic netlink.
+ *
+ * Each ring has one producer, its own CPU with interrupts off, and one
+ * consumer, the flush worker: head is written only by the producer, tail
+ * only by the consumer, each published with release and read with acquire.
+ * A full ring refuses the event and counts it; nothing is overwritten and
+ * nothing is lost without a counter saying so.
+ */
+#include <linux/percpu.h>
+#include <linux/timer.h>
+#include <linux/vmalloc.h>
+#include <linux/workqueue.h>
+
+#include "compat/compat.h"
+#include "vmtrace.h"
+
+struct vmtrace_ring {
+	unsigned int head;
+	unsigned int tail;
+	u64 lost;
+	struct vmtrace_slot *slots;
+};
+
+struct vmtrace_point_stats {
+	u64 emitted[__VMTRACE_POINT_MAX];
+	u64 lost[__VMTRACE_POINT_MAX];
+	u64 session_lost[VMTRACE_MAX_SESSIONS];
+};
+
+/* Where a batch of events goes: the multicast group, or one session's socket. */
+struct vmtrace_dest {
+	u32 mask;
+	u32 live;		/* sessions whose losses this destination reports */
+	u32 portid;		/* 0: the events group */
+	unsigned int slot;	/* session slot, for the unicast fallback */
+	struct sk_buff *msg;
+	void *hdr;
+	unsigned int nevents;
+};
+
+/* Sequence numbers per destination, owned by the worker. */
+struct vmtrace_seq {
+	u64 msg;
+	u64 event;
+	u32 generation;
+};
+
+static struct vmtrace_ring __percpu *rings;
+static DEFINE_PER_CPU(struct vmtrace_point_stats, point_stats);
+static atomic64_t stat_delivered, stat_lost_send, stat_messages;
+static struct vmtrace_seq mcast_seq, session_seq[VMTRACE_MAX_SESSIONS];
+static struct timer_list flush_timer;
+static struct work_struct drain_work;
+
+/* Large messages keep the per-event cost low at high rates. */
+#define VMTRACE_MSG_SIZE	(16384 - NLMSG_HDRLEN)
+
+struct vmtrace_slot *vmtrace_ring_reserve(unsigned int point, u32 mask)
+{
+	struct vmtrace_ring *r = this_cpu_ptr(rings);
+	unsigned int tail = smp_load_acquire(&r->tail);
+	unsigned long sessions = mask;
+	unsigned int s;
+
+	if (r->head - tail >= VMTRACE_RING_SLOTS) {
+		r->lost++;
+		__this_cpu_inc(point_stats.lost[point]);
+		for_each_set_bit(s, &sessions, VMTRACE_MAX_SESSIONS)
+			__this_cpu_inc(point_stats.session_lost[s]);
+		return NULL;
+	}
+	__this_cpu_inc(point_stats.emitted[point]);
+	return &r->slots[r->head & (VMTRACE_RING_SLOTS - 1)];
+}
+
+void vmtrace_ring_commit(void)
+{
+	struct vmtrace_ring *r = this_cpu_ptr(rings);
+
+	smp_store_release(&r->head, r->head + 1);
+	/* A timer, not the workqueue directly: cheap and safe from any probe. */
+	if (!timer_pending(&flush_timer))
+		mod_timer(&flush_timer, jiffies + 1);
+}
+
+static u64 ring_lost_total(void)
+{
+	u64 lost = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		lost += READ_ONCE(per_cpu_ptr(rings, cpu)->lost);
+	return lost;
+}
+
+/* A new session starts counting its losses from zero. */
+void vmtrace_ring_reset_session(unsigned int slot)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		WRITE_ONCE(per_cpu(point_stats, cpu).session_lost[slot], 0);
+}
+
+static int put_session_lost(struct sk_buff *msg, u32 mask)
+{
+	unsigned long sessions = mask & ~0U;
+	struct nlattr *nest;
+	unsigned int s;
+	int cpu;
+
+	nest = nla_nest_start(msg, VMTRACE_A_LOST_SESSION);
+	if (!nest)
+		return -EMSGSIZE;
+	for_each_set_bit(s, &sessions, VMTRACE_MAX_SESSIONS) {
+		u64 lost = 0;
+
+		for_each_possible_cpu(cpu)
+			lost += READ_ONCE(per_cpu(point_stats, cpu).session_lost[s]);
+		if (nla_put_u64_64bit(msg, s + 1, lost, VMTRACE_A_PAD))
+			return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int msg_begin(struct vmtrace_dest *d, struct vmtrace_seq *seq)
+{
+	struct nlattr *nest;
+	int cpu;
+
+	d->msg = genlmsg_new(VMTRACE_MSG_SIZE, GFP_KERNEL);
+	if (!d->msg)
+		return -ENOMEM;
+	d->hdr = genlmsg_put(d->msg, 0, 0, &vmtrace_genl_family, 0, VMTRACE_CMD_EVENTS);
+	if (!d->hdr)
+		goto err;
+	if (nla_put_u64_64bit(d->msg, VMTRACE_A_MSG_SEQ, seq->msg, VMTRACE_A_PAD) ||
+	    nla_put_u64_64bit(d->msg, VMTRACE_A_EVENT_SEQ, seq->event, VMTRACE_A_PAD) ||
+	    nla_put_u64_64bit(d->msg, VMTRACE_A_LOST_RING, ring_lost_total(), VMTRACE_A_PAD))
+		goto err;
+	nest = nla_nest_start(d->msg, VMTRACE_A_LOST_CPU);
+	if (!nest)
+		goto err;
+	for_each_possible_cpu(cpu) {
+		u64 lost = READ_ONCE(per_cpu_ptr(rings, cpu)->lost);
+
+		if (lost && nla_put_u64_64bit(d->msg, cpu + 1, lost, VMTRACE_A_PAD))
+			goto err;
+	}
+	nla_nest_end(d->msg, nest);
+	if (put_session_lost(d->msg, d->live))
+		goto err;
+	d->nevents = 0;
+	return 0;
+err:
+	nlmsg_free(d->msg);
+	d->msg = NULL;
+	return -EMSGSIZE;
+}
+
+static void msg_send(struct vmtrace_dest *d, struct vmtrace_seq *seq)
+{
+	int err;
+
+	if (!d->msg)
+		return;
+	genlmsg_end(d->msg, d->hdr);
+	if (d->portid)
+		err = genlmsg_unicast(&init_net, d->msg, d->portid);
+	else
+		err = genlmsg_multicast(&vmtrace_genl_family, d->msg, 0, 0, GFP_KERNEL);
+	if (err)
+		atomic64_add(d->nevents, &stat_lost_send);
+	else
+		atomic64_add(d->nevents, &stat_delivered);
+	atomic64_inc(&stat_messages);
+	seq->msg++;
+	seq->event += d->nevents;
+	d->msg = NULL;
+}
+
+static void dest_put_event(struct vmtrace_dest *d, struct vmtrace_seq *seq,
+			   const struct vmtrace_event *ev)
+{
+	int tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		if (!d->msg && msg_begin(d, seq))
+			break;
+		if (!nla_put(d->msg, VMTRACE_A_EVENT, sizeof(*ev), ev)) {
+			d->nevents++;
+			return;
+		}
+		msg_send(d, seq);
+	}
+	atomic64_inc(&stat_lost_send);
+	seq->event++;
+}
+
+/* Symbols and reason names are looked up here, not in the probe. */
+static void resolve(struct vmtrace_slot *s)
+{
+	struct vmtrace_event *ev = &s->ev;
+	const char *name;
+	char *cut;
+
+	if (!(ev->flags & VMTRACE_EV_DROP))
+		return;
+	name = vmtrace_drop_reason_name(ev->drop_reason);
+	if (name)
+		strscpy(ev->reason, name, sizeof(ev->reason));
+	else
+		snprintf(ev->reason, sizeof(ev->reason), "%u", ev->drop_reason);
+	if (s->location) {
+		snprintf(ev->location, sizeof(ev->location), "%pS", s->location);
+		cut = strchr(ev->location, '/');
+		if (cut)
+			*cut = '\0';
+	}
+}
+
+static unsigned int snapshot_dests(struct vmtrace_dest *dests)
+{
+	const struct vmtrace_filter_set *fs;
+	unsigned long active;
+	unsigned int n = 0, s;
+
+	rcu_read_lock();
+	fs = rcu_dereference(vmtrace_filters);
+	active = fs ? fs->active : 0;
+	if (VMTRACE_EVENTS_MULTICAST) {
+		rcu_read_unlock();
+		dests[0] = (struct vmtrace_dest){ .mask = ~0U, .live = active };
+		return 1;
+	}
+	for_each_set_bit(s, &active, VMTRACE_MAX_SESSIONS) {
+		dests[n] = (struct vmtrace_dest){
+			.mask = BIT(s),
+			.live = BIT(s),
+			.portid = fs->sess[s].owner_portid,
+			.slot = s,
+		};
+		if (session_seq[s].generation != fs->generation[s])
+			session_seq[s] = (struct vmtrace_seq){ .generation = fs->generation[s] };
+		n++;
+	}
+	rcu_read_unlock();
+	return n;
+}
+
+static struct vmtrace_seq *dest_seq(const struct vmtrace_dest *d)
+{
+	return d->portid ? &session_seq[d->slot] : &mcast_seq;
+}
+
+static void drain(void)
+{
+	struct vmtrace_dest dests[VMTRACE_MAX_SESSIONS];
+	unsigned int ndests, i, pos;
+	bool listening;
+	int cpu;
+
+	ndests = snapshot_dests(dests);
+	listening = !VMTRACE_EVENTS_MULTICAST ||
+		    genl_has_listeners(&vmtrace_genl_family, &init_net, 0);
+	for_each_possible_cpu(cpu) {
+		struct vmtrace_ring *r = per_cpu_ptr(rings, cpu);
+		unsigned int head = smp_load_acquire(&r->head);
+		unsigned int tail = r->tail;
+
+		for (pos = tail; pos != head; pos++) {
+			struct vmtrace_slot *s = &r->slots[pos & (VMTRACE_RING_SLOTS - 1)];
+
+			resolve(s);
+			for (i = 0; i < ndests; i++) {
+				if (!(s->ev.session_mask & dests[i].mask))
+					continue;
+				if (listening) {
+					dest_put_event(&dests[i], dest_seq(&dests[i]), &s->ev);
+				} else {
+					atomic64_inc(&stat_lost_send);
+					dest_seq(&dests[i])->event++;
+				}
+			}
+		}
+		smp_store_release(&r->tail, head);
+	}
+	for (i = 0; i < ndests; i++)
+		msg_send(&dests[i], dest_seq(&dests[i]));
+}
+
+static void drain_work_fn(struct work_struct *work)
+{
+	drain();
+}
+
+static void flush_timer_fn(struct timer_list *t)
+{
+	schedule_work(&drain_work);
+}
+
+int vmtrace_rings_alloc(void)
+{
+	int cpu;
+
+	rings = alloc_percpu(struct vmtrace_ring);
+	if (!rings)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		struct vmtrace_ring *r = per_cpu_ptr(rings, cpu);
+
+		r->slots = vzalloc_node(array_size(VMTRACE_RING_SLOTS, sizeof(*r->slots)),
+					cpu_to_node(cpu));
+		if (!r->slots)
+			goto err;
+	}
+	return 0;
+err:
+	vmtrace_rings_free();
+	return -ENOMEM;
+}
+
+/* Called once no probe can run any more: deliver what is left, then free. */
+void vmtrace_rings_free(void)
+{
+	int cpu;
+
+	if (!rings)
+		return;
+	vmtrace_timer_delete_sync(&flush_timer);
+	flush_work(&drain_work);
+	drain();
+	for_each_possible_cpu(cpu)
+		vfree(per_cpu_ptr(rings, cpu)->slots);
+	free_percpu(rings);
+	rings = NULL;
+}
+
+int vmtrace_stats_put(struct sk_buff *msg)
+{
+	struct nlattr *stats, *point;
+	u64 emitted = 0, lost = 0;
+	unsigned int p;
+	int cpu;
+
+	stats = nla_nest_start(msg, VMTRACE_A_STATS);
+	if (!stats)
+		return -EMSGSIZE;
+	for (p = 1; p < __VMTRACE_POINT_MAX; p++) {
+		u64 pe = 0, pl = 0;
+
+		for_each_possible_cpu(cpu) {
+			pe += READ_ONCE(per_cpu(point_stats, cpu).emitted[p]);
+			pl += READ_ONCE(per_cpu(point_stats, cpu).lost[p]);
+		}
+		emitted += pe;
+		lost += pl;
+		if (!pe && !pl)
+			continue;
+		point = nla_nest_start(msg, VMTRACE_STATS_A_POINT);
+		if (!point ||
+		    nla_put_u32(msg, VMTRACE_POINT_A_ID, p) ||
+		    nla_put_u64_64bit(msg, VMTRACE_POINT_A_EMITTED, pe, VMTRACE_POINT_A_PAD) ||
+		    nla_put_u64_64bit(msg, VMTRACE_POINT_A_LOST, pl, VMTRACE_POINT_A_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(msg, point);
+	}
+	if (nla_put_u64_64bit(msg, VMTRACE_STATS_A_EMITTED, emitted, VMTRACE_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, VMTRACE_STATS_A_LOST_RING, lost, VMTRACE_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, VMTRACE_STATS_A_DELIVERED,
+			      atomic64_read(&stat_delivered), VMTRACE_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, VMTRACE_STATS_A_LOST_SEND,
+			      atomic64_read(&stat_lost_send), VMTRACE_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, VMTRACE_STATS_A_MESSAGES,
+			      atomic64_read(&stat_messages), VMTRACE_STATS_A_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(msg, stats);
+	return 0;
+}
+
+int vmtrace_ring_init(void)
+{
+	timer_setup(&flush_timer, flush_timer_fn, 0);
+	INIT_WORK(&drain_work, drain_work_fn);
+	return 0;
+}
+
+void vmtrace_ring_exit(void)
+{
+	vmtrace_timer_delete_sync(&flush_timer);
+	cancel_work_sync(&drain_work);
+}

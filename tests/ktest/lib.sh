@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: GPL-2.0
+# Sourced by every lab case (bash -e). Topology builders in the style of
+# WireGuard's netns.sh, a tracer wrapper, and assertions over vmtrace's JSON.
+#
+#                 host netns                         netns "vm"
+#   ┌─────────────────────────────────┐        ┌────────────────────┐
+#   │ br0 192.0.2.1/24, 2001:db8::1   │        │ vm0 192.0.2.10/24  │
+#   │   ├── vm0-host (veth) ──────────┼────────┼── 2001:db8::10     │
+#   │   └── tap0 ── tapvm pump ───────┼────────┼── tapvm0 (in "tvm")│
+#   └─────────────────────────────────┘        └────────────────────┘
+#
+# Addresses are documentation ranges only; nothing leaves the guest.
+
+VT=${VMTRACE:?}
+BIN=$(dirname "$VT")
+TMP=$(mktemp -d)
+pids=()
+
+pretty() { echo "[$1] ${*:2}" >&2; }
+host() { pretty host "$*"; "$@"; }
+n() { local ns=$1; shift; pretty "$ns" "$*"; ip netns exec "$ns" "$@"; }
+
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+skip() {
+	echo "$*" > /tmp/skip-reason
+	echo "SKIP: $*"
+	exit 77
+}
+
+# host br0 with a veth "VM" in netns $1 named $2 with address suffix $3
+make_bridge() {
+	host ip link add br0 type bridge stp_state 0 forward_delay 0
+	host ip addr add 192.0.2.1/24 dev br0
+	host ip addr add 2001:db8::1/64 dev br0 nodad
+	host ip link set br0 up
+}
+
+add_veth_vm() {
+	local ns=$1 dev=$2 suffix=$3
+	ip netns list | grep -qw "$ns" || host ip netns add "$ns"
+	host ip link add "$dev-host" type veth peer name "$dev" netns "$ns"
+	host ip link set "$dev-host" master br0 up
+	n "$ns" ip link set lo up
+	n "$ns" ip addr add "192.0.2.$suffix/24" dev "$dev"
+	n "$ns" ip addr add "2001:db8::$suffix/64" dev "$dev" nodad
+	n "$ns" ip link set "$dev" up
+}
+
+# A tap on br0 whose reader pumps frames into a tap inside netns $1.
+add_tap_vm() {
+	local ns=$1 tap=$2 suffix=$3
+	ip netns list | grep -qw "$ns" || host ip netns add "$ns"
+	"$BIN/tapvm" "$tap" "$ns" "${tap}vm" "$TMP/$tap.paused" > "$TMP/$tap.ready" &
+	pids+=($!)
+	for _ in $(seq 100); do grep -q ready "$TMP/$tap.ready" 2>/dev/null && break; sleep 0.05; done
+	grep -q ready "$TMP/$tap.ready"
+	host ip link set "$tap" master br0 up
+	n "$ns" ip link set lo up
+	n "$ns" ip addr add "192.0.2.$suffix/24" dev "${tap}vm"
+	n "$ns" ip addr add "2001:db8::$suffix/64" dev "${tap}vm" nodad
+	n "$ns" ip link set "${tap}vm" up
+}
+
+pause_vm() { touch "$TMP/$1.paused"; }
+resume_vm() { rm -f "$TMP/$1.paused"; }
+
+# trace OUT ARGS...: run "vmtrace events --json ARGS" into OUT until trace_stop
+trace_pid=""
+trace() {
+	local out=$1 _
+	shift
+	pretty host "vmtrace events --json $*"
+	"$VT" events --json "$@" > "$out" 2> "$out.err" &
+	trace_pid=$!
+	pids+=($trace_pid)
+	for _ in $(seq 200); do
+		[ "$("$VT" status --json | jq .sessions)" -ge 1 ] && return 0
+		kill -0 $trace_pid 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "tracer did not start:"; cat "$out.err"; return 1
+}
+
+trace_stop() {
+	kill -INT "$trace_pid"
+	wait "$trace_pid"
+	cat "$1.err" >&2
+	grep -q ' 0 lost in the kernel (ring full), 0 lost in the socket' "$1.err"
+}
+
+# hops FILE JQ-SELECT: "point ifname" per matching event, in time order
+hops() {
+	jq -r "select($2) | \"\(.ts_ns) \(.point) \(.ifname)\(if .out_ifname then \"->\" + .out_ifname else \"\" end)\"" "$1" |
+		sort -n | cut -d' ' -f2-
+}
+
+# expect_seq "what" ACTUAL EXPECTED: compare multi-line strings exactly
+expect_seq() {
+	if [ "$2" != "$3" ]; then
+		echo "FAIL: $1"
+		echo "--- expected"; echo "$3"
+		echo "--- got"; echo "$2"
+		return 1
+	fi
+	echo "ok: $1"
+}
+
+expect() {
+	if [ "$2" != "$3" ]; then
+		echo "FAIL: $1: expected '$3', got '$2'"
+		return 1
+	fi
+	echo "ok: $1 = $3"
+}
+
+monotonic() {	# timestamps of the selected events never go backwards in emission order
+	jq -r "select($2) | .ts_ns" "$1" | sort -n -c
+}

@@ -1,0 +1,126 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The vmtrace lab: boot the installed Debian kernel in QEMU (TCG), share the
+# host root read-only over 9p, load vmtrace.ko and run one test case per
+# boot. Pass or fail is decided here on the host, from what the guest wrote
+# to its second serial port, and every run's kernel log is scanned for
+# splats.
+#
+#   run.sh [-k KERNELRELEASE] [-o OUTDIR] [-v] CASE...    (default: all cases)
+#
+# Exit status: 0 all passed (skips allowed only with a reason), 1 otherwise.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+kver=""
+out="$repo/build/ktest"
+verbose=0
+timeout_s=${VMTRACE_KTEST_TIMEOUT:-600}
+
+while getopts "k:o:v" o; do
+	case $o in
+	k) kver=$OPTARG ;;
+	o) out=$OPTARG ;;
+	v) verbose=1 ;;
+	*) echo "usage: $0 [-k KVER] [-o OUTDIR] [-v] [CASE...]" >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+
+if [ -z "$kver" ]; then
+	kver=$(ls -1 /boot/vmlinuz-* 2>/dev/null | sed 's|/boot/vmlinuz-||' | sort -V | tail -n 1)
+fi
+kernel=/boot/vmlinuz-$kver
+if [ ! -r "$kernel" ] || [ ! -d "/lib/modules/$kver" ]; then
+	echo "ktest: no bootable kernel $kver (install linux-image-amd64)" >&2
+	exit 1
+fi
+if [ ! -f "$repo/vmtrace.ko" ]; then
+	echo "ktest: $repo/vmtrace.ko is not built (run make)" >&2
+	exit 1
+fi
+
+mkdir -p "$out"
+initrd="$out/initramfs-$kver.cpio.gz"
+
+# splats that fail a run, wherever they appear in the guest's kernel log
+splat_re='WARNING:|BUG:|Oops|general protection|lockdep|possible recursive locking|refcount_t|UBSAN|KASAN|Kernel panic|kmemleak|list_add corruption|list_del corruption|stack-protector'
+
+build_initramfs() {
+	local root="$out/initramfs-root" m
+	rm -rf "$root"
+	mkdir -p "$root"/{bin,sbin,dev,proc,sys,mnt,lib/modules}
+	cp /bin/busybox "$root/bin/busybox"
+	for m in $(modprobe -S "$kver" --show-depends -a virtio_pci 9pnet_virtio 9p |
+		   awk '$1 == "insmod" { print $2 }' | awk '!seen[$0]++'); do
+		cp "$m" "$root/lib/modules/"
+		basename "$m" >> "$root/lib/modules/order"
+	done
+	cp "$here/init" "$root/init"
+	chmod +x "$root/init"
+	# The kernel's module autoloader runs /sbin/modprobe in this root, not
+	# in the chroot where the tests live: send it there.
+	printf '#!/bin/busybox sh\nexec /bin/busybox chroot /mnt /sbin/modprobe "$@"\n' > "$root/sbin/modprobe"
+	chmod +x "$root/sbin/modprobe"
+	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$initrd.tmp"
+	mv "$initrd.tmp" "$initrd"
+}
+
+if [ ! -f "$initrd" ] || [ "$here/init" -nt "$initrd" ] || [ "$0" -nt "$initrd" ]; then
+	build_initramfs
+fi
+
+if [ $# -eq 0 ]; then
+	set -- $(cd "$here/cases" && ls -1 *.sh | sed 's/\.sh$//')
+fi
+
+passed=0 failed=0 skipped=0
+failed_names=""
+
+run_case() {
+	local name=$1 console="$out/$1.console" result="$out/$1.result" status
+	rm -f "$console" "$result"
+	timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 \
+		-accel tcg -cpu max -m 2G -smp 2 -nodefaults -no-reboot -display none \
+		-kernel "$kernel" -initrd "$initrd" \
+		-append "console=ttyS0 loglevel=5 panic=-1 oops=panic panic_on_warn=1 vmtest=$name vmrepo=/run/vmtrace" \
+		-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
+		-device virtio-9p-pci,fsdev=root,mount_tag=hostroot \
+		-fsdev local,id=repo,path="$repo",security_model=none,readonly=on,multidevs=remap \
+		-device virtio-9p-pci,fsdev=repo,mount_tag=vmrepo \
+		-serial file:"$console" -serial file:"$result" </dev/null
+	status=$(sed -n 's/^VMTRACE-RESULT \([A-Z]*\).*/\1/p' "$result" 2>/dev/null | tail -n 1)
+	if grep -Eq "$splat_re" "$console" "$result" 2>/dev/null; then
+		echo "ktest: $name: kernel log shows a splat:" >&2
+		grep -Eh -A20 "$splat_re" "$console" "$result" | head -60 >&2
+		status=FAIL
+	fi
+	case $status in
+	PASS)
+		passed=$((passed + 1)); echo "PASS $name" ;;
+	SKIP)
+		skipped=$((skipped + 1))
+		echo "SKIP $name: $(sed -n 's/^VMTRACE-RESULT SKIP //p' "$result" | tail -n 1)" ;;
+	*)
+		failed=$((failed + 1)); failed_names="$failed_names $name"
+		echo "FAIL $name${status:+ ($status)}${status:- (no result: guest crashed or timed out)}"
+		[ $verbose = 1 ] || { echo "---- $name: last output ----"; tail -n 60 "$result" "$console" 2>/dev/null; echo "----"; } ;;
+	esac
+	if [ $verbose = 1 ]; then
+		sed -n '/^VMTRACE-OUTPUT-BEGIN/,/^VMTRACE-OUTPUT-END/p' "$result" | sed '1d;$d'
+	fi
+}
+
+for c in "$@"; do
+	if [ ! -f "$here/cases/$c.sh" ]; then
+		echo "ktest: no such case: $c" >&2
+		failed=$((failed + 1)); failed_names="$failed_names $c"
+		continue
+	fi
+	run_case "$c"
+done
+
+echo "ktest:${failed_names:+ failed:$failed_names}"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ $failed -eq 0 ]

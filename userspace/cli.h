@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shared by the subcommands: exit codes, argument helpers. */
+#ifndef VT_CLI_H
+#define VT_CLI_H
+
+#include <stdint.h>
+
+/* Exit codes, documented in vmtrace(8). */
+#define VT_EXIT_OK		0
+#define VT_EXIT_FAIL		1	/* runtime failure, or "not every echo replied" */
+#define VT_EXIT_USAGE		2	/* bad argument */
+#define VT_EXIT_NOMODULE	3	/* module missing or too old */
+
+struct vt_nl;
+
+int vt_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Parse an unsigned decimal in [min, max]; 0 or -EINVAL. */
+int vt_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+/* Parse seconds, fractions allowed, > 0. */
+int vt_parse_seconds(const char *s, double *out);
+/* Report a failure to reach the module and return the exit code for it. */
+int vt_open_error(int err);
+
+int status_main(int argc, char **argv);
+int events_main(int argc, char **argv);
+
+#endif /* VT_CLI_H */

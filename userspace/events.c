@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0
+/* vmtrace events: start a session on some interfaces and print every event. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "format.h"
+#include "session.h"
+
+struct events_opts {
+	const char *ifs;
+	const char *netns;
+	int json;
+	uint64_t count;		/* 0: unlimited */
+	double duration;	/* 0: until interrupted */
+	struct vt_filter filter;
+};
+
+struct events_run {
+	const struct events_opts *o;
+	struct vt_netns_names names;
+	uint64_t printed;
+	uint64_t t0;
+};
+
+/* The one piece of global state: what a signal handler may touch. */
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* "a,b,c" or "a@ns,b" -> interfaces; --netns applies where no @ns is given. */
+static int parse_ifs(struct events_opts *o)
+{
+	char *list = strdup(o->ifs), *save = NULL, *tok;
+	int err = 0;
+
+	if (!list)
+		return -ENOMEM;
+	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *at = strchr(tok, '@');
+		const char *ns = o->netns;
+		struct vt_iface *ifc;
+
+		if (at) {
+			*at = '\0';
+			ns = at + 1;
+		}
+		if (o->filter.nifaces == VMTRACE_MAX_IFACES) {
+			err = vt_usage_error("events: more than %d interfaces", VMTRACE_MAX_IFACES);
+			goto out;
+		}
+		ifc = &o->filter.ifaces[o->filter.nifaces];
+		err = vt_iface_resolve(ns, tok, ifc);
+		if (err == -ENOENT && ns && *ns) {
+			err = vt_usage_error("events: no network namespace '%s'", ns);
+			goto out;
+		}
+		if (err) {
+			err = vt_usage_error("events: no interface '%s'%s%s", tok,
+					     ns && *ns ? " in netns " : "", ns && *ns ? ns : "");
+			goto out;
+		}
+		o->filter.nifaces++;
+	}
+	if (!o->filter.nifaces)
+		err = vt_usage_error("events: --if needs at least one interface");
+out:
+	free(list);
+	return err;
+}
+
+static int parse_addr(struct vt_filter *f, const char *s)
+{
+	if (f->naddrs == VMTRACE_MAX_ADDRS)
+		return vt_usage_error("events: more than %d addresses", VMTRACE_MAX_ADDRS);
+	if (inet_pton(AF_INET, s, f->addrs[f->naddrs].addr) == 1)
+		f->addrs[f->naddrs].family = AF_INET;
+	else if (inet_pton(AF_INET6, s, f->addrs[f->naddrs].addr) == 1)
+		f->addrs[f->naddrs].family = AF_INET6;
+	else
+		return vt_usage_error("events: '%s' is not an IPv4 or IPv6 address", s);
+	f->naddrs++;
+	return 0;
+}
+
+static void print_event(const struct vmtrace_event *ev, void *arg)
+{
+	struct events_run *r = arg;
+
+	if (r->o->count && r->printed >= r->o->count)
+		return;
+	if (!r->t0)
+		r->t0 = ev->ts_ns;
+	if (r->o->json)
+		vt_event_json(stdout, ev, &r->names);
+	else
+		vt_event_text(stdout, ev, &r->names, r->t0);
+	r->printed++;
+	fflush(stdout);
+}
+
+static int parse_opts(int argc, char **argv, struct events_opts *o)
+{
+	static const struct option opts[] = {
+		{ "if", required_argument, NULL, 'i' },
+		{ "netns", required_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "addr", required_argument, NULL, 'a' },
+		{ "icmp-id", required_argument, NULL, 'I' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint64_t v;
+	int c, err;
+
+	memset(o, 0, sizeof(*o));
+	o->filter.icmp_id = -1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":i:n:jc:d:a:I:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			o->ifs = optarg;
+			break;
+		case 'n':
+			o->netns = optarg;
+			break;
+		case 'j':
+			o->json = 1;
+			break;
+		case 'c':
+			if (vt_parse_uint(optarg, 1, UINT64_MAX, &o->count))
+				return vt_usage_error("events: --count wants a positive number, not '%s'", optarg);
+			break;
+		case 'd':
+			if (vt_parse_seconds(optarg, &o->duration))
+				return vt_usage_error("events: --duration wants seconds, not '%s'", optarg);
+			break;
+		case 'a':
+			err = parse_addr(&o->filter, optarg);
+			if (err)
+				return err;
+			break;
+		case 'I':
+			if (vt_parse_uint(optarg, 0, 65535, &v))
+				return vt_usage_error("events: --icmp-id wants 0..65535, not '%s'", optarg);
+			o->filter.icmp_id = (int)v;
+			break;
+		case ':':
+			return vt_usage_error("events: option '%s' needs a value", argv[optind - 1]);
+		default:
+			return vt_usage_error("events: unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return vt_usage_error("events: unexpected argument '%s'", argv[optind]);
+	if (!o->ifs)
+		return vt_usage_error("events: --if IFNAME[,IFNAME...] is required");
+	return parse_ifs(o);
+}
+
+int events_main(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct events_opts o;
+	struct events_run run;
+	struct vt_session s;
+	uint64_t deadline = 0;
+	int err, rc = VT_EXIT_OK;
+
+	err = parse_opts(argc, argv, &o);
+	if (err)
+		return VT_EXIT_USAGE;
+	memset(&run, 0, sizeof(run));
+	run.o = &o;
+	vt_netns_names_load(&run.names);
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	err = vt_session_start(&s, &o.filter, print_event, &run);
+	if (err) {
+		if (err == -ENOENT || err == -EPROTO)
+			rc = vt_open_error(err);
+		else {
+			vt_nl_perror(&s.nl, err == -EPERM ? "cannot start a session (CAP_NET_ADMIN needed)"
+							  : "cannot start a session", err);
+			rc = VT_EXIT_FAIL;
+		}
+		vt_session_stop(&s);
+		return rc;
+	}
+	if (o.duration > 0)
+		deadline = now_ns() + (uint64_t)(o.duration * 1e9);
+	while (!stop_requested) {
+		if (o.count && run.printed >= o.count)
+			break;
+		if (deadline && now_ns() >= deadline)
+			break;
+		err = vt_session_poll(&s, 100);
+		if (err && err != -EINTR && err != -EAGAIN) {
+			vt_nl_perror(&s.nl, "receiving events", err);
+			rc = VT_EXIT_FAIL;
+			break;
+		}
+	}
+	err = vt_session_stop(&s);
+	if (err) {
+		vt_nl_perror(&s.nl, "stopping the session", err);
+		rc = VT_EXIT_FAIL;
+	}
+	fprintf(stderr, "vmtrace: %" PRIu64 " events received, %" PRIu64
+		" lost in the kernel (ring full), %" PRIu64 " lost in the socket\n",
+		s.received, s.lost_kernel, s.lost_socket);
+	return rc;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* How events are named and printed, as text and as NDJSON. */
+#ifndef VT_FORMAT_H
+#define VT_FORMAT_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <linux/vmtrace.h>
+
+#include "netns.h"
+
+const char *vt_point_name(unsigned int point);
+const char *vt_kind_name(unsigned int kind);
+const char *vt_dir_name(unsigned int dir);
+const char *vt_devkind_name(unsigned int kind);
+const char *vt_family_name(unsigned int family);
+/* Address of the event's family as text; ARP carries IPv4. */
+void vt_addr_str(unsigned int family, const uint8_t *addr, char *buf, size_t len);
+void vt_json_str(FILE *f, const char *s);
+
+void vt_event_text(FILE *f, const struct vmtrace_event *ev,
+		   const struct vt_netns_names *names, uint64_t t0_ns);
+void vt_event_json(FILE *f, const struct vmtrace_event *ev,
+		   const struct vt_netns_names *names);
+
+#endif /* VT_FORMAT_H */

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+/* vmtrace: where did the VM's ping die? */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "version.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *usage;
+} subcommands[] = {
+	{ "status", status_main, "status [--json]" },
+	{ "events", events_main,
+	  "events --if IFNAME[@NETNS][,...] [--netns NAME] [--addr ADDR]... [--icmp-id ID]\n"
+	  "                 [--json] [--count N] [--duration S]" },
+};
+
+#define N_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "Usage: vmtrace COMMAND [OPTIONS]\n\nCommands:\n");
+	for (i = 0; i < N_SUBCOMMANDS; i++)
+		fprintf(f, "  vmtrace %s\n", subcommands[i].usage);
+	fprintf(f, "  vmtrace --version | --help\n\n"
+		"Exit codes: 0 success, 1 failure, 2 bad usage, 3 module missing or too old.\n");
+}
+
+int vt_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("vmtrace: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return -EINVAL;
+}
+
+int vt_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int vt_parse_seconds(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	if (!s || !*s)
+		return -EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || *end || !(v > 0) || v > 1e7)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int vt_open_error(int err)
+{
+	if (err == -ENOENT) {
+		fprintf(stderr, "vmtrace: module not loaded: run 'sudo modprobe vmtrace' (or 'make install')\n");
+		return VT_EXIT_NOMODULE;
+	}
+	if (err == -EPROTO) {
+		fprintf(stderr, "vmtrace: the loaded vmtrace module is too old for this CLI (" VMTRACE_VERSION
+			"): install the matching vmtrace-dkms or run 'make install'\n");
+		return VT_EXIT_NOMODULE;
+	}
+	fprintf(stderr, "vmtrace: cannot reach the vmtrace module: %s\n", strerror(-err));
+	return VT_EXIT_FAIL;
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return VT_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("vmtrace %s\n", VMTRACE_VERSION);
+		return VT_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return VT_EXIT_OK;
+	}
+	for (i = 0; i < N_SUBCOMMANDS; i++)
+		if (!strcmp(argv[1], subcommands[i].name))
+			return subcommands[i].fn(argc - 1, argv + 1);
+	vt_usage_error("unknown command '%s' (try 'vmtrace --help')", argv[1]);
+	return VT_EXIT_USAGE;
+}
