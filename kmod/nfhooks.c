@@ -126,7 +126,9 @@ static unsigned int hook_first(void *priv, struct sk_buff *skb,
 	else if (state->pf == NFPROTO_IPV6)
 		l3 = ETH_P_IPV6;
 	f.dev = state->in ?: state->out;
-	f.dev_out = state->in ? state->out : NULL;
+	f.dev_out = state->in != state->out ? state->out : NULL;
+	if (f.dev == f.dev_out)
+		f.dev_out = NULL;
 
 	rcu_read_lock();
 	fs = rcu_dereference(vmtrace_filters);

@@ -96,7 +96,7 @@ trace_stop() {
 
 # hops FILE JQ-SELECT: "point ifname" per matching event, in time order
 hops() {
-	jq -r "select($2) | \"\(.ts_ns) \(.point) \(.ifname)\(if .out_ifname then \"->\" + .out_ifname else \"\" end)\"" "$1" |
+	jq -M -r "select($2) | \"\(.ts_ns) \(.point) \(.ifname)\(if .out_ifname then \"->\" + .out_ifname else \"\" end)\"" "$1" |
 		sort -n | cut -d' ' -f2-
 }
 
@@ -120,5 +120,5 @@ expect() {
 }
 
 monotonic() {	# timestamps of the selected events never go backwards in emission order
-	jq -r "select($2) | .ts_ns" "$1" | sort -n -c
+	jq -M -r "select($2) | .ts_ns" "$1" | sort -n -c
 }

@@ -237,6 +237,10 @@ static int run_case(struct probe *p, const char *c)
 	} else if (!strcmp(c, "filter-not-nested")) {
 		mark(p, nlh, "VMTRACE_A_FILTER");
 		mnl_attr_put(nlh, VMTRACE_A_FILTER, 3, "abc");
+	} else if (!strcmp(c, "filter-garbage")) {
+		/* flagged as a nest, but its payload is not a list of attributes */
+		mark(p, nlh, "VMTRACE_A_FILTER");
+		mnl_attr_put(nlh, VMTRACE_A_FILTER | NLA_F_NESTED, 4, "\xff\x7f\x01\x00");
 	} else {
 		f = nest(p, nlh, VMTRACE_A_FILTER, "VMTRACE_A_FILTER");
 		if (!strcmp(c, "start-empty-filter")) {

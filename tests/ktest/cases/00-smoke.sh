@@ -1,5 +1,15 @@
-# load, unload, reload
-lsmod | grep -q '^vmtrace'
-grep -q vmtrace /proc/modules
+# The module loads, reports itself, unloads; the CLI says when it is missing.
+. "$VMTRACE_SRC/tests/ktest/lib.sh"
+grep -q '^vmtrace ' /proc/modules
+"$VT" status
+expect "version" "$("$VT" status --json | jq -r .version)" "$("$VT" --version | cut -d' ' -f2)"
+expect "sessions" "$("$VT" status --json | jq .sessions)" 0
+expect "idle hooks" "$(grep -c vmtrace_rings_alloc /proc/vmallocinfo || true)" 0
 rmmod vmtrace
+set +e
+"$VT" status 2> $TMP/err; rc=$?
+set -e
+expect "rc without module" "$rc" 3
+expect "message" "$(cat $TMP/err)" "vmtrace: module not loaded: run 'sudo modprobe vmtrace' (or 'make install')"
 insmod "$VMTRACE_SRC/vmtrace.ko"
+"$VT" status > /dev/null

@@ -1,0 +1,83 @@
+# host -> br0 -> veth -> netns "vm" and back: every hop, in order, both ways.
+. "$VMTRACE_SRC/tests/ktest/lib.sh"
+make_bridge
+add_veth_vm vm vm0 10
+host ping -c 1 -W 2 192.0.2.10		# resolve neighbours before tracing
+n vm ping -c 1 -W 2 192.0.2.1
+
+trace $TMP/ev --if br0,vm0-host,vm0@vm
+host ping -c 1 -W 2 192.0.2.10
+n vm ping -c 1 -W 2 192.0.2.1
+trace_stop $TMP/ev
+
+expect_seq "host->vm request" "$(hops $TMP/ev '.kind=="request" and .src=="192.0.2.1"')" \
+"ip:output br0
+ip:postrouting br0
+dev:tx br0
+bridge:output vm0-host
+bridge:postrouting vm0-host
+dev:tx vm0-host
+dev:backlog vm0
+dev:rx vm0
+ip:prerouting vm0
+ip:input vm0
+skb:consume vm0"
+
+expect_seq "host->vm reply" "$(hops $TMP/ev '.kind=="reply" and .src=="192.0.2.10"')" \
+"ip:output vm0
+ip:postrouting vm0
+dev:tx vm0
+dev:backlog vm0-host
+dev:rx vm0-host
+bridge:prerouting vm0-host
+bridge:input vm0-host
+dev:rx br0
+ip:prerouting br0
+ip:input br0
+skb:drop br0"
+
+expect_seq "vm->host request" "$(hops $TMP/ev '.kind=="request" and .src=="192.0.2.10"')" \
+"ip:output vm0
+ip:postrouting vm0
+dev:tx vm0
+dev:backlog vm0-host
+dev:rx vm0-host
+bridge:prerouting vm0-host
+bridge:input vm0-host
+dev:rx br0
+ip:prerouting br0
+ip:input br0
+skb:consume br0"
+
+expect_seq "vm->host reply" "$(hops $TMP/ev '.kind=="reply" and .src=="192.0.2.1"')" \
+"ip:output br0
+ip:postrouting br0
+dev:tx br0
+bridge:output vm0-host
+bridge:postrouting vm0-host
+dev:tx vm0-host
+dev:backlog vm0
+dev:rx vm0
+ip:prerouting vm0
+ip:input vm0
+skb:drop vm0"
+
+# The only drops are ping's raw socket taking its copy of each reply.
+expect "drops" "$(jq -M -r 'select(.type=="drop" and (.kind=="request" or .kind=="reply")) | "\(.kind) \(.reason) \(.location|sub("\\+.*";""))"' $TMP/ev | sort | uniq -c | tr -s ' ')" \
+	" 2 reply NO_SOCKET icmp_rcv"
+# Namespaces, ids and sequence numbers as the kernel saw them.
+expect "netns of vm0 events" "$(jq -M -r 'select(.ifname=="vm0") | .netns' $TMP/ev | sort -u)" "vm"
+expect "netns of br0 events" "$(jq -M -r 'select(.ifname=="br0") | .netns' $TMP/ev | sort -u)" "host"
+expect "echo seq" "$(jq -M -r 'select(.kind=="request") | .seq' $TMP/ev | sort -u)" "1"
+expect "bridge master of vm0-host" "$(jq -M -r 'select(.ifname=="vm0-host") | .master_ifindex' $TMP/ev | sort -u)" \
+	"$(cat /sys/class/net/br0/ifindex)"
+expect "device kinds" "$(jq -M -r '"\(.ifname) \(.dev_kind)"' $TMP/ev | sort -u | tr '\n' ' ')" \
+	"br0 bridge vm0 veth vm0-host veth "
+
+# Text output for people: one line per event with the drop's reason.
+"$VT" events --if br0 --count 3 > $TMP/text &
+sleep 1
+host ping -c 1 -W 2 192.0.2.10
+wait $!
+test "$(wc -l < $TMP/text)" = 3
+grep -q 'ip:output *br0 *host *tx *ipv4 192.0.2.1 > 192.0.2.10 request id [0-9]* seq 1 len 84' $TMP/text
