@@ -134,10 +134,11 @@ $(CHECKPATCH):
 		linux-source-6.1/scripts/const_structs.checkpatch
 	touch $@
 
+CHECKPATCH_FLAGS := --no-tree --strict --terse --show-types --max-line-length=100 -f
 style: $(CHECKPATCH)
-	$(CHECKPATCH) --no-tree --strict --terse --show-types --max-line-length=100 \
-		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG,PREFER_KERNEL_TYPES -f \
-		kmod/*.c kmod/*.h kmod/compat/compat.h
+	$(CHECKPATCH) $(CHECKPATCH_FLAGS) $(filter-out kmod/parse.h,$(wildcard kmod/*.c kmod/*.h)) kmod/compat/compat.h
+	@# parse.h gives the userspace build the kernel's u8/u16/u32 names
+	$(CHECKPATCH) $(CHECKPATCH_FLAGS) --ignore PREFER_KERNEL_TYPES kmod/parse.h
 
 clean:
 	$(MAKE) -C $(KERNELDIR) M=$(CURDIR) clean 2>/dev/null || true

@@ -30,17 +30,15 @@ static const struct nla_policy iface_policy[VMTRACE_IFACE_A_MAX + 1] = {
 	[VMTRACE_IFACE_A_IFINDEX]	= { .type = NLA_U32 },
 };
 
-#define BAD(attr)	[attr] = "invalid " #attr
-
 static const char * const filter_attr_errors[VMTRACE_FILTER_A_MAX + 1] = {
-	BAD(VMTRACE_FILTER_A_IFACE),
-	BAD(VMTRACE_FILTER_A_ADDR),
-	BAD(VMTRACE_FILTER_A_ICMP_ID),
+	[VMTRACE_FILTER_A_IFACE]	= "invalid VMTRACE_FILTER_A_IFACE",
+	[VMTRACE_FILTER_A_ADDR]		= "invalid VMTRACE_FILTER_A_ADDR",
+	[VMTRACE_FILTER_A_ICMP_ID]	= "invalid VMTRACE_FILTER_A_ICMP_ID",
 };
 
 static const char * const iface_attr_errors[VMTRACE_IFACE_A_MAX + 1] = {
-	BAD(VMTRACE_IFACE_A_NETNS_COOKIE),
-	BAD(VMTRACE_IFACE_A_IFINDEX),
+	[VMTRACE_IFACE_A_NETNS_COOKIE]	= "invalid VMTRACE_IFACE_A_NETNS_COOKIE",
+	[VMTRACE_IFACE_A_IFINDEX]	= "invalid VMTRACE_IFACE_A_IFINDEX",
 };
 
 /*

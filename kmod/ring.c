@@ -60,6 +60,7 @@ static struct work_struct drain_work;
 struct vmtrace_slot *vmtrace_ring_reserve(unsigned int point, u32 mask)
 {
 	struct vmtrace_ring *r = this_cpu_ptr(rings);
+	/* pairs with the worker's release of tail: its slots are free again */
 	unsigned int tail = smp_load_acquire(&r->tail);
 	unsigned long sessions = mask;
 	unsigned int s;
@@ -79,6 +80,7 @@ void vmtrace_ring_commit(void)
 {
 	struct vmtrace_ring *r = this_cpu_ptr(rings);
 
+	/* publish the slot's contents before the worker can see the new head */
 	smp_store_release(&r->head, r->head + 1);
 	/* A timer, not the workqueue directly: cheap and safe from any probe. */
 	if (!timer_pending(&flush_timer))
@@ -268,6 +270,7 @@ static void drain(void)
 		    genl_has_listeners(&vmtrace_genl_family, &init_net, 0);
 	for_each_possible_cpu(cpu) {
 		struct vmtrace_ring *r = per_cpu_ptr(rings, cpu);
+		/* pairs with vmtrace_ring_commit(): slots up to head are written */
 		unsigned int head = smp_load_acquire(&r->head);
 		unsigned int tail = r->tail;
 
@@ -286,6 +289,7 @@ static void drain(void)
 				}
 			}
 		}
+		/* the slots are read: hand them back to the producer */
 		smp_store_release(&r->tail, head);
 	}
 	for (i = 0; i < ndests; i++)

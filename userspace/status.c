@@ -165,11 +165,15 @@ int status_main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":j", opts, NULL)) != -1) {
 		if (c == 'j')
 			json = 1;
-		else
-			return vt_usage_error("status: unknown option '%s'", argv[optind - 1]);
+		else {
+			vt_usage_error("status: unknown option '%s'", argv[optind - 1]);
+			return VT_EXIT_USAGE;
+		}
 	}
-	if (optind < argc)
-		return vt_usage_error("status: unexpected argument '%s'", argv[optind]);
+	if (optind < argc) {
+		vt_usage_error("status: unexpected argument '%s'", argv[optind]);
+		return VT_EXIT_USAGE;
+	}
 
 	err = vt_nl_open(&nl);
 	if (err)

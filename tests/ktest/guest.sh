@@ -17,12 +17,12 @@ if ! insmod "$VMTRACE_SRC/vmtrace.ko"; then
 	echo "cannot load vmtrace.ko"
 	rc=1
 else
-	bash -e "$VMTRACE_SRC/tests/ktest/cases/$case_name.sh"
+	bash -e "$VMTRACE_SRC/tests/ktest/$case_name"
 	rc=$?
 fi
 echo "VMTRACE-OUTPUT-END"
 echo "VMTRACE-DMESG-BEGIN"
-dmesg
+dmesg --color=never
 echo "VMTRACE-DMESG-END"
 # 77: the case said why it cannot run here, on its last line of output
 if [ $rc -eq 0 ]; then

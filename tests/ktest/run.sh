@@ -84,7 +84,7 @@ run_case() {
 	timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 \
 		-accel tcg -cpu max -m 2G -smp 2 -nodefaults -no-reboot -display none \
 		-kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 loglevel=5 panic=-1 oops=panic panic_on_warn=1 vmtest=$name vmrepo=/run/vmtrace" \
+		-append "console=ttyS0 loglevel=5 panic=-1 oops=panic panic_on_warn=1 vmtest=$(case_file "$name") vmrepo=/run/vmtrace" \
 		-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
 		-device virtio-9p-pci,fsdev=root,mount_tag=hostroot \
 		-fsdev local,id=repo,path="$repo",security_model=none,readonly=on,multidevs=remap \
@@ -112,8 +112,12 @@ run_case() {
 	fi
 }
 
+case_file() {	# lab cases live in cases/; scenarios like the demo beside this script
+	if [ -f "$here/cases/$1.sh" ]; then echo "cases/$1.sh"; elif [ -f "$here/$1.sh" ]; then echo "$1.sh"; fi
+}
+
 for c in "$@"; do
-	if [ ! -f "$here/cases/$c.sh" ]; then
+	if [ -z "$(case_file "$c")" ]; then
 		echo "ktest: no such case: $c" >&2
 		failed=$((failed + 1)); failed_names="$failed_names $c"
 		continue

@@ -1,0 +1,48 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The CLI's argument handling without a kernel, ethtool's test-cmdline way:
+# a table of exit codes and arguments. A bad argument is one line on stderr
+# and exit code 2; anything reaching the kernel here finds no module (3).
+vt=${1:?path to vmtrace}
+pass=0 fail=0
+t() {	# t RC LINES ARGS...
+	rc=$1 lines=$2
+	shift 2
+	"$vt" "$@" > /dev/null 2> /tmp/vmtrace-cli-args.$$
+	got=$?
+	n=$(wc -l < /tmp/vmtrace-cli-args.$$)
+	if [ "$got" = "$rc" ] && { [ "$lines" = - ] || [ "$n" = "$lines" ]; }; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL: vmtrace $*: exit $got (want $rc), $n stderr lines (want $lines)"
+		cat /tmp/vmtrace-cli-args.$$
+	fi
+}
+t 2 - 
+t 0 0 --version
+t 0 0 --help
+t 2 1 frobnicate
+t 2 1 status --bogus
+t 2 1 status extra
+t 2 1 events
+t 2 1 events --if
+t 2 1 events --if nosuchif0
+t 2 1 events --if lo --count 0
+t 2 1 events --if lo --count -3
+t 2 1 events --if lo --count 12abc
+t 2 1 events --if lo --duration 0
+t 2 1 events --if lo --duration x
+t 2 1 events --if lo --addr 300.1.1.1
+t 2 1 events --if lo --icmp-id 65536
+t 2 1 events --if lo@no-such-netns
+t 2 1 events --if lo --netns ../../etc
+t 2 1 events --if lo stray
+t 2 1 events --if ,,,
+if [ ! -d /sys/module/vmtrace ]; then
+	t 3 1 status
+	t 3 1 events --if lo
+fi
+rm -f /tmp/vmtrace-cli-args.$$
+echo "cli-args: $pass passed, $fail failed"
+[ "$fail" = 0 ]

@@ -1,0 +1,13 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# One version: kmod/version.h is the source; dkms.conf must agree.
+cd "$(dirname "$0")/../.." || exit 1
+v=$(sed -n 's/^#define VMTRACE_VERSION "\(.*\)"/\1/p' kmod/version.h)
+d=$(sed -n 's/^PACKAGE_VERSION="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' dkms.conf)
+c=$(build/vmtrace --version | cut -d' ' -f2)
+if [ -n "$v" ] && [ "$v" = "$d" ] && [ "$v" = "$c" ]; then
+	echo "version: 1 passed, 0 failed ($v)"
+else
+	echo "version: 0 passed, 1 failed (version.h '$v', dkms.conf '$d', cli '$c')"
+	exit 1
+fi
