@@ -74,10 +74,12 @@ expect "bridge master of vm0-host" "$(jq -M -r 'select(.ifname=="vm0-host") | .m
 expect "device kinds" "$(jq -M -r '"\(.ifname) \(.dev_kind)"' $TMP/ev | sort -u | tr '\n' ' ')" \
 	"br0 bridge vm0 veth vm0-host veth "
 
-# Text output for people: one line per event with the drop's reason.
-"$VT" events --if br0 --count 3 > $TMP/text &
-sleep 1
+# Text output for people: one line per event, ending on its own.
+"$VT" events --if br0 --addr 192.0.2.10 --duration 4 > $TMP/text &
+text_pid=$!
+for _ in $(seq 200); do [ "$("$VT" status --json | jq .sessions)" -ge 1 ] && break; sleep 0.05; done
 host ping -c 1 -W 2 192.0.2.10
-wait $!
-test "$(wc -l < $TMP/text)" = 3
+wait $text_pid
+cat $TMP/text
+grep -q 'DROP skb:drop *br0 *host *- *ipv4 192.0.2.10 > 192.0.2.1 reply id [0-9]* seq 1 len [0-9]* reason NO_SOCKET at icmp_rcv+0x' $TMP/text
 grep -q 'ip:output *br0 *host *tx *ipv4 192.0.2.1 > 192.0.2.10 request id [0-9]* seq 1 len 84' $TMP/text

@@ -30,7 +30,7 @@ bridge:forward vm1-host->vm2-host
 bridge:forward vm1-host->vm2-host"
 # nf_hook_slow() frees the packet; the location is wherever the compiler put
 # that call, so only its presence is checked.
-expect "drop" "$(jq -M -r 'select(.type=="drop") | "\(.point) \(.ifname)->\(.out_ifname) \(.reason) \(.nf_attributed) \(.location != "")"' $TMP/ev)" \
+expect "drop" "$(jq -M -r 'select(.type=="drop" and .kind=="request") | "\(.point) \(.ifname)->\(.out_ifname) \(.reason) \(.nf_attributed) \(.location != "")"' $TMP/ev)" \
 	"bridge:forward vm1-host->vm2-host NETFILTER_DROP true true"
 expect "events on vm2" "$(jq -M -r 'select(.ifname=="vm2-host" or .ifname=="vm2") | .point' $TMP/ev | wc -l)" 0
 
