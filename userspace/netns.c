@@ -22,16 +22,56 @@
 
 #define NETNS_RUN_DIR "/run/netns"
 
-static int netns_open(const char *name)
+int vt_netns_open(const char *name)
 {
-	char path[256];
+	char path[512];
+	int fd;
 
+	if (!name || !*name) {
+		fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	} else {
+		if (strchr(name, '/') || !strcmp(name, "..") || !strcmp(name, "."))
+			return -EINVAL;
+		snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	return fd < 0 ? -errno : fd;
+}
+
+int vt_netns_enter(const char *name)
+{
+	int self, target, err = 0;
+
+	self = vt_netns_open(NULL);
+	if (self < 0)
+		return -errno;
 	if (!name || !*name)
-		return open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (strchr(name, '/'))
-		return -EINVAL;
-	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", name);
-	return open(path, O_RDONLY | O_CLOEXEC);
+		return self;
+	target = vt_netns_open(name);
+	if (target < 0) {
+		err = target == -EINVAL ? -EINVAL : -ENOENT;
+	} else {
+		if (setns(target, CLONE_NEWNET))
+			err = -errno;
+		close(target);
+	}
+	if (err) {
+		close(self);
+		return err;
+	}
+	return self;
+}
+
+int vt_netns_leave(int token)
+{
+	int err = 0;
+
+	if (token < 0)
+		return 0;
+	if (setns(token, CLONE_NEWNET))
+		err = -errno;
+	close(token);
+	return err;
 }
 
 static int lookup_here(const char *ifname, struct vt_iface *out)
@@ -62,7 +102,7 @@ int vt_iface_resolve(const char *netns, const char *ifname, struct vt_iface *out
 	snprintf(out->ifname, sizeof(out->ifname), "%s", ifname);
 	snprintf(out->netns, sizeof(out->netns), "%s", netns ? netns : "");
 
-	target = netns_open(netns);
+	target = vt_netns_open(netns);
 	if (target < 0)
 		return target == -EINVAL ? -EINVAL : -ENOENT;
 	if (fstat(target, &st)) {
@@ -74,7 +114,7 @@ int vt_iface_resolve(const char *netns, const char *ifname, struct vt_iface *out
 		err = lookup_here(ifname, out);
 		goto out;
 	}
-	self = netns_open(NULL);
+	self = vt_netns_open(NULL);
 	if (self < 0 || setns(target, CLONE_NEWNET)) {
 		err = -errno;
 		goto out;

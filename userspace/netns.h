@@ -17,6 +17,15 @@ struct vt_iface {
 /* Resolve IFNAME in the named netns ("" or NULL: ours); 0 or -errno. */
 int vt_iface_resolve(const char *netns, const char *ifname, struct vt_iface *out);
 
+/*
+ * Run the calling thread in the named namespace ("" or NULL: stay) until
+ * vt_netns_leave(). Returns a token (>= 0) or -errno.
+ */
+int vt_netns_enter(const char *name);
+int vt_netns_leave(int token);
+/* An open fd for the named namespace ("" or NULL: ours), or -errno. */
+int vt_netns_open(const char *name);
+
 /* inum -> name for printing: "host", an ip-netns name, or "" if unknown. */
 #define VT_NETNS_NAMES_MAX 256
 struct vt_netns_names {

@@ -1,0 +1,644 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Name a VM, get its host path: the VM's NICs (tap, veth), the bridges
+ * they hang off, veth pairs between bridges (Proxmox's firewall bridge
+ * fwbrNiM -> fwlnNiM/fwprNpM -> vmbrN), the other ports of those bridges,
+ * and the VM's addresses where the host can learn them.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/neighbour.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "netns.h"
+#include "resolve.h"
+#include "rtnl.h"
+
+#define MAX_MACS	16
+
+struct resolver {
+	struct vt_vm *vm;
+	struct vt_rtnl_view *host;	/* the namespace vmtrace runs in */
+	unsigned int nmacs;
+	uint8_t macs[MAX_MACS][6];	/* the VM's MACs, where known */
+};
+
+const char *vt_role_name(enum vt_role role)
+{
+	static const char *const names[] = {
+		[VT_ROLE_VM] = "vm", [VT_ROLE_PORT] = "port", [VT_ROLE_CHAIN] = "chain",
+		[VT_ROLE_BRIDGE] = "bridge", [VT_ROLE_NEIGHBOUR] = "neighbour",
+	};
+
+	return (unsigned int)role < sizeof(names) / sizeof(names[0]) ? names[role] : "?";
+}
+
+static void why_set(char *why, size_t len, const char *fmt, const char *a, const char *b)
+{
+	snprintf(why, len, fmt, a, b ? b : "");
+}
+
+static void add_mac(struct resolver *r, const uint8_t *mac)
+{
+	static const uint8_t zero[6];
+	unsigned int i;
+
+	if (!memcmp(mac, zero, 6) || r->nmacs == MAX_MACS)
+		return;
+	for (i = 0; i < r->nmacs; i++)
+		if (!memcmp(r->macs[i], mac, 6))
+			return;
+	memcpy(r->macs[r->nmacs++], mac, 6);
+}
+
+static void add_addr(struct vt_vm *vm, int family, const uint8_t *addr)
+{
+	size_t alen = family == AF_INET ? 4 : 16;
+	unsigned int i;
+
+	if (vm->naddrs == VMTRACE_MAX_ADDRS)
+		return;
+	for (i = 0; i < vm->naddrs; i++)
+		if (vm->addrs[i].family == family && !memcmp(vm->addrs[i].addr, addr, alen))
+			return;
+	vm->addrs[vm->naddrs].family = family;
+	memset(vm->addrs[vm->naddrs].addr, 0, 16);
+	memcpy(vm->addrs[vm->naddrs].addr, addr, alen);
+	vm->naddrs++;
+}
+
+static void kind_of(const char *netns, const struct vt_link *l, char *kind, size_t len)
+{
+	char path[128], buf[32];
+	FILE *f;
+
+	snprintf(kind, len, "%s", l->kind[0] ? l->kind : "ether");
+	if (strcmp(l->kind, "tun") || (netns && *netns))
+		return;
+	/* tun_flags tells a tap (IFF_TAP 0x0002) from a tun */
+	snprintf(path, sizeof(path), "/sys/class/net/%s/tun_flags", l->name);
+	f = fopen(path, "r");
+	if (f) {
+		if (fgets(buf, sizeof(buf), f) && (strtoul(buf, NULL, 16) & 0x0002))
+			snprintf(kind, len, "tap");
+		fclose(f);
+	}
+}
+
+static struct vt_path_elem *find_elem(struct vt_vm *vm, const char *netns, int ifindex)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->npath; i++)
+		if (vm->path[i].ifindex == ifindex && !strcmp(vm->path[i].netns, netns ? netns : ""))
+			return &vm->path[i];
+	return NULL;
+}
+
+static struct vt_path_elem *add_elem(struct resolver *r, const char *netns,
+				     const struct vt_rtnl_view *v, const struct vt_link *l,
+				     enum vt_role role)
+{
+	struct vt_vm *vm = r->vm;
+	struct vt_path_elem *e = find_elem(vm, netns, l->ifindex);
+	const struct vt_link *m;
+	struct vt_iface id;
+
+	if (e)
+		return e;
+	if (vm->npath == VMTRACE_MAX_IFACES)
+		return NULL;
+	if (vt_iface_resolve(netns, l->name, &id))
+		return NULL;
+	e = &vm->path[vm->npath++];
+	memset(e, 0, sizeof(*e));
+	snprintf(e->ifname, sizeof(e->ifname), "%s", l->name);
+	snprintf(e->netns, sizeof(e->netns), "%s", netns ? netns : "");
+	e->ifindex = l->ifindex;
+	e->netns_cookie = id.netns_cookie;
+	e->netns_inum = id.netns_inum;
+	e->role = role;
+	kind_of(netns, l, e->kind, sizeof(e->kind));
+	m = l->master ? vt_link_by_index(v, l->master) : NULL;
+	if (m) {
+		snprintf(e->master, sizeof(e->master), "%s", m->name);
+		e->master_ifindex = m->ifindex;
+	}
+	return e;
+}
+
+static int is_host_veth_pair(const struct vt_link *l)
+{
+	return !strcmp(l->kind, "veth") && l->link_netnsid < 0 && l->link > 0;
+}
+
+/* Only a bridge with a single veth leading on is a firewall bridge to walk through. */
+static const struct vt_link *single_onward_veth(const struct vt_rtnl_view *v, int bridge,
+						int arrived_by)
+{
+	const struct vt_link *found = NULL;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < v->nlinks; i++) {
+		const struct vt_link *p = &v->links[i];
+
+		if (p->master != bridge || p->ifindex == arrived_by || !is_host_veth_pair(p))
+			continue;
+		found = p;
+		n++;
+	}
+	return n == 1 ? found : NULL;
+}
+
+/* From the VM's host-side NIC up through bridges and veth pairs. */
+static void walk_host(struct resolver *r, int start)
+{
+	const struct vt_rtnl_view *v = r->host;
+	int cur = start, depth;
+	unsigned int i;
+
+	for (depth = 0; depth < 4 && cur; depth++) {
+		const struct vt_link *l = vt_link_by_index(v, cur), *br, *veth, *peer;
+
+		if (!l || !l->master || !(br = vt_link_by_index(v, l->master)))
+			return;
+		add_elem(r, "", v, br, VT_ROLE_BRIDGE);
+		veth = single_onward_veth(v, br->ifindex, l->ifindex);
+		peer = veth ? vt_link_by_index(v, veth->link) : NULL;
+		if (peer && peer->master && peer->master != br->ifindex) {
+			add_elem(r, "", v, veth, VT_ROLE_CHAIN);
+			add_elem(r, "", v, peer, VT_ROLE_CHAIN);
+			cur = peer->ifindex;
+			continue;
+		}
+		/* the last bridge: its other ports are where the echo may go */
+		for (i = 0; i < v->nlinks; i++)
+			if (v->links[i].master == br->ifindex)
+				add_elem(r, "", v, &v->links[i], VT_ROLE_NEIGHBOUR);
+		return;
+	}
+}
+
+static int add_host_port(struct resolver *r, const char *ifname)
+{
+	const struct vt_link *l = vt_link_by_name(r->host, ifname);
+
+	if (!l)
+		return -ENODEV;
+	if (!add_elem(r, "", r->host, l, VT_ROLE_PORT))
+		return -E2BIG;
+	walk_host(r, l->ifindex);
+	return 0;
+}
+
+/* Learn the VM's MACs from the FDB of its ports, its addresses from the neighbour table. */
+static void learn_addrs(struct resolver *r)
+{
+	const struct vt_rtnl_view *v = r->host;
+	unsigned int i, j, k;
+
+	for (i = 0; i < r->vm->npath; i++) {
+		const struct vt_path_elem *e = &r->vm->path[i];
+
+		if (e->role != VT_ROLE_PORT || e->netns[0])
+			continue;
+		for (j = 0; j < v->nneigh; j++)
+			if (v->neigh[j].family == AF_BRIDGE && v->neigh[j].ifindex == e->ifindex &&
+			    v->neigh[j].master && !(v->neigh[j].state & NUD_PERMANENT))
+				add_mac(r, v->neigh[j].mac);
+	}
+	for (k = 0; k < r->nmacs; k++)
+		for (j = 0; j < v->nneigh; j++)
+			if ((v->neigh[j].family == AF_INET || v->neigh[j].family == AF_INET6) &&
+			    !memcmp(v->neigh[j].mac, r->macs[k], 6) &&
+			    !(v->neigh[j].state & (NUD_FAILED | NUD_INCOMPLETE)) &&
+			    !(v->neigh[j].family == AF_INET6 && v->neigh[j].addr[0] == 0xfe))
+				add_addr(r->vm, v->neigh[j].family, v->neigh[j].addr);
+}
+
+/* netns:NAME -- every interface inside, and the host side of each veth. */
+static int resolve_netns(struct resolver *r, const char *name, char *why, size_t whylen)
+{
+	struct vt_rtnl_view *inside;
+	unsigned int i, j;
+	int tok, fd, nsid, err;
+
+	inside = calloc(1, sizeof(*inside));
+	if (!inside)
+		return -ENOMEM;
+	tok = vt_netns_enter(name);
+	if (tok < 0) {
+		free(inside);
+		why_set(why, whylen, "netns (no network namespace '%s')", name, NULL);
+		return tok;
+	}
+	err = vt_rtnl_load(inside);
+	vt_netns_leave(tok);
+	if (err)
+		goto out;
+	fd = vt_netns_open(name);
+	nsid = fd >= 0 ? vt_rtnl_nsid_of(fd) : -1;
+	if (fd >= 0)
+		close(fd);
+	for (i = 0; i < inside->nlinks; i++) {
+		const struct vt_link *l = &inside->links[i];
+
+		if (l->flags & IFF_LOOPBACK)
+			continue;
+		add_elem(r, name, inside, l, VT_ROLE_VM);
+		for (j = 0; j < inside->naddrs; j++)
+			if (inside->addrs[j].ifindex == l->ifindex && inside->addrs[j].scope == 0)
+				add_addr(r->vm, inside->addrs[j].family, inside->addrs[j].addr);
+		if (strcmp(l->kind, "veth") || nsid < 0)
+			continue;
+		for (j = 0; j < r->host->nlinks; j++) {
+			const struct vt_link *h = &r->host->links[j];
+
+			if (!strcmp(h->kind, "veth") && h->link_netnsid == nsid && h->link == l->ifindex) {
+				add_elem(r, "", r->host, h, VT_ROLE_PORT);
+				walk_host(r, h->ifindex);
+			}
+		}
+	}
+	snprintf(r->vm->name, sizeof(r->vm->name), "%s", name);
+	r->vm->source = "netns";
+	if (r->vm->npath == 0) {
+		why_set(why, whylen, "netns ('%s' has no interfaces)", name, NULL);
+		err = -ENODEV;
+	}
+out:
+	free(inside);
+	return err;
+}
+
+/* if:IFNAME or if:IFNAME@NETNS */
+static int resolve_if(struct resolver *r, const char *spec, char *why, size_t whylen)
+{
+	char name[IF_NAMESIZE + 256], *at;
+	int err;
+
+	snprintf(name, sizeof(name), "%s", spec);
+	at = strchr(name, '@');
+	if (at) {
+		struct vt_rtnl_view *v = calloc(1, sizeof(*v));
+		const struct vt_link *l;
+		int tok;
+
+		*at++ = '\0';
+		if (!v)
+			return -ENOMEM;
+		tok = vt_netns_enter(at);
+		err = tok < 0 ? tok : vt_rtnl_load(v);
+		vt_netns_leave(tok);
+		l = err ? NULL : vt_link_by_name(v, name);
+		if (l)
+			add_elem(r, at, v, l, VT_ROLE_VM);
+		free(v);
+		if (!l) {
+			why_set(why, whylen, "if (no interface '%s' in netns %s)", name, at);
+			return -ENODEV;
+		}
+	} else {
+		err = add_host_port(r, name);
+		if (err) {
+			why_set(why, whylen, "if (no interface '%s')", name, NULL);
+			return err;
+		}
+	}
+	snprintf(r->vm->name, sizeof(r->vm->name), "%s", spec);
+	r->vm->source = "if";
+	learn_addrs(r);
+	return 0;
+}
+
+/* ip:ADDR -- the port behind the address's MAC, or the namespace holding it. */
+static int resolve_ip(struct resolver *r, const char *s, char *why, size_t whylen)
+{
+	const struct vt_rtnl_view *v = r->host;
+	uint8_t addr[16] = { 0 };
+	unsigned int i, j;
+	int family;
+	DIR *d;
+	struct dirent *de;
+
+	if (inet_pton(AF_INET, s, addr) == 1)
+		family = AF_INET;
+	else if (inet_pton(AF_INET6, s, addr) == 1)
+		family = AF_INET6;
+	else {
+		why_set(why, whylen, "ip ('%s' is not an address)", s, NULL);
+		return -EINVAL;
+	}
+	for (i = 0; i < v->nneigh; i++) {
+		const struct vt_neigh *n = &v->neigh[i];
+
+		if (n->family != family || memcmp(n->addr, addr, family == AF_INET ? 4 : 16) ||
+		    (n->state & (NUD_FAILED | NUD_INCOMPLETE)))
+			continue;
+		for (j = 0; j < v->nneigh; j++) {
+			const struct vt_neigh *f = &v->neigh[j];
+
+			if (f->family == AF_BRIDGE && f->master == n->ifindex &&
+			    !memcmp(f->mac, n->mac, 6) && !(f->state & NUD_PERMANENT)) {
+				const struct vt_link *port = vt_link_by_index(v, f->ifindex);
+
+				if (port && add_host_port(r, port->name) == 0)
+					goto found;
+			}
+		}
+	}
+	/* A namespace on this host holding the address (containers, lab VMs). */
+	d = opendir("/run/netns");
+	while (d && (de = readdir(d))) {
+		struct vt_rtnl_view *inside;
+		int tok, hit = 0;
+
+		if (de->d_name[0] == '.' || !(inside = calloc(1, sizeof(*inside))))
+			continue;
+		tok = vt_netns_enter(de->d_name);
+		if (tok >= 0 && vt_rtnl_load(inside) == 0)
+			for (i = 0; i < inside->naddrs; i++)
+				if (inside->addrs[i].family == family &&
+				    !memcmp(inside->addrs[i].addr, addr, family == AF_INET ? 4 : 16))
+					hit = 1;
+		vt_netns_leave(tok);
+		free(inside);
+		if (hit) {
+			char name[256];
+			int err;
+
+			snprintf(name, sizeof(name), "%s", de->d_name);
+			closedir(d);
+			err = resolve_netns(r, name, why, whylen);
+			if (!err) {
+				r->vm->source = "ip";
+				snprintf(r->vm->name, sizeof(r->vm->name), "%s", s);
+			}
+			return err;
+		}
+	}
+	if (d)
+		closedir(d);
+	why_set(why, whylen, "ip (no neighbour entry or namespace holds %s; ping it once from the host?)", s, NULL);
+	return -ENOENT;
+found:
+	snprintf(r->vm->name, sizeof(r->vm->name), "%s", s);
+	r->vm->source = "ip";
+	learn_addrs(r);
+	add_addr(r->vm, family, addr);
+	return 0;
+}
+
+/* Read /proc/PID/cmdline into NUL-separated args; returns the count. */
+static int read_cmdline(const char *pid, char *buf, size_t len, char **argv, int maxargs)
+{
+	char path[300];
+	size_t n, i;
+	FILE *f;
+	int argc = 0;
+
+	snprintf(path, sizeof(path), "/proc/%s/cmdline", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, len - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	for (i = 0; i < n && argc < maxargs; i += strlen(buf + i) + 1)
+		argv[argc++] = buf + i;
+	return argc;
+}
+
+/* "-netdev tap,id=n0,ifname=tap0" -> "tap0"; "-name guest=web01,debug-threads=on" -> "web01" */
+static int option_value(const char *opts, const char *key, char *out, size_t len)
+{
+	size_t klen = strlen(key);
+	const char *p = opts;
+
+	while (p && *p) {
+		if (!strncmp(p, key, klen) && p[klen] == '=') {
+			const char *v = p + klen + 1, *end = strchr(v, ',');
+			size_t vlen = end ? (size_t)(end - v) : strlen(v);
+
+			snprintf(out, len, "%.*s", (int)vlen, v);
+			return 1;
+		}
+		p = strchr(p, ',');
+		if (p)
+			p++;
+	}
+	return 0;
+}
+
+static int parse_mac(const char *s, uint8_t *mac)
+{
+	unsigned int b[6], i;
+
+	if (sscanf(s, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) != 6)
+		return -EINVAL;
+	for (i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+	return 0;
+}
+
+/* qemu:NAME or pid:PID -- a QEMU process, its -name and its tap ifnames. */
+static int resolve_qemu(struct resolver *r, const char *name, const char *want_pid,
+			char *why, size_t whylen)
+{
+	static char buf[65536];
+	char *argv[1024], vmname[256], ifname[IF_NAMESIZE + 1], mac[32];
+	struct dirent *de;
+	DIR *d = opendir("/proc");
+	int argc, i, found = 0;
+
+	while (d && !found && (de = readdir(d))) {
+		const char *base;
+
+		if (!isdigit((unsigned char)de->d_name[0]) || (want_pid && strcmp(de->d_name, want_pid)))
+			continue;
+		argc = read_cmdline(de->d_name, buf, sizeof(buf), argv, 1024);
+		if (argc < 1)
+			continue;
+		base = strrchr(argv[0], '/');
+		base = base ? base + 1 : argv[0];
+		if (strncmp(base, "qemu-system", 11) && strcmp(base, "qemu-kvm") && strcmp(base, "kvm"))
+			continue;
+		vmname[0] = '\0';
+		for (i = 1; i + 1 < argc; i++)
+			if (!strcmp(argv[i], "-name") &&
+			    !option_value(argv[i + 1], "guest", vmname, sizeof(vmname)))
+				snprintf(vmname, sizeof(vmname), "%.*s",
+					 (int)strcspn(argv[i + 1], ","), argv[i + 1]);
+		if (name && strcmp(vmname, name))
+			continue;
+		found = 1;
+		snprintf(r->vm->name, sizeof(r->vm->name), "%s", vmname[0] ? vmname : de->d_name);
+		for (i = 1; i + 1 < argc; i++) {
+			if ((!strcmp(argv[i], "-netdev") || !strcmp(argv[i], "-net")) &&
+			    !strncmp(argv[i + 1], "tap", 3) &&
+			    option_value(argv[i + 1], "ifname", ifname, sizeof(ifname)))
+				add_host_port(r, ifname);
+			if (!strcmp(argv[i], "-device") && option_value(argv[i + 1], "mac", mac, sizeof(mac))) {
+				uint8_t m[6];
+
+				if (!parse_mac(mac, m))
+					add_mac(r, m);
+			}
+		}
+	}
+	if (d)
+		closedir(d);
+	if (!found) {
+		if (want_pid)
+			why_set(why, whylen, "qemu (process %s is not QEMU)", want_pid, NULL);
+		else
+			why_set(why, whylen, "qemu (no QEMU process named '%s')", name, NULL);
+		return -ENOENT;
+	}
+	r->vm->source = "qemu";
+	if (!r->vm->npath) {
+		why_set(why, whylen, "qemu (QEMU '%s' has no -netdev tap with ifname=)", r->vm->name, NULL);
+		return -ENODEV;
+	}
+	learn_addrs(r);
+	return 0;
+}
+
+/* pve:VMID -- /etc/pve/qemu-server/VMID.conf, its netN lines and tapVMIDiN. */
+static int resolve_pve(struct resolver *r, const char *vmid, char *why, size_t whylen)
+{
+	const char *dir = getenv("VMTRACE_PVE_DIR");
+	char path[512], line[1024], ifname[IF_NAMESIZE + 16];
+	unsigned int n, i;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/qemu-server/%s.conf", dir ? dir : "/etc/pve", vmid);
+	f = fopen(path, "r");
+	snprintf(r->vm->name, sizeof(r->vm->name), "%s", vmid);
+	r->vm->source = "pve";
+	while (f && fgets(line, sizeof(line), f)) {
+		char *v;
+
+		if (line[0] == '[')	/* snapshots follow: not the running config */
+			break;
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, "name:", 5)) {
+			for (v = line + 5; *v == ' '; v++)
+				;
+			snprintf(r->vm->name, sizeof(r->vm->name), "%.255s", v);
+		} else if (sscanf(line, "net%u:", &n) == 1) {
+			uint8_t m[6];
+			char *eq;
+
+			/* netN: virtio=BC:24:11:00:00:01,bridge=vmbr0,firewall=1 */
+			v = strchr(line, ':') + 1;
+			while (*v == ' ')
+				v++;
+			eq = strchr(v, '=');
+			if (eq && !parse_mac(eq + 1, m))
+				add_mac(r, m);
+			snprintf(ifname, sizeof(ifname), "tap%si%u", vmid, n);
+			add_host_port(r, ifname);
+		}
+	}
+	if (f)
+		fclose(f);
+	if (!f) {
+		/* no config here (not a Proxmox node, or not mounted): the tap names still tell */
+		for (i = 0; i < r->host->nlinks; i++) {
+			snprintf(ifname, sizeof(ifname), "tap%si", vmid);
+			if (!strncmp(r->host->links[i].name, ifname, strlen(ifname)))
+				add_host_port(r, r->host->links[i].name);
+		}
+	}
+	if (!r->vm->npath) {
+		why_set(why, whylen, "pve (no %s and no tap%si* interface)", path, vmid);
+		return -ENOENT;
+	}
+	learn_addrs(r);
+	return 0;
+}
+
+static int all_digits(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+static int dispatch(struct resolver *r, const char *spec, char *why, size_t whylen)
+{
+	char tried[1024] = "", one[512];
+	static const char *const order[] = { "qemu", "netns", "if", "ip" };
+	unsigned int i;
+	int err;
+
+	if (!strncmp(spec, "pve:", 4))
+		return all_digits(spec + 4) ? resolve_pve(r, spec + 4, why, whylen) :
+			(why_set(why, whylen, "pve ('%s' is not a VMID)", spec + 4, NULL), -EINVAL);
+	if (!strncmp(spec, "qemu:", 5))
+		return resolve_qemu(r, spec + 5, NULL, why, whylen);
+	if (!strncmp(spec, "pid:", 4))
+		return all_digits(spec + 4) ? resolve_qemu(r, NULL, spec + 4, why, whylen) :
+			(why_set(why, whylen, "pid ('%s' is not a PID)", spec + 4, NULL), -EINVAL);
+	if (!strncmp(spec, "netns:", 6))
+		return resolve_netns(r, spec + 6, why, whylen);
+	if (!strncmp(spec, "if:", 3))
+		return resolve_if(r, spec + 3, why, whylen);
+	if (!strncmp(spec, "ip:", 3))
+		return resolve_ip(r, spec + 3, why, whylen);
+	if (strchr(spec, ':') && !strchr(spec, '.') && strncmp(spec, "libvirt:", 8) &&
+	    inet_pton(AF_INET6, spec, one) != 1) {
+		why_set(why, whylen, "unknown prefix in '%s' (pve:, qemu:, pid:, netns:, if:, ip:)", spec, NULL);
+		return -EINVAL;
+	}
+	if (all_digits(spec))
+		return resolve_pve(r, spec, why, whylen);
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		memset(r->vm, 0, sizeof(*r->vm));
+		r->nmacs = 0;
+		if (!strcmp(order[i], "qemu"))
+			err = resolve_qemu(r, spec, NULL, one, sizeof(one));
+		else if (!strcmp(order[i], "netns"))
+			err = resolve_netns(r, spec, one, sizeof(one));
+		else if (!strcmp(order[i], "if"))
+			err = resolve_if(r, spec, one, sizeof(one));
+		else
+			err = resolve_ip(r, spec, one, sizeof(one));
+		if (!err)
+			return 0;
+		snprintf(tried + strlen(tried), sizeof(tried) - strlen(tried), "%s%s",
+			 tried[0] ? ", " : "", one);
+	}
+	snprintf(why, whylen, "tried %s", tried);
+	return -ENOENT;
+}
+
+int vt_vm_resolve(const char *spec, struct vt_vm *vm, char *why, size_t whylen)
+{
+	struct resolver r = { .vm = vm };
+	int err;
+
+	memset(vm, 0, sizeof(*vm));
+	why[0] = '\0';
+	r.host = calloc(1, sizeof(*r.host));
+	if (!r.host)
+		return -ENOMEM;
+	err = vt_rtnl_load(r.host);
+	if (err) {
+		snprintf(why, whylen, "cannot read the host's interfaces: %s", strerror(-err));
+	} else {
+		err = dispatch(&r, spec, why, whylen);
+	}
+	free(r.host);
+	return err;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* From a VM's name to the host path its packets take. */
+#ifndef VT_RESOLVE_H
+#define VT_RESOLVE_H
+
+#include <stdint.h>
+#include <net/if.h>
+#include <linux/vmtrace.h>
+
+enum vt_role {
+	VT_ROLE_VM,		/* the VM's own NIC, inside its namespace */
+	VT_ROLE_PORT,		/* the host side of the VM's NIC: tap, host veth */
+	VT_ROLE_CHAIN,		/* a veth between two bridges (Proxmox fwpr/fwln) */
+	VT_ROLE_BRIDGE,		/* a bridge on the way */
+	VT_ROLE_NEIGHBOUR,	/* another port of one of those bridges */
+};
+
+struct vt_path_elem {
+	char ifname[IF_NAMESIZE];
+	int ifindex;
+	char netns[256];	/* "" for the namespace vmtrace runs in */
+	uint64_t netns_cookie;
+	uint32_t netns_inum;
+	char kind[16];		/* rtnetlink kind: tun, veth, bridge, ... ("tap" for tun in tap mode) */
+	char master[IF_NAMESIZE];
+	int master_ifindex;
+	enum vt_role role;
+};
+
+struct vt_vm {
+	char name[256];
+	const char *source;	/* libvirt|pve|qemu|netns|if|ip */
+	unsigned int npath;
+	struct vt_path_elem path[VMTRACE_MAX_IFACES];
+	unsigned int naddrs;
+	struct {
+		int family;
+		uint8_t addr[16];
+	} addrs[VMTRACE_MAX_ADDRS];
+};
+
+/*
+ * Resolve SPEC ("pve:101", "qemu:web01", "pid:1234", "netns:vm1",
+ * "if:tap0", "ip:192.0.2.10", or bare: tried in that order). 0, or -errno
+ * with a one-line reason in @why naming what was tried.
+ */
+int vt_vm_resolve(const char *spec, struct vt_vm *vm, char *why, size_t whylen);
+const char *vt_role_name(enum vt_role role);
+
+#endif /* VT_RESOLVE_H */

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/* rtnetlink dumps with libmnl: small, synchronous, one namespace at a time. */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_link.h>
+#include <linux/neighbour.h>
+#include <linux/net_namespace.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+
+#include "rtnl.h"
+
+typedef int (*vt_msg_cb)(const struct nlmsghdr *nlh, void *arg);
+
+/* Send one request and run @cb over every answer until done or acked. */
+static int rtnl_talk(struct nlmsghdr *req, vt_msg_cb cb, void *arg)
+{
+	char buf[32768];
+	struct mnl_socket *nl;
+	unsigned int portid, seq;
+	ssize_t n;
+	int ret;
+
+	nl = mnl_socket_open(NETLINK_ROUTE);
+	if (!nl)
+		return -errno;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	portid = mnl_socket_get_portid(nl);
+	seq = req->nlmsg_seq = (unsigned int)time(NULL);
+	if (mnl_socket_sendto(nl, req, req->nlmsg_len) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	for (;;) {
+		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (n < 0) {
+			ret = -errno;
+			break;
+		}
+		ret = mnl_cb_run(buf, (size_t)n, seq, portid, (mnl_cb_t)cb, arg);
+		if (ret < 0) {
+			ret = -errno;
+			break;
+		}
+		if (ret == MNL_CB_STOP) {
+			ret = 0;
+			break;
+		}
+	}
+out:
+	mnl_socket_close(nl);
+	return ret;
+}
+
+static void parse_linkinfo(const struct nlattr *li, struct vt_link *l)
+{
+	const struct nlattr *d;
+
+	switch (mnl_attr_get_type(li)) {
+	case IFLA_INFO_KIND:
+		if (mnl_attr_validate(li, MNL_TYPE_NUL_STRING) == 0)
+			strncpy(l->kind, mnl_attr_get_str(li), sizeof(l->kind) - 1);
+		break;
+	case IFLA_INFO_DATA:	/* the bridge's own settings */
+		mnl_attr_for_each_nested(d, li)
+			if (mnl_attr_get_type(d) == IFLA_BR_VLAN_FILTERING &&
+			    mnl_attr_validate(d, MNL_TYPE_U8) == 0)
+				l->vlan_filtering = mnl_attr_get_u8(d);
+		break;
+	case IFLA_INFO_SLAVE_DATA:	/* this port's settings in its bridge */
+		mnl_attr_for_each_nested(d, li) {
+			if (mnl_attr_validate(d, MNL_TYPE_U8))
+				continue;
+			if (mnl_attr_get_type(d) == IFLA_BRPORT_STATE)
+				l->port_state = mnl_attr_get_u8(d);
+			else if (mnl_attr_get_type(d) == IFLA_BRPORT_ISOLATED)
+				l->port_isolated = mnl_attr_get_u8(d);
+		}
+		l->is_port = 1;
+		break;
+	}
+}
+
+static int link_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct vt_rtnl_view *v = arg;
+	struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a, *li;
+	struct vt_link *l;
+
+	if (v->nlinks == VT_LINKS_MAX)
+		return MNL_CB_OK;
+	l = &v->links[v->nlinks++];
+	memset(l, 0, sizeof(*l));
+	l->ifindex = ifm->ifi_index;
+	l->flags = ifm->ifi_flags;
+	l->link_netnsid = -1;
+	mnl_attr_for_each(a, nlh, sizeof(*ifm)) {
+		switch (mnl_attr_get_type(a)) {
+		case IFLA_IFNAME:
+			if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+				strncpy(l->name, mnl_attr_get_str(a), sizeof(l->name) - 1);
+			break;
+		case IFLA_MASTER:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+				l->master = (int)mnl_attr_get_u32(a);
+			break;
+		case IFLA_LINK:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+				l->link = (int)mnl_attr_get_u32(a);
+			break;
+		case IFLA_LINK_NETNSID:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+				l->link_netnsid = (int)mnl_attr_get_u32(a);
+			break;
+		case IFLA_MTU:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+				l->mtu = mnl_attr_get_u32(a);
+			break;
+		case IFLA_OPERSTATE:
+			if (mnl_attr_validate(a, MNL_TYPE_U8) == 0)
+				l->operstate = mnl_attr_get_u8(a);
+			break;
+		case IFLA_CARRIER:
+			if (mnl_attr_validate(a, MNL_TYPE_U8) == 0)
+				l->carrier = mnl_attr_get_u8(a);
+			break;
+		case IFLA_ADDRESS:
+			if (mnl_attr_get_payload_len(a) == 6)
+				memcpy(l->mac, mnl_attr_get_payload(a), 6);
+			break;
+		case IFLA_LINKINFO:
+			mnl_attr_for_each_nested(li, a)
+				parse_linkinfo(li, l);
+			break;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+static int addr_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct vt_rtnl_view *v = arg;
+	struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a;
+	struct vt_ifaddr *x;
+	size_t alen = ifa->ifa_family == AF_INET ? 4 : 16;
+
+	if (v->naddrs == VT_ADDRS_MAX || (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6))
+		return MNL_CB_OK;
+	x = &v->addrs[v->naddrs];
+	memset(x, 0, sizeof(*x));
+	mnl_attr_for_each(a, nlh, sizeof(*ifa)) {
+		if (mnl_attr_get_type(a) == IFA_ADDRESS && mnl_attr_get_payload_len(a) == alen) {
+			memcpy(x->addr, mnl_attr_get_payload(a), alen);
+			x->ifindex = (int)ifa->ifa_index;
+			x->family = ifa->ifa_family;
+			x->prefixlen = ifa->ifa_prefixlen;
+			x->scope = ifa->ifa_scope;
+			v->naddrs++;
+			break;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+static int neigh_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct vt_rtnl_view *v = arg;
+	struct ndmsg *nd = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a;
+	struct vt_neigh *x;
+	size_t alen = nd->ndm_family == AF_INET ? 4 : 16;
+
+	if (v->nneigh == VT_NEIGH_MAX)
+		return MNL_CB_OK;
+	x = &v->neigh[v->nneigh];
+	memset(x, 0, sizeof(*x));
+	x->ifindex = nd->ndm_ifindex;
+	x->family = nd->ndm_family;
+	x->state = nd->ndm_state;
+	mnl_attr_for_each(a, nlh, sizeof(*nd)) {
+		switch (mnl_attr_get_type(a)) {
+		case NDA_DST:
+			if (nd->ndm_family != AF_BRIDGE && mnl_attr_get_payload_len(a) == alen)
+				memcpy(x->addr, mnl_attr_get_payload(a), alen);
+			break;
+		case NDA_LLADDR:
+			if (mnl_attr_get_payload_len(a) == 6)
+				memcpy(x->mac, mnl_attr_get_payload(a), 6);
+			break;
+		case NDA_MASTER:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+				x->master = (int)mnl_attr_get_u32(a);
+			break;
+		}
+	}
+	v->nneigh++;
+	return MNL_CB_OK;
+}
+
+static int dump(uint16_t type, uint8_t family, size_t hdrlen, vt_msg_cb cb, void *arg)
+{
+	char buf[256];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtgenmsg *g;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	/* ifinfomsg, ifaddrmsg and ndmsg all start with the family byte */
+	g = mnl_nlmsg_put_extra_header(nlh, hdrlen);
+	g->rtgen_family = family;
+	return rtnl_talk(nlh, cb, arg);
+}
+
+int vt_rtnl_load(struct vt_rtnl_view *v)
+{
+	int err;
+
+	v->nlinks = v->naddrs = v->nneigh = 0;
+	err = dump(RTM_GETLINK, AF_UNSPEC, sizeof(struct ifinfomsg), link_cb, v);
+	if (!err)
+		err = dump(RTM_GETADDR, AF_UNSPEC, sizeof(struct ifaddrmsg), addr_cb, v);
+	if (!err)
+		err = dump(RTM_GETNEIGH, AF_UNSPEC, sizeof(struct ndmsg), neigh_cb, v);
+	if (!err)
+		err = dump(RTM_GETNEIGH, AF_BRIDGE, sizeof(struct ndmsg), neigh_cb, v);
+	return err;
+}
+
+const struct vt_link *vt_link_by_index(const struct vt_rtnl_view *v, int ifindex)
+{
+	unsigned int i;
+
+	for (i = 0; i < v->nlinks; i++)
+		if (v->links[i].ifindex == ifindex)
+			return &v->links[i];
+	return NULL;
+}
+
+const struct vt_link *vt_link_by_name(const struct vt_rtnl_view *v, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < v->nlinks; i++)
+		if (!strcmp(v->links[i].name, name))
+			return &v->links[i];
+	return NULL;
+}
+
+static int nsid_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	const struct nlattr *a;
+	int *nsid = arg;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct rtgenmsg))
+		if (mnl_attr_get_type(a) == NETNSA_NSID && mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+			*nsid = (int)mnl_attr_get_u32(a);
+	return MNL_CB_OK;
+}
+
+int vt_rtnl_nsid_of(int netns_fd)
+{
+	char buf[256];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtgenmsg *g;
+	int nsid = -1;
+
+	nlh->nlmsg_type = RTM_GETNSID;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->rtgen_family = AF_UNSPEC;
+	mnl_attr_put_u32(nlh, NETNSA_FD, (uint32_t)netns_fd);
+	if (rtnl_talk(nlh, nsid_cb, &nsid) < 0)
+		return -1;
+	return nsid;
+}

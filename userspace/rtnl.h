@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What rtnetlink says about one namespace: links, addresses, neighbours. */
+#ifndef VT_RTNL_H
+#define VT_RTNL_H
+
+#include <stdint.h>
+#include <net/if.h>
+
+#define VT_LINKS_MAX	512
+#define VT_ADDRS_MAX	1024
+#define VT_NEIGH_MAX	2048
+
+struct vt_link {
+	int ifindex;
+	char name[IF_NAMESIZE];
+	char kind[16];		/* IFLA_INFO_KIND: veth, bridge, tun, vlan, ... */
+	int master;		/* IFLA_MASTER */
+	int link;		/* IFLA_LINK: veth peer, vlan parent */
+	int link_netnsid;	/* IFLA_LINK_NETNSID, -1 when in the same namespace */
+	unsigned int flags;	/* IFF_* */
+	unsigned int mtu;
+	unsigned int operstate;
+	unsigned int carrier;
+	uint8_t mac[6];
+	uint8_t is_port;	/* a bridge port; then: */
+	uint8_t port_state;	/* BR_STATE_*: 3 forwarding */
+	uint8_t port_isolated;
+	uint8_t vlan_filtering;	/* a bridge with VLAN filtering on */
+};
+
+struct vt_ifaddr {
+	int ifindex;
+	int family;
+	uint8_t addr[16];
+	unsigned int prefixlen;
+	unsigned int scope;
+};
+
+struct vt_neigh {
+	int ifindex;
+	int family;		/* AF_INET, AF_INET6, or AF_BRIDGE for FDB entries */
+	uint8_t addr[16];
+	uint8_t mac[6];
+	unsigned int state;	/* NUD_* */
+	int master;		/* FDB: the bridge */
+};
+
+struct vt_rtnl_view {
+	unsigned int nlinks, naddrs, nneigh;
+	struct vt_link links[VT_LINKS_MAX];
+	struct vt_ifaddr addrs[VT_ADDRS_MAX];
+	struct vt_neigh neigh[VT_NEIGH_MAX];
+};
+
+/* Fill @v from the current network namespace; 0 or -errno. */
+int vt_rtnl_load(struct vt_rtnl_view *v);
+const struct vt_link *vt_link_by_index(const struct vt_rtnl_view *v, int ifindex);
+const struct vt_link *vt_link_by_name(const struct vt_rtnl_view *v, const char *name);
+/* The nsid the current namespace gives to the namespace behind @fd, or -1. */
+int vt_rtnl_nsid_of(int netns_fd);
+
+#endif /* VT_RTNL_H */
