@@ -23,5 +23,7 @@ int vt_open_error(int err);
 
 int status_main(int argc, char **argv);
 int events_main(int argc, char **argv);
+int follow_main(int argc, char **argv);
+int probe_main(int argc, char **argv);
 
 #endif /* VT_CLI_H */

@@ -14,6 +14,10 @@ static const struct {
 	int (*fn)(int argc, char **argv);
 	const char *usage;
 } subcommands[] = {
+	{ "follow", follow_main,
+	  "follow VM [--count N] [--duration S] [--timeout S] [--addr ADDR]... [-4|-6] [--json] [--show-path]" },
+	{ "probe", probe_main,
+	  "probe VM [--count N] [--interval S] [--size BYTES] [--from IFNAME|ADDR] [--timeout S] [-4|-6] [--json]" },
 	{ "status", status_main, "status [--json]" },
 	{ "events", events_main,
 	  "events --if IFNAME[@NETNS][,...] [--netns NAME] [--addr ADDR]... [--icmp-id ID]\n"
@@ -30,7 +34,10 @@ static void usage(FILE *f)
 	for (i = 0; i < N_SUBCOMMANDS; i++)
 		fprintf(f, "  vmtrace %s\n", subcommands[i].usage);
 	fprintf(f, "  vmtrace --version | --help\n\n"
-		"Exit codes: 0 success, 1 failure, 2 bad usage, 3 module missing or too old.\n");
+		"VM: pve:VMID, qemu:NAME, pid:PID, netns:NAME, if:IFNAME[@NETNS], ip:ADDR, or a bare\n"
+		"    name or number (tried as pve, qemu, netns, if, ip).\n"
+		"Exit codes: 0 success (probe: every echo replied), 1 failure (probe: an echo was lost),\n"
+		"            2 bad usage or VM not found, 3 module missing or too old.\n");
 }
 
 int vt_usage_error(const char *fmt, ...)

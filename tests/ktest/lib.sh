@@ -34,11 +34,12 @@ skip() {
 }
 
 # host br0 with a veth "VM" in netns $1 named $2 with address suffix $3
-make_bridge() {
-	host ip link add br0 type bridge stp_state 0 forward_delay 0
-	host ip addr add 192.0.2.1/24 dev br0
-	host ip addr add 2001:db8::1/64 dev br0 nodad
-	host ip link set br0 up
+make_bridge() {	# [NAME]: 192.0.2.1/24 and 2001:db8::1/64 on it
+	local br=${1:-br0}
+	host ip link add "$br" type bridge stp_state 0 forward_delay 0
+	host ip addr add 192.0.2.1/24 dev "$br"
+	host ip addr add 2001:db8::1/64 dev "$br" nodad
+	host ip link set "$br" up
 }
 
 add_veth_vm() {
@@ -52,15 +53,15 @@ add_veth_vm() {
 	n "$ns" ip link set "$dev" up
 }
 
-# A tap on br0 whose reader pumps frames into a tap inside netns $1.
+# A tap on bridge $4 (br0) whose reader pumps frames into a tap inside netns $1.
 add_tap_vm() {
-	local ns=$1 tap=$2 suffix=$3
+	local ns=$1 tap=$2 suffix=$3 br=${4:-br0}
 	ip netns list | grep -qw "$ns" || host ip netns add "$ns"
 	"$BIN/tapvm" "$tap" "$ns" "${tap}vm" "$TMP/$tap.paused" > "$TMP/$tap.ready" &
 	pids+=($!)
 	for _ in $(seq 100); do grep -q ready "$TMP/$tap.ready" 2>/dev/null && break; sleep 0.05; done
 	grep -q ready "$TMP/$tap.ready"
-	host ip link set "$tap" master br0 up
+	host ip link set "$tap" master "$br" up
 	n "$ns" ip link set lo up
 	n "$ns" ip addr add "192.0.2.$suffix/24" dev "${tap}vm"
 	n "$ns" ip addr add "2001:db8::$suffix/64" dev "${tap}vm" nodad
@@ -117,6 +118,26 @@ expect() {
 		return 1
 	fi
 	echo "ok: $1 = $3"
+}
+
+# json_valid FILE: every line is one of the types docs/json.md defines, with
+# every field it lists for that type.
+json_valid() {
+	local spec
+	spec=$(sed -n '/^```fields/,/^```/p' "$VMTRACE_SRC/docs/json.md" | sed '1d;$d')
+	[ -n "$spec" ]
+	jq -e -n --arg spec "$spec" '
+		($spec | split("\n") | map(select(length > 0) | split(": ") |
+			{key: .[0], value: (.[1] | split(" "))}) | from_entries) as $req
+		| [inputs] | all(. as $o | ($req[$o.type] // null) as $f
+			| $f != null and ($f | all(. as $p | $o | getpath($p | split(".")) != null)))' "$1" > /dev/null ||
+	{ echo "FAIL: $1 does not follow docs/json.md"; cat "$1"; return 1; }
+	echo "ok: $1 follows docs/json.md"
+}
+
+# verdicts FILE: "seq status cause hop" per verdict line, by seq
+verdicts() {
+	jq -M -r 'select(.type=="verdict") | "\(.echo.seq) \(.status) \(.cause // "-") \(.hop.ifname)/\(.hop.point)"' "$1" | sort -n
 }
 
 monotonic() {	# timestamps of the selected events never go backwards in emission order

@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * An echo is (family, id, seq, requester, target): its request and reply
+ * share it with the addresses swapped. Events arrive per CPU, not in time
+ * order, so an echo is decided only once it has been quiet for a while.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "echo.h"
+
+const char *vt_status_name(enum vt_status s)
+{
+	static const char *const names[] = {
+		[VT_REPLIED] = "replied", [VT_DROPPED] = "dropped", [VT_LOST_IN_VM] = "lost-in-vm",
+		[VT_LOST_ON_HOST] = "lost-on-host", [VT_UNSEEN] = "unseen",
+	};
+
+	return names[s];
+}
+
+void vt_tracker_init(struct vt_tracker *t, const struct vt_vm *vm, uint64_t timeout_ns)
+{
+	memset(t, 0, sizeof(*t));
+	t->vm = vm;
+	t->timeout_ns = timeout_ns;
+	t->settle_ns = 150000000ULL;
+}
+
+void vt_tracker_free(struct vt_tracker *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->n; i++)
+		free(t->echoes[i]);
+	free(t->echoes);
+	t->echoes = NULL;
+	t->n = t->cap = 0;
+}
+
+static size_t alen(int family)
+{
+	return family == AF_INET ? 4 : 16;
+}
+
+static int is_echo(const struct vmtrace_event *ev)
+{
+	return ev->kind == VMTRACE_PKT_ECHO_REQUEST || ev->kind == VMTRACE_PKT_ECHO_REPLY;
+}
+
+static struct vt_echo *find_or_add(struct vt_tracker *t, const struct vmtrace_event *ev)
+{
+	int req = ev->kind == VMTRACE_PKT_ECHO_REQUEST;
+	const uint8_t *src = req ? ev->src : ev->dst, *dst = req ? ev->dst : ev->src;
+	struct vt_echo *e;
+	unsigned int i;
+
+	for (i = 0; i < t->n; i++) {
+		e = t->echoes[i];
+		if (e->family == ev->family && e->id == ev->icmp_id && e->seq == ev->icmp_seq &&
+		    !memcmp(e->src, src, alen(e->family)) && !memcmp(e->dst, dst, alen(e->family)))
+			return e;
+	}
+	if (t->n == t->cap) {
+		unsigned int cap = t->cap ? 2 * t->cap : 64;
+		struct vt_echo **n = realloc(t->echoes, cap * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		t->echoes = n;
+		t->cap = cap;
+	}
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	e->family = ev->family;
+	e->id = ev->icmp_id;
+	e->seq = ev->icmp_seq;
+	memcpy(e->src, src, alen(e->family));
+	memcpy(e->dst, dst, alen(e->family));
+	e->first_ts = ev->ts_ns;
+	t->echoes[t->n++] = e;
+	return e;
+}
+
+static void remember_neigh_drop(struct vt_tracker *t, const struct vmtrace_event *ev)
+{
+	if (!(ev->flags & VMTRACE_EV_DROP) || vt_drop_is_benign(ev))
+		return;
+	/* multicast solicitations are dropped by every host they are not for */
+	if (ev->kind == VMTRACE_PKT_NEIGH_SOLICIT && !strncmp(ev->location, "ip6_mc_input", 12))
+		return;
+	if (t->nneigh == sizeof(t->neigh_drops) / sizeof(t->neigh_drops[0])) {
+		memmove(&t->neigh_drops[0], &t->neigh_drops[1],
+			sizeof(t->neigh_drops) - sizeof(t->neigh_drops[0]));
+		t->nneigh--;
+	}
+	t->neigh_drops[t->nneigh++] = *ev;
+}
+
+/* Keep the last request per target; an answer from the target clears it. */
+static void remember_solicit(struct vt_tracker *t, const struct vmtrace_event *ev)
+{
+	size_t n = alen(ev->family);
+	unsigned int i;
+
+	if (ev->flags & VMTRACE_EV_DROP)
+		return;
+	if (ev->kind == VMTRACE_PKT_ARP_REPLY || ev->kind == VMTRACE_PKT_NEIGH_ADVERT) {
+		/* ARP reply: sender is the target asked for; NA: dst carries the target */
+		const uint8_t *who = ev->kind == VMTRACE_PKT_ARP_REPLY ? ev->src : ev->dst;
+
+		for (i = 0; i < t->nsolicit; )
+			if (t->solicits[i].family == ev->family && !memcmp(t->solicits[i].dst, who, n))
+				t->solicits[i] = t->solicits[--t->nsolicit];
+			else
+				i++;
+		return;
+	}
+	if (ev->kind != VMTRACE_PKT_ARP_REQUEST && ev->kind != VMTRACE_PKT_NEIGH_SOLICIT)
+		return;
+	for (i = 0; i < t->nsolicit; i++)
+		if (t->solicits[i].family == ev->family && !memcmp(t->solicits[i].dst, ev->dst, n)) {
+			t->solicits[i] = *ev;
+			return;
+		}
+	if (t->nsolicit < sizeof(t->solicits) / sizeof(t->solicits[0]))
+		t->solicits[t->nsolicit++] = *ev;
+}
+
+void vt_tracker_add(struct vt_tracker *t, const struct vmtrace_event *ev)
+{
+	struct vt_echo *e;
+	unsigned int i;
+
+	if (!is_echo(ev)) {
+		remember_neigh_drop(t, ev);
+		remember_solicit(t, ev);
+		return;
+	}
+	e = find_or_add(t, ev);
+	if (!e || e->nev == VT_ECHO_EVENTS) {
+		t->dropped_events++;
+		return;
+	}
+	/* insertion sort: events come nearly in order */
+	for (i = e->nev; i > 0 && e->ev[i - 1].ts_ns > ev->ts_ns; i--)
+		e->ev[i] = e->ev[i - 1];
+	e->ev[i] = *ev;
+	e->nev++;
+	if (ev->ts_ns < e->first_ts)
+		e->first_ts = ev->ts_ns;
+	if (ev->ts_ns > e->last_ts)
+		e->last_ts = ev->ts_ns;
+}
+
+const struct vt_path_elem *vt_vm_elem(const struct vt_vm *vm, const struct vmtrace_event *ev)
+{
+	unsigned int i;
+
+	for (i = 0; vm && i < vm->npath; i++)
+		if (vm->path[i].ifindex == ev->ifindex && vm->path[i].netns_cookie == ev->netns_cookie)
+			return &vm->path[i];
+	return NULL;
+}
+
+/* Did the VM get the request? Inside its namespace, or taken by its tap's reader. */
+static int handed_to_vm(const struct vt_vm *vm, const struct vmtrace_event *ev)
+{
+	const struct vt_path_elem *el = vt_vm_elem(vm, ev);
+
+	if (!el || ev->kind != VMTRACE_PKT_ECHO_REQUEST || (ev->flags & VMTRACE_EV_DROP))
+		return 0;
+	if (el->role == VT_ROLE_VM)
+		return 1;
+	return el->role == VT_ROLE_PORT && ev->point == VMTRACE_POINT_SKB_CONSUME &&
+	       !strcmp(el->kind, "tap");
+}
+
+static const struct vmtrace_event *neigh_drop_for(const struct vt_tracker *t,
+						  const struct vt_echo *e)
+{
+	unsigned int i;
+
+	/* the ARP/ND for the echo's target, or any on the path while it waited */
+	for (i = t->nneigh; i--; )
+		if (t->neigh_drops[i].family == e->family &&
+		    !memcmp(t->neigh_drops[i].dst, e->dst, alen(e->family)))
+			return &t->neigh_drops[i];
+	for (i = t->nneigh; i--; )
+		if (t->neigh_drops[i].ts_ns + 5000000000ULL >= e->first_ts)
+			return &t->neigh_drops[i];
+	return NULL;
+}
+
+/*
+ * Handed to the VM's tap and never taken by its reader: it sits in the
+ * tap's ring (or was dropped with it): the VM is not reading.
+ */
+static void queued_on_tap(const struct vt_vm *vm, const struct vmtrace_event *last,
+			  struct vt_cause *c)
+{
+	const struct vt_path_elem *el = last ? vt_vm_elem(vm, last) : NULL;
+
+	if (!el || el->role != VT_ROLE_PORT || strcmp(el->kind, "tap") ||
+	    last->point != VMTRACE_POINT_DEV_TX)
+		return;
+	c->id = "vm-not-reading";
+	c->inferred = 1;
+	snprintf(c->explain, sizeof(c->explain),
+		 "queued to tap %s and never taken by its reader: the guest is not draining its virtio-net RX queue (VM paused, hung or out of buffers)",
+		 el->ifname);
+	snprintf(c->check, sizeof(c->check), "ip -s link show %s; virsh domstate / qm status", el->ifname);
+}
+
+static int starts_neigh(const struct vmtrace_event *ev)
+{
+	return !strncmp(ev->reason, "NEIGH_", 6);
+}
+
+static const struct vmtrace_event *unanswered_for(const struct vt_tracker *t,
+						  const struct vt_echo *e)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->nsolicit; i++)
+		if (t->solicits[i].family == e->family &&
+		    !memcmp(t->solicits[i].dst, e->dst, alen(e->family)) &&
+		    t->solicits[i].ts_ns + 1000000000ULL >= e->first_ts)
+			return &t->solicits[i];
+	return NULL;
+}
+
+static void cause_for(const struct vt_tracker *t, const struct vmtrace_event *ev,
+		      struct vt_verdict *v)
+{
+	const struct vt_rtnl_view *st = t->state ? t->state(ev, t->arg) : NULL;
+	const struct vt_path_elem *el = vt_vm_elem(t->vm, ev);
+
+	vt_cause_of(ev, t->vm, st, &v->cause);
+	if (el && el->role == VT_ROLE_VM) {
+		/* a VM in a namespace shares our kernel: the drop is the guest's own */
+		char inside[sizeof(v->cause.explain)];
+
+		snprintf(inside, sizeof(inside), "inside the VM (netns %.40s): %.330s", el->netns,
+			 v->cause.explain);
+		memcpy(v->cause.explain, inside, sizeof(inside));
+	}
+}
+
+static void unanswered_cause(const struct vt_tracker *t, const struct vmtrace_event *req,
+			     struct vt_verdict *v)
+{
+	const struct vt_rtnl_view *st = t->state ? t->state(req, t->arg) : NULL;
+
+	vt_cause_unanswered(req, t->vm, st, &v->cause);
+}
+
+static int decide(const struct vt_tracker *t, const struct vt_echo *e, uint64_t now,
+		  int final, struct vt_verdict *v)
+{
+	const struct vmtrace_event *first_req = NULL, *last_req = NULL, *last_rep = NULL;
+	const struct vmtrace_event *drop = NULL, *handed = NULL, *nd;
+	int settled = now >= e->last_ts + t->settle_ns;
+	int timed_out = now >= e->first_ts + t->timeout_ns;
+	unsigned int i;
+
+	if (!settled && !final)
+		return 0;
+	memset(v, 0, sizeof(*v));
+	for (i = 0; i < e->nev; i++) {
+		const struct vmtrace_event *ev = &e->ev[i];
+
+		if (ev->kind == VMTRACE_PKT_ECHO_REQUEST) {
+			if (!first_req)
+				first_req = ev;
+			last_req = ev;
+			if (!handed && handed_to_vm(t->vm, ev))
+				handed = ev;
+		} else {
+			last_rep = ev;
+		}
+		if (!drop && (ev->flags & VMTRACE_EV_DROP) && !vt_drop_is_benign(ev))
+			drop = ev;
+	}
+	if (drop) {
+		v->status = VT_DROPPED;
+		v->hop = drop;
+		if (starts_neigh(drop)) {
+			/* died in the neighbour queue: say why its ARP/ND failed */
+			nd = neigh_drop_for(t, e);
+			if (nd) {
+				v->hop = nd;
+				v->via_neighbour = 1;
+			} else if ((nd = unanswered_for(t, e))) {
+				v->hop = nd;
+				v->via_neighbour = 1;
+				unanswered_cause(t, nd, v);
+				return 1;
+			}
+		}
+		cause_for(t, v->hop, v);
+		return 1;
+	}
+	if (last_rep) {
+		v->status = first_req ? VT_REPLIED : VT_UNSEEN;
+		v->hop = last_rep;
+		if (first_req)
+			v->rtt_ns = last_rep->ts_ns - first_req->ts_ns;
+		return 1;
+	}
+	if (!timed_out && !final)
+		return 0;
+	if (handed) {
+		v->status = VT_LOST_IN_VM;
+		v->hop = handed;
+		vt_cause_guest(handed->ifname, &v->cause);
+		return 1;
+	}
+	nd = neigh_drop_for(t, e);
+	if (nd) {
+		v->status = VT_DROPPED;
+		v->hop = nd;
+		v->via_neighbour = 1;
+		cause_for(t, nd, v);
+		return 1;
+	}
+	v->status = VT_LOST_ON_HOST;
+	v->hop = last_req;
+	nd = unanswered_for(t, e);
+	if (nd) {
+		/* waiting in the neighbour queue for an answer that never came */
+		v->hop = nd;
+		v->via_neighbour = 1;
+		unanswered_cause(t, nd, v);
+		return 1;
+	}
+	queued_on_tap(t->vm, last_req, &v->cause);
+	return 1;
+}
+
+void vt_tracker_tick(struct vt_tracker *t, uint64_t now_ns, int final)
+{
+	unsigned int i = 0;
+
+	while (i < t->n) {
+		struct vt_echo *e = t->echoes[i];
+		struct vt_verdict v;
+
+		if (!decide(t, e, now_ns, final, &v)) {
+			i++;
+			continue;
+		}
+		t->decided++;
+		t->on_verdict(e, &v, t->arg);
+		free(e);
+		t->echoes[i] = t->echoes[--t->n];
+	}
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Group hop events into echoes, pair requests with replies, decide verdicts. */
+#ifndef VT_ECHO_H
+#define VT_ECHO_H
+
+#include <stdint.h>
+#include <linux/vmtrace.h>
+
+#include "cause.h"
+#include "resolve.h"
+
+#define VT_ECHO_EVENTS	96
+
+enum vt_status {
+	VT_REPLIED,
+	VT_DROPPED,
+	VT_LOST_IN_VM,
+	VT_LOST_ON_HOST,
+	VT_UNSEEN,
+};
+
+struct vt_echo {
+	int family;
+	uint8_t src[16], dst[16];	/* of the request */
+	uint16_t id, seq;
+	uint64_t first_ts, last_ts;	/* kernel CLOCK_MONOTONIC, ns */
+	unsigned int nev;
+	struct vmtrace_event ev[VT_ECHO_EVENTS];	/* sorted by ts_ns */
+};
+
+struct vt_verdict {
+	enum vt_status status;
+	const struct vmtrace_event *hop;	/* the drop, or the last hop seen */
+	struct vt_cause cause;
+	uint64_t rtt_ns;
+	int via_neighbour;			/* the echo died with its ARP/ND */
+};
+
+struct vt_tracker;
+typedef void (*vt_verdict_fn)(const struct vt_echo *e, const struct vt_verdict *v, void *arg);
+/* The state of the namespace of @ev's device, read now (may return NULL). */
+typedef const struct vt_rtnl_view *(*vt_state_fn)(const struct vmtrace_event *ev, void *arg);
+
+struct vt_tracker {
+	const struct vt_vm *vm;
+	uint64_t timeout_ns;	/* no reply after this long: decide */
+	uint64_t settle_ns;	/* quiet this long before deciding: late events from other CPUs */
+	vt_verdict_fn on_verdict;
+	vt_state_fn state;
+	void *arg;
+	unsigned int n, cap;
+	struct vt_echo **echoes;
+	unsigned int nneigh, nsolicit;
+	struct vmtrace_event neigh_drops[32];	/* recent ARP/ND drops */
+	struct vmtrace_event solicits[32];	/* ARP/ND requests not answered yet */
+	uint64_t decided, dropped_events;
+};
+
+void vt_tracker_init(struct vt_tracker *t, const struct vt_vm *vm, uint64_t timeout_ns);
+void vt_tracker_free(struct vt_tracker *t);
+void vt_tracker_add(struct vt_tracker *t, const struct vmtrace_event *ev);
+/* Decide every echo that is settled (all of them if @final); @now_ns on the kernel's clock. */
+void vt_tracker_tick(struct vt_tracker *t, uint64_t now_ns, int final);
+const char *vt_status_name(enum vt_status s);
+/* The path element an event happened on, if any. */
+const struct vt_path_elem *vt_vm_elem(const struct vt_vm *vm, const struct vmtrace_event *ev);
+
+#endif /* VT_ECHO_H */

@@ -1,0 +1,710 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmtrace follow <vm>: watch the echoes to and from a VM, one timeline and
+ * one verdict per echo. vmtrace probe <vm>: send our own echoes while
+ * following them, and exit 0 only if every one was answered.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <netinet/icmp6.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "echo.h"
+#include "format.h"
+#include "resolve.h"
+#include "rtnl.h"
+#include "session.h"
+
+#define JSON_VERSION 1
+#define ICMP_ECHO_REQUEST 8	/* <netinet/ip_icmp.h> would macro-clobber icmp_id */
+
+struct summary {
+	uint64_t echoes, by_status[VT_UNSEEN + 1];
+	unsigned int ndrops;
+	struct {
+		char key[64];
+		uint64_t n;
+	} drops[32];
+};
+
+struct follow {
+	const char *spec;
+	struct vt_vm vm;
+	struct vt_netns_names names;
+	struct vt_tracker tracker;
+	struct vt_session session;
+	struct vt_rtnl_view *state;	/* scratch for cause derivation */
+	struct summary sum;
+	int json, color, family, show_path, probe;
+	uint64_t count;			/* follow: verdicts; probe: echoes to send */
+	double duration, timeout, interval;
+	unsigned int size;
+	const char *from;
+	int extra_naddrs;
+	struct {
+		int family;
+		uint8_t addr[16];
+	} extra[VMTRACE_MAX_ADDRS];
+};
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static const char *c_on(const struct follow *f, const char *code)
+{
+	return f->color ? code : "";
+}
+
+static const char *netns_of(const struct follow *f, const struct vmtrace_event *ev)
+{
+	const char *n = vt_netns_name(&f->names, ev->netns_inum);
+
+	return *n ? n : "?";
+}
+
+static void addr_str(int family, const uint8_t *a, char *buf, size_t len)
+{
+	vt_addr_str((unsigned int)family, a, buf, len);
+}
+
+/* The namespace a drop happened in, as rtnetlink sees it right now. */
+static const struct vt_rtnl_view *state_of(const struct vmtrace_event *ev, void *arg)
+{
+	struct follow *f = arg;
+	const struct vt_path_elem *el = vt_vm_elem(&f->vm, ev);
+	const char *ns = el ? el->netns : vt_netns_name(&f->names, ev->netns_inum);
+	int tok, err;
+
+	if (!strcmp(ns, "host"))
+		ns = "";
+	tok = vt_netns_enter(ns);
+	if (tok < 0)
+		return NULL;
+	err = vt_rtnl_load(f->state);
+	vt_netns_leave(tok);
+	return err ? NULL : f->state;
+}
+
+static void json_echo(FILE *o, const struct vt_echo *e, int request)
+{
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+
+	addr_str(e->family, request ? e->src : e->dst, s, sizeof(s));
+	addr_str(e->family, request ? e->dst : e->src, d, sizeof(d));
+	fprintf(o, "\"echo\":{\"family\":\"%s\",\"src\":\"%s\",\"dst\":\"%s\",\"id\":%u,\"seq\":%u,\"kind\":\"%s\"}",
+		vt_family_name((unsigned int)e->family), s, d, e->id, e->seq,
+		request ? "request" : "reply");
+}
+
+static void json_hop(const struct follow *f, const struct vt_echo *e, const struct vmtrace_event *ev)
+{
+	int drop = (ev->flags & VMTRACE_EV_DROP) && !vt_drop_is_benign(ev);
+	char ifname[VMTRACE_IFNAMSIZ + 1];
+
+	snprintf(ifname, sizeof(ifname), "%.*s", VMTRACE_IFNAMSIZ, ev->ifname);
+	printf("{\"type\":\"%s\",", drop ? "drop" : "hop");
+	json_echo(stdout, e, ev->kind == VMTRACE_PKT_ECHO_REQUEST);
+	printf(",\"point\":\"%s\",\"ifname\":", vt_point_name(ev->point));
+	vt_json_str(stdout, ifname);
+	printf(",\"netns\":");
+	vt_json_str(stdout, netns_of(f, ev));
+	printf(",\"ts_ns\":%" PRIu64 ",\"delta_ns\":%" PRIu64, (uint64_t)ev->ts_ns,
+	       (uint64_t)(ev->ts_ns - e->first_ts));
+	if (ev->out_ifname[0]) {
+		snprintf(ifname, sizeof(ifname), "%.*s", VMTRACE_IFNAMSIZ, ev->out_ifname);
+		printf(",\"out_ifname\":");
+		vt_json_str(stdout, ifname);
+	}
+	if (ev->flags & VMTRACE_EV_DROP)
+		printf(",\"reason\":\"%.*s\",\"location\":\"%.*s\",\"benign\":%s",
+		       VMTRACE_REASON_LEN, ev->reason, VMTRACE_LOCATION_LEN, ev->location,
+		       drop ? "false" : "true");
+	printf("}\n");
+}
+
+static void summary_count(struct summary *s, const struct vt_verdict *v)
+{
+	char key[64];
+	unsigned int i;
+
+	s->echoes++;
+	s->by_status[v->status]++;
+	if (v->status != VT_DROPPED)
+		return;
+	snprintf(key, sizeof(key), "%.16s/%s", v->hop->ifname, v->cause.id);
+	for (i = 0; i < s->ndrops; i++)
+		if (!strcmp(s->drops[i].key, key))
+			break;
+	if (i == s->ndrops) {
+		if (s->ndrops == 32)
+			return;
+		snprintf(s->drops[s->ndrops++].key, sizeof(s->drops[0].key), "%s", key);
+	}
+	s->drops[i].n++;
+}
+
+static void print_verdict_json(const struct follow *f, const struct vt_echo *e,
+			       const struct vt_verdict *v)
+{
+	unsigned int i;
+
+	for (i = 0; i < e->nev; i++)
+		json_hop(f, e, &e->ev[i]);
+	printf("{\"type\":\"verdict\",");
+	json_echo(stdout, e, 1);
+	printf(",\"status\":\"%s\"", vt_status_name(v->status));
+	if (v->hop) {
+		char ifname[VMTRACE_IFNAMSIZ + 1];
+
+		snprintf(ifname, sizeof(ifname), "%.*s", VMTRACE_IFNAMSIZ, v->hop->ifname);
+		printf(",\"hop\":{\"ifname\":");
+		vt_json_str(stdout, ifname);
+		printf(",\"netns\":");
+		vt_json_str(stdout, netns_of(f, v->hop));
+		printf(",\"point\":\"%s\",\"kind\":\"%s\"}", vt_point_name(v->hop->point),
+		       vt_kind_name(v->hop->kind));
+	}
+	if (v->status == VT_DROPPED)
+		printf(",\"reason\":\"%.*s\",\"location\":\"%.*s\"", VMTRACE_REASON_LEN,
+		       v->hop->reason, VMTRACE_LOCATION_LEN, v->hop->location);
+	if (v->cause.id) {
+		printf(",\"cause\":\"%s\",\"explain\":", v->cause.id);
+		vt_json_str(stdout, v->cause.explain);
+		printf(",\"check\":");
+		vt_json_str(stdout, v->cause.check);
+		printf(",\"inferred\":%s", v->cause.inferred ? "true" : "false");
+	}
+	if (v->via_neighbour)
+		printf(",\"via_neighbour\":true");
+	if (v->status == VT_REPLIED)
+		printf(",\"rtt_ns\":%" PRIu64, v->rtt_ns);
+	printf("}\n");
+}
+
+static void print_verdict_text(const struct follow *f, const struct vt_echo *e,
+			       const struct vt_verdict *v)
+{
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], where[48];
+	unsigned int i;
+
+	addr_str(e->family, e->src, s, sizeof(s));
+	addr_str(e->family, e->dst, d, sizeof(d));
+	printf("%sseq %u%s  %s -> %s echo id %u\n", c_on(f, "\033[1m"), e->seq, c_on(f, "\033[0m"),
+	       s, d, e->id);
+	for (i = 0; i < e->nev; i++) {
+		const struct vmtrace_event *ev = &e->ev[i];
+		int drop = (ev->flags & VMTRACE_EV_DROP) && !vt_drop_is_benign(ev);
+
+		if (ev->out_ifname[0])
+			snprintf(where, sizeof(where), "%.16s -> %.16s", ev->ifname, ev->out_ifname);
+		else
+			snprintf(where, sizeof(where), "%.16s", ev->ifname);
+		printf("  %s%+10.1fus  %-7s %-8s %-18s %-22s%s", drop ? c_on(f, "\033[31m") : "",
+		       (double)(ev->ts_ns - e->first_ts) / 1e3, vt_kind_name(ev->kind),
+		       netns_of(f, ev), vt_point_name(ev->point), where, drop ? c_on(f, "\033[0m") : "");
+		if (ev->flags & VMTRACE_EV_DROP)
+			printf(" %s%.*s at %.*s", drop ? "DROPPED " : "freed ", VMTRACE_REASON_LEN,
+			       ev->reason, VMTRACE_LOCATION_LEN, ev->location);
+		printf("\n");
+	}
+	switch (v->status) {
+	case VT_REPLIED:
+		printf("  %sreplied%s in %.1fus\n", c_on(f, "\033[32m"), c_on(f, "\033[0m"),
+		       (double)v->rtt_ns / 1e3);
+		break;
+	case VT_UNSEEN:
+		printf("  %sunseen%s: a reply with no request on the traced path\n",
+		       c_on(f, "\033[33m"), c_on(f, "\033[0m"));
+		break;
+	case VT_LOST_ON_HOST:
+		printf("  %slost-on-host%s: last seen at %s %.16s, then gone without a drop\n",
+		       c_on(f, "\033[33m"), c_on(f, "\033[0m"), vt_point_name(v->hop->point),
+		       v->hop->ifname);
+		break;
+	default:
+		printf("  %s%s%s %s %.16s %s %.*s%s\n", c_on(f, "\033[31;1m"),
+		       v->status == VT_DROPPED ? "DROPPED" : "LOST-IN-VM", c_on(f, "\033[0m"),
+		       netns_of(f, v->hop), v->hop->ifname, vt_point_name(v->hop->point),
+		       VMTRACE_REASON_LEN, v->status == VT_DROPPED ? v->hop->reason : "",
+		       v->via_neighbour ? " (its ARP/ND)" : "");
+		printf("  cause: %s%s%s — %s\n  check: %s\n", c_on(f, "\033[1m"), v->cause.id,
+		       c_on(f, "\033[0m"), v->cause.explain, v->cause.check);
+	}
+	fflush(stdout);
+}
+
+static void on_verdict(const struct vt_echo *e, const struct vt_verdict *v, void *arg)
+{
+	struct follow *f = arg;
+
+	if (f->family && e->family != f->family)
+		return;
+	if (!f->probe && f->count && f->sum.echoes >= f->count)
+		return;
+	summary_count(&f->sum, v);
+	if (f->json)
+		print_verdict_json(f, e, v);
+	else
+		print_verdict_text(f, e, v);
+}
+
+static void on_event(const struct vmtrace_event *ev, void *arg)
+{
+	struct follow *f = arg;
+
+	vt_tracker_add(&f->tracker, ev);
+}
+
+static void print_path(const struct follow *f)
+{
+	char a[INET6_ADDRSTRLEN];
+	unsigned int i;
+
+	if (f->json) {
+		printf("{\"type\":\"start\",\"version\":%d,\"vm\":{\"name\":", JSON_VERSION);
+		vt_json_str(stdout, f->vm.name);
+		printf(",\"source\":\"%s\"},\"path\":[", f->vm.source);
+		for (i = 0; i < f->vm.npath; i++) {
+			const struct vt_path_elem *e = &f->vm.path[i];
+
+			printf("%s{\"ifname\":", i ? "," : "");
+			vt_json_str(stdout, e->ifname);
+			printf(",\"ifindex\":%d,\"netns\":", e->ifindex);
+			vt_json_str(stdout, e->netns[0] ? e->netns : "host");
+			printf(",\"kind\":\"%s\",\"role\":\"%s\",\"master\":", e->kind, vt_role_name(e->role));
+			if (e->master[0])
+				vt_json_str(stdout, e->master);
+			else
+				printf("null");
+			printf("}");
+		}
+		printf("],\"addrs\":[");
+		for (i = 0; i < f->vm.naddrs; i++) {
+			addr_str(f->vm.addrs[i].family, f->vm.addrs[i].addr, a, sizeof(a));
+			printf("%s\"%s\"", i ? "," : "", a);
+		}
+		printf("]}\n");
+		return;
+	}
+	printf("vm %s (%s)\n", f->vm.name, f->vm.source);
+	for (i = 0; i < f->vm.npath; i++) {
+		const struct vt_path_elem *e = &f->vm.path[i];
+
+		printf("  %-10s %-16s %-8s netns %-10s%s%s\n", vt_role_name(e->role), e->ifname, e->kind,
+		       e->netns[0] ? e->netns : "host", e->master[0] ? " master " : "", e->master);
+	}
+	printf("  addresses:");
+	for (i = 0; i < f->vm.naddrs; i++) {
+		addr_str(f->vm.addrs[i].family, f->vm.addrs[i].addr, a, sizeof(a));
+		printf(" %s", a);
+	}
+	printf("%s\n", f->vm.naddrs ? "" : " (none known)");
+	fflush(stdout);
+}
+
+static void print_summary(const struct follow *f)
+{
+	const struct summary *s = &f->sum;
+	unsigned int i;
+
+	if (f->json) {
+		printf("{\"type\":\"summary\",\"echoes\":%" PRIu64 ",\"replied\":%" PRIu64 ",\"dropped\":{",
+		       s->echoes, s->by_status[VT_REPLIED]);
+		for (i = 0; i < s->ndrops; i++) {
+			printf("%s", i ? "," : "");
+			vt_json_str(stdout, s->drops[i].key);
+			printf(":%" PRIu64, s->drops[i].n);
+		}
+		printf("},\"lost_in_vm\":%" PRIu64 ",\"lost_on_host\":%" PRIu64 ",\"unseen\":%" PRIu64
+		       ",\"events_lost\":%" PRIu64 ",\"events_lost_kernel\":%" PRIu64
+		       ",\"events_lost_socket\":%" PRIu64 "}\n",
+		       s->by_status[VT_LOST_IN_VM], s->by_status[VT_LOST_ON_HOST], s->by_status[VT_UNSEEN],
+		       f->session.lost_kernel + f->session.lost_socket + f->tracker.dropped_events,
+		       f->session.lost_kernel, f->session.lost_socket);
+		return;
+	}
+	printf("\n%" PRIu64 " echoes: %" PRIu64 " replied, %" PRIu64 " dropped", s->echoes,
+	       s->by_status[VT_REPLIED], s->by_status[VT_DROPPED]);
+	for (i = 0; i < s->ndrops; i++)
+		printf("%s%s %" PRIu64, i ? ", " : " (", s->drops[i].key, s->drops[i].n);
+	printf("%s, %" PRIu64 " lost-in-vm, %" PRIu64 " lost-on-host, %" PRIu64 " unseen\n",
+	       s->ndrops ? ")" : "", s->by_status[VT_LOST_IN_VM], s->by_status[VT_LOST_ON_HOST],
+	       s->by_status[VT_UNSEEN]);
+	printf("trace events lost: %" PRIu64 " in the kernel, %" PRIu64 " in the socket\n",
+	       f->session.lost_kernel, f->session.lost_socket);
+}
+
+static int parse_opts(int argc, char **argv, struct follow *f)
+{
+	static const struct option opts[] = {
+		{ "count", required_argument, NULL, 'c' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "size", required_argument, NULL, 's' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "addr", required_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "show-path", no_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cmd = f->probe ? "probe" : "follow";
+	uint64_t v;
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":c:d:t:i:s:f:a:jp46", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			if (vt_parse_uint(optarg, 1, 1000000, &f->count))
+				return vt_usage_error("%s: --count wants 1..1000000, not '%s'", cmd, optarg);
+			break;
+		case 'd':
+			if (f->probe || vt_parse_seconds(optarg, &f->duration))
+				return vt_usage_error("%s: --duration %s", cmd, f->probe ?
+						      "is for follow (probe stops after --count)" :
+						      "wants seconds");
+			break;
+		case 't':
+			if (vt_parse_seconds(optarg, &f->timeout))
+				return vt_usage_error("%s: --timeout wants seconds, not '%s'", cmd, optarg);
+			break;
+		case 'i':
+			if (!f->probe || vt_parse_seconds(optarg, &f->interval) || f->interval < 0.01)
+				return vt_usage_error("%s: --interval wants seconds >= 0.01 (probe only)", cmd);
+			break;
+		case 's':
+			if (!f->probe || vt_parse_uint(optarg, 0, 65000, &v))
+				return vt_usage_error("%s: --size wants 0..65000 bytes (probe only)", cmd);
+			f->size = (unsigned int)v;
+			break;
+		case 'f':
+			if (!f->probe)
+				return vt_usage_error("follow: --from is for probe");
+			f->from = optarg;
+			break;
+		case 'a':
+			if (f->extra_naddrs == VMTRACE_MAX_ADDRS)
+				return vt_usage_error("%s: too many --addr", cmd);
+			if (inet_pton(AF_INET, optarg, f->extra[f->extra_naddrs].addr) == 1)
+				f->extra[f->extra_naddrs++].family = AF_INET;
+			else if (inet_pton(AF_INET6, optarg, f->extra[f->extra_naddrs].addr) == 1)
+				f->extra[f->extra_naddrs++].family = AF_INET6;
+			else
+				return vt_usage_error("%s: '%s' is not an IPv4 or IPv6 address", cmd, optarg);
+			break;
+		case 'j':
+			f->json = 1;
+			break;
+		case 'p':
+			f->show_path = 1;
+			break;
+		case '4':
+			f->family = AF_INET;
+			break;
+		case '6':
+			f->family = AF_INET6;
+			break;
+		case ':':
+			return vt_usage_error("%s: option '%s' needs a value", cmd, argv[optind - 1]);
+		default:
+			return vt_usage_error("%s: unknown option '%s'", cmd, argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return vt_usage_error("%s: which VM? (pve:VMID, qemu:NAME, pid:PID, netns:NAME, if:IFNAME, ip:ADDR)", cmd);
+	if (optind + 1 < argc)
+		return vt_usage_error("%s: unexpected argument '%s'", cmd, argv[optind + 1]);
+	f->spec = argv[optind];
+	return 0;
+}
+
+static void build_filter(const struct follow *f, struct vt_filter *flt, int icmp_id)
+{
+	unsigned int i;
+
+	memset(flt, 0, sizeof(*flt));
+	flt->icmp_id = icmp_id;
+	for (i = 0; i < f->vm.npath; i++) {
+		struct vt_iface *x = &flt->ifaces[flt->nifaces++];
+
+		x->netns_cookie = f->vm.path[i].netns_cookie;
+		x->ifindex = f->vm.path[i].ifindex;
+	}
+	/* The VM's addresses narrow the trace to its echoes (and their ARP/ND). */
+	for (i = 0; i < f->vm.naddrs && flt->naddrs < VMTRACE_MAX_ADDRS; i++) {
+		flt->addrs[flt->naddrs].family = f->vm.addrs[i].family;
+		memcpy(flt->addrs[flt->naddrs++].addr, f->vm.addrs[i].addr, 16);
+	}
+}
+
+/* The raw ICMP socket of probe: it sends, and drains what the kernel copies to it. */
+struct prober {
+	int fd, family;
+	uint16_t id;
+	uint8_t dst[16];
+};
+
+static int prober_open(struct prober *p, const struct follow *f)
+{
+	unsigned int i;
+
+	memset(p, 0, sizeof(*p));
+	for (i = 0; i < f->vm.naddrs && !p->family; i++)
+		if (!f->family || f->vm.addrs[i].family == f->family) {
+			p->family = f->vm.addrs[i].family;
+			memcpy(p->dst, f->vm.addrs[i].addr, 16);
+		}
+	if (!p->family)
+		return -EDESTADDRREQ;
+	p->fd = socket(p->family, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		       p->family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
+	if (p->fd < 0)
+		return -errno;
+	p->id = (uint16_t)(getpid() ^ 0x5654);	/* "VT" */
+	if (p->family == AF_INET6) {
+		struct icmp6_filter flt;
+
+		ICMP6_FILTER_SETBLOCKALL(&flt);
+		ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &flt);
+		setsockopt(p->fd, IPPROTO_ICMPV6, ICMP6_FILTER, &flt, sizeof(flt));
+	}
+	if (f->from) {
+		uint8_t a[16] = { 0 };
+
+		if (inet_pton(p->family, f->from, a) == 1) {
+			struct sockaddr_storage ss = { 0 };
+
+			if (p->family == AF_INET) {
+				struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+				sin->sin_family = AF_INET;
+				memcpy(&sin->sin_addr, a, 4);
+			} else {
+				struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+				sin6->sin6_family = AF_INET6;
+				memcpy(&sin6->sin6_addr, a, 16);
+			}
+			if (bind(p->fd, (struct sockaddr *)&ss, sizeof(ss)))
+				return -errno;
+		} else if (setsockopt(p->fd, SOL_SOCKET, SO_BINDTODEVICE, f->from,
+				      (socklen_t)strlen(f->from) + 1)) {
+			return -errno;
+		}
+	}
+	return 0;
+}
+
+static int prober_send(struct prober *p, uint16_t seq, unsigned int size)
+{
+	static uint8_t pkt[65536];
+	struct sockaddr_storage ss = { 0 };
+	socklen_t sl;
+	size_t len = 8 + size, i;
+	uint32_t sum = 0;
+
+	memset(pkt, 0, len);
+	pkt[0] = p->family == AF_INET ? ICMP_ECHO_REQUEST : ICMP6_ECHO_REQUEST;
+	pkt[4] = (uint8_t)(p->id >> 8);
+	pkt[5] = (uint8_t)p->id;
+	pkt[6] = (uint8_t)(seq >> 8);
+	pkt[7] = (uint8_t)seq;
+	for (i = 8; i < len; i++)
+		pkt[i] = (uint8_t)i;
+	if (p->family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+		for (i = 0; i + 1 < len; i += 2)
+			sum += (uint32_t)(pkt[i] << 8 | pkt[i + 1]);
+		if (len & 1)
+			sum += (uint32_t)(pkt[len - 1] << 8);
+		while (sum >> 16)
+			sum = (sum & 0xffff) + (sum >> 16);
+		pkt[2] = (uint8_t)(~sum >> 8);
+		pkt[3] = (uint8_t)~sum;
+		sin->sin_family = AF_INET;
+		memcpy(&sin->sin_addr, p->dst, 4);
+		sl = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+		/* the kernel fills in the ICMPv6 checksum on raw ICMPv6 sockets */
+		sin6->sin6_family = AF_INET6;
+		memcpy(&sin6->sin6_addr, p->dst, 16);
+		sl = sizeof(*sin6);
+	}
+	return sendto(p->fd, pkt, len, 0, (struct sockaddr *)&ss, sl) < 0 ? -errno : 0;
+}
+
+static void prober_drain(struct prober *p)
+{
+	char buf[65536];
+
+	while (p->fd >= 0 && recv(p->fd, buf, sizeof(buf), 0) > 0)
+		;
+}
+
+static int run(struct follow *f)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct prober pr = { .fd = -1 };
+	struct vt_filter *flt;
+	uint64_t start, next_send = 0, deadline = 0;
+	uint16_t sent = 0;
+	char why[1024];
+	int err, rc;
+
+	err = vt_vm_resolve(f->spec, &f->vm, why, sizeof(why));
+	if (err) {
+		fprintf(stderr, "vmtrace: cannot resolve '%s': %s\n", f->spec, why);
+		return VT_EXIT_USAGE;
+	}
+	for (int i = 0; i < f->extra_naddrs && f->vm.naddrs < VMTRACE_MAX_ADDRS; i++) {
+		f->vm.addrs[f->vm.naddrs].family = f->extra[i].family;
+		memcpy(f->vm.addrs[f->vm.naddrs++].addr, f->extra[i].addr, 16);
+	}
+	vt_netns_names_load(&f->names);
+	if (f->show_path) {
+		print_path(f);
+		return VT_EXIT_OK;
+	}
+	if (f->probe) {
+		err = prober_open(&pr, f);
+		if (err == -EDESTADDRREQ) {
+			fprintf(stderr, "vmtrace: no %saddress known for %s: give one with --addr\n",
+				f->family == AF_INET6 ? "IPv6 " : f->family == AF_INET ? "IPv4 " : "",
+				f->vm.name);
+			return VT_EXIT_USAGE;
+		}
+		if (err) {
+			fprintf(stderr, "vmtrace: cannot open a raw ICMP socket%s%s: %s\n",
+				f->from ? " from " : "", f->from ? f->from : "", strerror(-err));
+			return VT_EXIT_FAIL;
+		}
+		/* only our echoes, to the one address we probe */
+		f->vm.naddrs = 1;
+		f->vm.addrs[0].family = pr.family;
+		memcpy(f->vm.addrs[0].addr, pr.dst, 16);
+	}
+	f->state = calloc(1, sizeof(*f->state));
+	flt = calloc(1, sizeof(*flt));
+	if (!f->state || !flt)
+		return VT_EXIT_FAIL;
+	build_filter(f, flt, f->probe ? pr.id : -1);
+	vt_tracker_init(&f->tracker, &f->vm,
+			(uint64_t)((f->timeout > 0 ? f->timeout : f->probe ? 1.0 : 2.0) * 1e9));
+	f->tracker.on_verdict = on_verdict;
+	f->tracker.state = state_of;
+	f->tracker.arg = f;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	err = vt_session_start(&f->session, flt, on_event, f);
+	free(flt);
+	if (err) {
+		if (err == -ENOENT || err == -EPROTO)
+			rc = vt_open_error(err);
+		else {
+			vt_nl_perror(&f->session.nl, err == -EPERM ?
+				     "cannot start a session (CAP_NET_ADMIN needed)" :
+				     "cannot start a session", err);
+			rc = VT_EXIT_FAIL;
+		}
+		vt_session_stop(&f->session);
+		return rc;
+	}
+	if (f->json)
+		print_path(f);
+	start = now_ns();
+	if (f->duration > 0)
+		deadline = start + (uint64_t)(f->duration * 1e9);
+	if (f->probe && !f->count)
+		f->count = 5;
+	while (!stop_requested) {
+		uint64_t now = now_ns();
+
+		if (f->probe) {
+			if (sent < f->count && now >= next_send) {
+				err = prober_send(&pr, (uint16_t)(sent + 1), f->size ? f->size : 56);
+				if (err)
+					fprintf(stderr, "vmtrace: sending echo %u: %s\n", sent + 1, strerror(-err));
+				sent++;
+				next_send = now + (uint64_t)((f->interval > 0 ? f->interval : 0.2) * 1e9);
+				if (sent == f->count)
+					deadline = now + f->tracker.timeout_ns + f->tracker.settle_ns;
+			}
+			prober_drain(&pr);
+		}
+		if (deadline && now >= deadline)
+			break;
+		if (!f->probe && f->count && f->sum.echoes >= f->count)
+			break;
+		err = vt_session_poll(&f->session, 20);
+		if (err && err != -EINTR && err != -EAGAIN) {
+			vt_nl_perror(&f->session.nl, "receiving events", err);
+			break;
+		}
+		vt_tracker_tick(&f->tracker, now_ns(), 0);
+		if (f->probe && sent == f->count && f->sum.echoes >= f->count)
+			break;
+	}
+	vt_session_stop(&f->session);
+	vt_tracker_tick(&f->tracker, now_ns(), 1);
+	vt_tracker_free(&f->tracker);
+	if (pr.fd >= 0)
+		close(pr.fd);
+	print_summary(f);
+	free(f->state);
+	if (f->probe)
+		return f->sum.by_status[VT_REPLIED] == f->count ? VT_EXIT_OK : VT_EXIT_FAIL;
+	return VT_EXIT_OK;
+}
+
+static int follow_or_probe(int argc, char **argv, int probe)
+{
+	struct follow *f = calloc(1, sizeof(*f));
+	int rc;
+
+	if (!f)
+		return VT_EXIT_FAIL;
+	f->probe = probe;
+	f->color = isatty(STDOUT_FILENO);
+	rc = parse_opts(argc, argv, f) ? VT_EXIT_USAGE : run(f);
+	free(f);
+	return rc;
+}
+
+int follow_main(int argc, char **argv)
+{
+	return follow_or_probe(argc, argv, 0);
+}
+
+int probe_main(int argc, char **argv)
+{
+	return follow_or_probe(argc, argv, 1);
+}
