@@ -66,6 +66,10 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 $(B)/test_parse: tests/unit/test_parse.c kmod/parse.c kmod/parse.h
 	@mkdir -p $(B)
 	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_parse.c kmod/parse.c
+ECHO_SRCS := userspace/echo.c userspace/cause.c userspace/format.c userspace/rtnl.c userspace/netns.c
+$(B)/test_echo: tests/unit/test_echo.c $(ECHO_SRCS) userspace/*.h
+	@mkdir -p $(B)
+	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_echo.c $(ECHO_SRCS) -lmnl
 $(B)/fuzz_parse: tests/fuzz/fuzz_parse.c kmod/parse.c kmod/parse.h
 	@mkdir -p $(B)
 	clang -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -79,8 +83,9 @@ $(B)/nlprobe: tests/ktest/nlprobe.c include/uapi/linux/vmtrace.h
 	@mkdir -p $(B)
 	$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude/uapi -o $@ $< -lmnl
 
-unit: $(B)/test_parse $(B)/vmtrace
+unit: $(B)/test_parse $(B)/test_echo $(B)/vmtrace
 	$(B)/test_parse
+	$(B)/test_echo
 	tests/unit/cli-args.sh $(B)/vmtrace
 	tests/unit/version.sh
 

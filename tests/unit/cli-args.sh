@@ -39,6 +39,27 @@ t 2 1 events --if lo@no-such-netns
 t 2 1 events --if lo --netns ../../etc
 t 2 1 events --if lo stray
 t 2 1 events --if ,,,
+t 2 1 follow
+t 2 1 follow a b
+t 2 1 follow vm --count 0
+t 2 1 follow vm --duration abc
+t 2 1 follow vm --timeout -1
+t 2 1 follow vm --interval 1
+t 2 1 follow vm --from eth0
+t 2 1 follow vm --addr nope
+t 2 1 follow vm --bogus
+t 2 1 follow nosuchvm-zz9
+t 2 1 follow pve:abc
+t 2 1 follow pid:12x
+t 2 1 follow frob:thing
+t 2 1 follow if:nosuchif0
+t 2 1 follow netns:../x
+t 2 1 probe
+t 2 1 probe vm --duration 3
+t 2 1 probe vm --interval 0.001
+t 2 1 probe vm --size 70000
+t 2 1 probe if:lo --count 1000001
+t 2 1 probe if:lo
 if [ ! -d /sys/module/vmtrace ]; then
 	t 3 1 status
 	t 3 1 events --if lo

@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The verdict engine without a kernel: synthetic event sequences, shaped
+ * like the ones the lab records, in order and shuffled, against the
+ * verdicts and causes an operator must get.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../userspace/echo.h"
+
+static int passed, failed;
+
+#define CHECK(cond, ...) do {						\
+	if (cond) {							\
+		passed++;						\
+	} else {							\
+		failed++;						\
+		printf("FAIL %s:%d: ", __FILE__, __LINE__);		\
+		printf(__VA_ARGS__);					\
+		printf("\n");						\
+	}								\
+} while (0)
+
+#define MS 1000000ULL
+
+static struct vt_vm vm;
+
+struct got {
+	int n;
+	enum vt_status status;
+	char cause[32], hop_if[16], reason[32];
+	int hop_point, hop_kind, via_neighbour;
+	uint64_t rtt;
+	unsigned int nev;
+	int sorted;
+};
+
+static void on_verdict(const struct vt_echo *e, const struct vt_verdict *v, void *arg)
+{
+	struct got *g = arg;
+	unsigned int i;
+
+	g->n++;
+	g->status = v->status;
+	snprintf(g->cause, sizeof(g->cause), "%s", v->cause.id ? v->cause.id : "-");
+	snprintf(g->hop_if, sizeof(g->hop_if), "%.15s", v->hop ? v->hop->ifname : "-");
+	snprintf(g->reason, sizeof(g->reason), "%.31s", v->hop ? v->hop->reason : "");
+	g->hop_point = v->hop ? v->hop->point : -1;
+	g->hop_kind = v->hop ? v->hop->kind : -1;
+	g->via_neighbour = v->via_neighbour;
+	g->rtt = v->rtt_ns;
+	g->nev = e->nev;
+	g->sorted = 1;
+	for (i = 1; i < e->nev; i++)
+		if (e->ev[i].ts_ns < e->ev[i - 1].ts_ns)
+			g->sorted = 0;
+}
+
+static struct vmtrace_event ev(uint64_t ts, int kind, int point, const char *ifname, int ifindex)
+{
+	struct vmtrace_event e;
+	int req = kind == VMTRACE_PKT_ECHO_REQUEST || kind == VMTRACE_PKT_ARP_REQUEST;
+
+	memset(&e, 0, sizeof(e));
+	e.ts_ns = ts;
+	e.kind = (uint8_t)kind;
+	e.point = (uint8_t)point;
+	e.family = AF_INET;
+	e.netns_cookie = 1;
+	e.ifindex = ifindex;
+	snprintf(e.ifname, sizeof(e.ifname), "%s", ifname);
+	inet_pton(AF_INET, req ? "192.0.2.1" : "192.0.2.20", e.src);
+	inet_pton(AF_INET, req ? "192.0.2.20" : "192.0.2.1", e.dst);
+	e.icmp_id = 77;
+	e.icmp_seq = 1;
+	return e;
+}
+
+static struct vmtrace_event drop(struct vmtrace_event e, const char *reason, const char *loc)
+{
+	e.flags |= VMTRACE_EV_DROP;
+	snprintf(e.reason, sizeof(e.reason), "%s", reason);
+	snprintf(e.location, sizeof(e.location), "%s", loc);
+	return e;
+}
+
+/* Feed @n events (in the order given), then tick at @now. */
+static struct got run(const struct vmtrace_event *evs, int n, uint64_t now, int final)
+{
+	struct vt_tracker t;
+	struct got g;
+	int i;
+
+	memset(&g, 0, sizeof(g));
+	vt_tracker_init(&t, &vm, 1000 * MS);
+	t.on_verdict = on_verdict;
+	t.arg = &g;
+	for (i = 0; i < n; i++)
+		vt_tracker_add(&t, &evs[i]);
+	vt_tracker_tick(&t, now, final);
+	vt_tracker_free(&t);
+	return g;
+}
+
+static void setup_vm(void)
+{
+	memset(&vm, 0, sizeof(vm));
+	vm.npath = 2;
+	snprintf(vm.path[0].ifname, sizeof(vm.path[0].ifname), "tap0");
+	snprintf(vm.path[0].kind, sizeof(vm.path[0].kind), "tap");
+	vm.path[0].ifindex = 4;
+	vm.path[0].netns_cookie = 1;
+	vm.path[0].role = VT_ROLE_PORT;
+	snprintf(vm.path[1].ifname, sizeof(vm.path[1].ifname), "br0");
+	snprintf(vm.path[1].kind, sizeof(vm.path[1].kind), "bridge");
+	vm.path[1].ifindex = 2;
+	vm.path[1].netns_cookie = 1;
+	vm.path[1].role = VT_ROLE_BRIDGE;
+}
+
+#define REQ VMTRACE_PKT_ECHO_REQUEST
+#define REP VMTRACE_PKT_ECHO_REPLY
+
+static void test_replied(void)
+{
+	struct vmtrace_event e[] = {
+		ev(1000, REQ, VMTRACE_POINT_IP_OUTPUT, "br0", 2),
+		ev(1100, REQ, VMTRACE_POINT_DEV_TX, "tap0", 4),
+		ev(1300, REQ, VMTRACE_POINT_SKB_CONSUME, "tap0", 4),
+		ev(2000, REP, VMTRACE_POINT_DEV_RX, "tap0", 4),
+		ev(2100, REP, VMTRACE_POINT_IP_INPUT, "br0", 2),
+		drop(ev(2200, REP, VMTRACE_POINT_SKB_DROP, "br0", 2), "NO_SOCKET", "icmp_rcv+0x1b1"),
+	};
+	struct vmtrace_event shuffled[] = { e[3], e[0], e[5], e[2], e[1], e[4] };
+	struct got g = run(e, 6, 2200 + 200 * MS, 0);
+
+	CHECK(g.n == 1 && g.status == VT_REPLIED && g.rtt == 1200,
+	      "replied: n %d status %d rtt %llu", g.n, g.status, (unsigned long long)g.rtt);
+	g = run(shuffled, 6, 2200 + 200 * MS, 0);
+	CHECK(g.n == 1 && g.status == VT_REPLIED && g.rtt == 1200 && g.sorted && g.nev == 6,
+	      "replied out of order: status %d rtt %llu sorted %d", g.status,
+	      (unsigned long long)g.rtt, g.sorted);
+	g = run(e, 6, 2200 + 10 * MS, 0);
+	CHECK(g.n == 0, "no verdict before the echo is quiet (late events from other CPUs)");
+}
+
+static void test_drops(void)
+{
+	static const struct {
+		const char *reason, *loc, *cause;
+		int flags;
+	} cases[] = {
+		{ "FULL_RING", "tun_net_xmit+0x2c5", "vm-not-reading", 0 },
+		{ "NETFILTER_DROP", "nft_do_chain+0x47f", "firewall", VMTRACE_EV_NF_ATTRIBUTED },
+		{ "NOT_SPECIFIED", "br_handle_frame+0x1", "firewall", VMTRACE_EV_NF_ATTRIBUTED },
+		{ "TC_EGRESS", "__dev_queue_xmit+0x1", "tc-drop", 0 },
+		{ "OTHERHOST", "ip_rcv_core+0x1", "wrong-mac", 0 },
+		{ "IP_RPFILTER", "ip_rcv_finish_core+0x1", "rp-filter", 0 },
+		{ "NEIGH_FAILED", "neigh_invalidate+0x82", "neighbor", 0 },
+		{ "IP_OUTNOROUTES", "ip_route_output+0x1", "no-route", 0 },
+		{ "TAP_TXFILTER", "tun_net_xmit+0x1", "mac-filter", 0 },
+		{ "DEV_READY", "tun_net_xmit+0x1", "link-down", 0 },
+		{ "CPU_BACKLOG", "enqueue_to_backlog+0x1", "backlog", 0 },
+		{ "PKT_TOO_BIG", "ip_forward+0x1", "mtu", 0 },
+		{ "QDISC_DROP", "kfree_skb_list_reason+0x1e", "qdisc-drop", 0 },
+		{ "SKB_UCOPY_FAULT", "tun_net_xmit+0x1", "unknown", 0 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct vmtrace_event e[] = {
+			ev(1000, REQ, VMTRACE_POINT_IP_OUTPUT, "br0", 2),
+			drop(ev(1200, REQ, VMTRACE_POINT_SKB_DROP, "tap0", 4), cases[i].reason, cases[i].loc),
+		};
+		struct got g;
+
+		e[1].flags |= (uint8_t)cases[i].flags;
+		g = run(e, 2, 1200 + 200 * MS, 0);
+		CHECK(g.n == 1 && g.status == VT_DROPPED && !strcmp(g.cause, cases[i].cause) &&
+		      !strcmp(g.hop_if, "tap0"),
+		      "%s at %s: status %d cause %s (want dropped %s)", cases[i].reason, cases[i].loc,
+		      g.status, g.cause, cases[i].cause);
+	}
+}
+
+static void test_lost(void)
+{
+	struct vmtrace_event handed[] = {
+		ev(1000, REQ, VMTRACE_POINT_DEV_TX, "tap0", 4),
+		ev(1300, REQ, VMTRACE_POINT_SKB_CONSUME, "tap0", 4),
+	};
+	struct vmtrace_event queued[] = {
+		ev(1000, REQ, VMTRACE_POINT_IP_OUTPUT, "br0", 2),
+		ev(1100, REQ, VMTRACE_POINT_DEV_TX, "tap0", 4),
+	};
+	struct vmtrace_event vanished[] = {
+		ev(1000, REQ, VMTRACE_POINT_IP_OUTPUT, "br0", 2),
+		ev(1100, REQ, VMTRACE_POINT_IP_POSTROUTING, "br0", 2),
+	};
+	struct vmtrace_event reply_only[] = {
+		ev(1000, REP, VMTRACE_POINT_DEV_RX, "tap0", 4),
+	};
+	struct vmtrace_event benign6[] = {
+		ev(1000, REQ, VMTRACE_POINT_DEV_TX, "tap0", 4),
+		drop(ev(1100, REQ, VMTRACE_POINT_SKB_DROP, "tap0", 4), "NOT_SPECIFIED", "icmpv6_rcv+0x2a"),
+	};
+	struct got g;
+
+	g = run(handed, 2, 500 * MS, 0);
+	CHECK(g.n == 0, "no verdict before the timeout");
+	g = run(handed, 2, 2000 * MS, 0);
+	CHECK(g.status == VT_LOST_IN_VM && !strcmp(g.cause, "guest") && g.hop_point == VMTRACE_POINT_SKB_CONSUME,
+	      "handed to the VM, no reply: status %d cause %s", g.status, g.cause);
+	g = run(queued, 2, 2000 * MS, 0);
+	CHECK(g.status == VT_LOST_ON_HOST && !strcmp(g.cause, "vm-not-reading"),
+	      "queued on a tap never read: status %d cause %s", g.status, g.cause);
+	g = run(vanished, 2, 2000 * MS, 0);
+	CHECK(g.status == VT_LOST_ON_HOST && !strcmp(g.cause, "-") && g.hop_point == VMTRACE_POINT_IP_POSTROUTING,
+	      "vanished: status %d cause %s point %d", g.status, g.cause, g.hop_point);
+	g = run(reply_only, 1, 2000 * MS, 0);
+	CHECK(g.status == VT_UNSEEN, "reply without request: status %d", g.status);
+	g = run(benign6, 2, 2000 * MS, 0);
+	CHECK(g.status == VT_LOST_IN_VM || g.status == VT_LOST_ON_HOST,
+	      "icmpv6_rcv's free is not a drop: status %d", g.status);
+	g = run(vanished, 2, 500 * MS, 1);
+	CHECK(g.n == 1, "a final tick decides everything");
+}
+
+static void test_neighbour(void)
+{
+	struct vmtrace_event unanswered[] = {
+		ev(1000, REQ, VMTRACE_POINT_IP_OUTPUT, "br0", 2),
+		ev(1050, VMTRACE_PKT_ARP_REQUEST, VMTRACE_POINT_DEV_TX, "br0", 2),
+	};
+	struct vmtrace_event answered[] = {
+		ev(1000, REQ, VMTRACE_POINT_IP_OUTPUT, "br0", 2),
+		ev(1050, VMTRACE_PKT_ARP_REQUEST, VMTRACE_POINT_DEV_TX, "br0", 2),
+		ev(1090, VMTRACE_PKT_ARP_REPLY, VMTRACE_POINT_DEV_RX, "tap0", 4),
+	};
+	struct vmtrace_event arp_dropped[] = {
+		ev(1000, REQ, VMTRACE_POINT_IP_OUTPUT, "br0", 2),
+		drop(ev(1050, VMTRACE_PKT_ARP_REQUEST, VMTRACE_POINT_SKB_DROP, "br0", 2),
+		     "NOT_SPECIFIED", "br_dev_xmit+0x2a0"),
+		drop(ev(3001000, REQ, VMTRACE_POINT_SKB_DROP, "br0", 2), "NEIGH_FAILED",
+		     "neigh_invalidate+0x82"),
+	};
+	struct got g;
+
+	g = run(unanswered, 2, 2000 * MS, 0);
+	CHECK(g.status == VT_LOST_ON_HOST && g.via_neighbour && !strcmp(g.cause, "neighbor") &&
+	      g.hop_kind == VMTRACE_PKT_ARP_REQUEST,
+	      "unanswered ARP: status %d via %d cause %s", g.status, g.via_neighbour, g.cause);
+	g = run(answered, 3, 2000 * MS, 0);
+	CHECK(g.status == VT_LOST_ON_HOST && !g.via_neighbour,
+	      "answered ARP is not the story: via %d", g.via_neighbour);
+	g = run(arp_dropped, 3, 3500 * MS, 0);
+	CHECK(g.status == VT_DROPPED && g.via_neighbour && g.hop_kind == VMTRACE_PKT_ARP_REQUEST &&
+	      !strcmp(g.cause, "bridge-no-port"),
+	      "echo dies with its ARP: status %d via %d kind %d cause %s", g.status,
+	      g.via_neighbour, g.hop_kind, g.cause);
+}
+
+int main(void)
+{
+	setup_vm();
+	test_replied();
+	test_drops();
+	test_lost();
+	test_neighbour();
+	printf("verdicts: %d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
