@@ -240,9 +240,12 @@ static void print_verdict_text(const struct follow *f, const struct vt_echo *e,
 		       c_on(f, "\033[33m"), c_on(f, "\033[0m"));
 		break;
 	case VT_LOST_ON_HOST:
-		printf("  %slost-on-host%s: last seen at %s %.16s, then gone without a drop\n",
+		printf("  %slost-on-host%s: last seen at %s %.16s%s, then gone without a drop\n",
 		       c_on(f, "\033[33m"), c_on(f, "\033[0m"), vt_point_name(v->hop->point),
-		       v->hop->ifname);
+		       v->hop->ifname, v->via_neighbour ? " (its ARP/ND)" : "");
+		if (v->cause.id)
+			printf("  cause: %s%s%s — %s\n  check: %s\n", c_on(f, "\033[1m"), v->cause.id,
+			       c_on(f, "\033[0m"), v->cause.explain, v->cause.check);
 		break;
 	default:
 		printf("  %s%s%s %s %.16s %s %.*s%s\n", c_on(f, "\033[31;1m"),

@@ -23,24 +23,36 @@ ping -c 1 -W 5 192.0.2.10 > /dev/null; ping -c 1 -W 5 192.0.2.20 > /dev/null
 say "vmtrace status"
 "$VT" status
 
-say "A healthy ping from the host to web01 (veth): every hop, both ways"
-show --if br0,web01-host,web01@web01
-ping -c 1 -W 2 192.0.2.10 | head -2
-done_show
+say "Where is web01? vmtrace follow web01 --show-path"
+"$VT" follow web01 --show-path
 
-say "Someone added a bridge firewall rule dropping ICMP"
+say "Can the host reach it? vmtrace probe web01 --count 1"
+"$VT" probe web01 --count 1 || true
+
+say "Someone added a bridge firewall rule dropping ICMP; db01 pings web01 (vmtrace follow web01)"
 nft add table bridge demo
 nft add chain bridge demo forward '{ type filter hook forward priority 0; }'
 nft add rule bridge demo forward meta l4proto icmp drop
-show --if br0,web01-host,tap101 --addr 192.0.2.10
-ip netns exec db01 ping -c 1 -W 1 192.0.2.10 | head -2 || true
-done_show
+"$VT" follow web01 --count 1 --duration 6 &
+fpid=$!
+for _ in $(seq 200); do [ "$("$VT" status --json | jq .sessions)" -ge 1 ] && break; sleep 0.05; done
+ip netns exec db01 ping -c 1 -W 1 192.0.2.10 > /dev/null || true
+wait $fpid || true
 nft delete table bridge demo
 
-say "db01's QEMU stopped reading its tap (paused VM): the tap's ring overflows"
+say "db01's QEMU stopped reading its tap (VM paused): vmtrace probe if:tap101"
 ip link set tap101 txqueuelen 2
 pause_vm tap101
-show --if br0,tap101
-ping -c 4 -i 0.2 -W 1 192.0.2.20 | tail -2 || true
-done_show
+"$VT" probe if:tap101 --count 3 || true
 resume_vm tap101
+
+say "The guest behind tap101 firewalls ICMP: vmtrace probe if:tap101"
+ip netns exec db01 nft add table inet g
+ip netns exec db01 nft add chain inet g i '{ type filter hook input priority 0; }'
+ip netns exec db01 nft add rule inet g i meta l4proto icmp drop
+"$VT" probe if:tap101 --count 1 || true
+
+say "The raw events, for the curious: vmtrace events --if tap101"
+show --if tap101
+ping -c 1 -W 1 192.0.2.20 > /dev/null || true
+done_show
