@@ -106,6 +106,7 @@ json_valid $TMP/p7
 expect "nic down" "$(jq -M -r 'select(.type=="verdict") | "\(.status) \(.cause) \(.via_neighbour) \(.hop.kind)"' $TMP/p7)" \
 	"lost-on-host link-down true arp-request"
 n vm ip link set vm0 up
+for _ in $(seq 10); do ping -c 1 -W 1 192.0.2.10 > /dev/null && break; done
 
 # Summary line and exit code on success.
 "$VT" probe netns:vm --count 1 > $TMP/text

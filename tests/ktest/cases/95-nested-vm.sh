@@ -27,12 +27,14 @@ expect "guest ignores" "$(jq -M -r 'select(.type=="verdict") | "\(.status) \(.ca
 nested_cmd "echo 0 > /proc/sys/net/ipv4/icmp_echo_ignore_all"
 
 # The VM is paused: nobody reads the tap any more; its ring overflows.
+# QEMU itself reads one more frame into its own queue before it stops
+# reading, so the first echo is handed over (lost-in-vm); the rest are not.
 host ip link set tap200i0 txqueuelen 2
 nested_monitor stop
 ! "$VT" probe nested01 --addr 192.0.2.50 --count 5 --interval 0.2 --timeout 3 --json > $TMP/p3 || false
 json_valid $TMP/p3
-jq -M -c 'select(.type=="verdict") | [.status, .cause, .hop.ifname, .reason]' $TMP/p3
-expect "paused causes" "$(jq -M -r 'select(.type=="verdict") | "\(.cause) \(.hop.ifname)"' $TMP/p3 | sort -u)" \
+jq -M -c 'select(.type=="verdict") | [.echo.seq, .status, .cause, .hop.ifname, .reason]' $TMP/p3
+expect "paused causes after the first" "$(jq -M -r 'select(.type=="verdict" and .echo.seq > 1) | "\(.cause) \(.hop.ifname)"' $TMP/p3 | sort -u)" \
 	"vm-not-reading tap200i0"
 expect "paused: some refused by the full ring" "$(jq -M -r 'select(.type=="verdict" and .status=="dropped") | .reason' $TMP/p3 | sort -u)" \
 	"FULL_RING"
