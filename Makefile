@@ -37,7 +37,9 @@ CFLAGS ?= -O2 -g
 PKG_CONFIG ?= pkg-config
 NL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libnl-genl-3.0 2>/dev/null)
 NL_LIBS := $(shell $(PKG_CONFIG) --libs libnl-genl-3.0 2>/dev/null) -lmnl
-US_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude/uapi -Ikmod $(NL_CFLAGS)
+# libvirt's headers only: the CLI loads libvirt.so.0 at run time if it is there.
+LIBVIRT_CFLAGS := $(shell $(PKG_CONFIG) --cflags libvirt 2>/dev/null)
+US_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude/uapi -Ikmod $(NL_CFLAGS) $(LIBVIRT_CFLAGS)
 
 B := build
 CLI_SRCS := $(wildcard userspace/*.c)

@@ -3,8 +3,8 @@
 # Install the Debian packages a vmtrace target needs, only those missing.
 #   install-deps.sh build|check|demo
 set -eu
-build="make gcc pkg-config libnl-genl-3-dev libnl-3-dev libmnl-dev linux-headers-amd64 kmod"
-lab="linux-image-amd64 qemu-system-x86 busybox-static cpio iproute2 iputils-ping nftables tcpdump procps util-linux jq"
+build="make gcc pkg-config libnl-genl-3-dev libnl-3-dev libmnl-dev libvirt-dev linux-headers-amd64 kmod"
+lab="linux-image-amd64 qemu-system-x86 busybox-static cpio iproute2 iputils-ping nftables tcpdump procps util-linux jq libvirt-daemon-system libvirt-clients"
 fuzz="clang libclang-rt-14-dev"
 style="linux-source-6.1 xz-utils perl"
 

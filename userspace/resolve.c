@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "libvirt.h"
 #include "netns.h"
 #include "resolve.h"
 #include "rtnl.h"
@@ -565,6 +566,32 @@ static int resolve_pve(struct resolver *r, const char *vmid, char *why, size_t w
 	return 0;
 }
 
+/* libvirt:NAME|UUID -- the domain's interface target devices. */
+static int resolve_libvirt(struct resolver *r, const char *name, char *why, size_t whylen)
+{
+	struct vt_libvirt_dom d;
+	unsigned int i;
+	int err;
+
+	err = vt_libvirt_lookup(name, &d, why, whylen);
+	if (err)
+		return err;
+	snprintf(r->vm->name, sizeof(r->vm->name), "%s", d.name);
+	r->vm->source = "libvirt";
+	for (i = 0; i < d.nifs; i++)
+		add_host_port(r, d.ifs[i]);
+	for (i = 0; i < d.nmacs; i++)
+		add_mac(r, d.macs[i]);
+	for (i = 0; i < d.naddrs; i++)
+		add_addr(r->vm, d.addrs[i].family, d.addrs[i].addr);
+	if (!r->vm->npath) {
+		snprintf(why, whylen, "libvirt (domain '%.200s': its interfaces are not on this host)", d.name);
+		return -ENODEV;
+	}
+	learn_addrs(r);
+	return 0;
+}
+
 static int all_digits(const char *s)
 {
 	if (!*s)
@@ -578,13 +605,15 @@ static int all_digits(const char *s)
 static int dispatch(struct resolver *r, const char *spec, char *why, size_t whylen)
 {
 	char tried[1024] = "", one[512];
-	static const char *const order[] = { "qemu", "netns", "if", "ip" };
+	static const char *const order[] = { "libvirt", "qemu", "netns", "if", "ip" };
 	unsigned int i;
 	int err;
 
 	if (!strncmp(spec, "pve:", 4))
 		return all_digits(spec + 4) ? resolve_pve(r, spec + 4, why, whylen) :
 			(why_set(why, whylen, "pve ('%s' is not a VMID)", spec + 4, NULL), -EINVAL);
+	if (!strncmp(spec, "libvirt:", 8))
+		return resolve_libvirt(r, spec + 8, why, whylen);
 	if (!strncmp(spec, "qemu:", 5))
 		return resolve_qemu(r, spec + 5, NULL, why, whylen);
 	if (!strncmp(spec, "pid:", 4))
@@ -596,9 +625,8 @@ static int dispatch(struct resolver *r, const char *spec, char *why, size_t whyl
 		return resolve_if(r, spec + 3, why, whylen);
 	if (!strncmp(spec, "ip:", 3))
 		return resolve_ip(r, spec + 3, why, whylen);
-	if (strchr(spec, ':') && !strchr(spec, '.') && strncmp(spec, "libvirt:", 8) &&
-	    inet_pton(AF_INET6, spec, one) != 1) {
-		why_set(why, whylen, "unknown prefix in '%s' (pve:, qemu:, pid:, netns:, if:, ip:)", spec, NULL);
+	if (strchr(spec, ':') && !strchr(spec, '.') && inet_pton(AF_INET6, spec, one) != 1) {
+		why_set(why, whylen, "unknown prefix in '%s' (libvirt:, pve:, qemu:, pid:, netns:, if:, ip:)", spec, NULL);
 		return -EINVAL;
 	}
 	if (all_digits(spec))
@@ -606,7 +634,9 @@ static int dispatch(struct resolver *r, const char *spec, char *why, size_t whyl
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		memset(r->vm, 0, sizeof(*r->vm));
 		r->nmacs = 0;
-		if (!strcmp(order[i], "qemu"))
+		if (!strcmp(order[i], "libvirt"))
+			err = resolve_libvirt(r, spec, one, sizeof(one));
+		else if (!strcmp(order[i], "qemu"))
 			err = resolve_qemu(r, spec, NULL, one, sizeof(one));
 		else if (!strcmp(order[i], "netns"))
 			err = resolve_netns(r, spec, one, sizeof(one));

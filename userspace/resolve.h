@@ -40,8 +40,9 @@ struct vt_vm {
 };
 
 /*
- * Resolve SPEC ("pve:101", "qemu:web01", "pid:1234", "netns:vm1",
- * "if:tap0", "ip:192.0.2.10", or bare: tried in that order). 0, or -errno
+ * Resolve SPEC ("libvirt:NAME|UUID", "pve:101", "qemu:web01", "pid:1234",
+ * "netns:vm1", "if:tap0", "ip:192.0.2.10"; bare: libvirt, pve if a number,
+ * qemu, netns, if, ip). 0, or -errno
  * with a one-line reason in @why naming what was tried.
  */
 int vt_vm_resolve(const char *spec, struct vt_vm *vm, char *why, size_t whylen);

@@ -21,7 +21,7 @@ set +e
 "$VT" follow nosuchvm 2> $TMP/err; rc=$?
 set -e
 expect "unknown vm rc" "$rc" 2
-grep -q "cannot resolve 'nosuchvm': tried qemu (no QEMU process named 'nosuchvm'), netns (no network namespace 'nosuchvm'), if (no interface 'nosuchvm'), ip ('nosuchvm' is not an address)" $TMP/err
+grep -q "cannot resolve 'nosuchvm': tried libvirt (cannot connect to qemu:///system: .*), qemu (no QEMU process named 'nosuchvm'), netns (no network namespace 'nosuchvm'), if (no interface 'nosuchvm'), ip ('nosuchvm' is not an address)" $TMP/err
 
 # Healthy, both VMs, both families: every echo replied, no drop at all,
 # also with tcpdump cloning every frame on the bridge.
