@@ -65,11 +65,11 @@ $(B)/cli/%.o: userspace/%.c userspace/*.h include/uapi/linux/vmtrace.h kmod/vers
 
 # The parser, exactly as the module compiles it, under sanitizers.
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
-$(B)/test_parse: tests/unit/test_parse.c kmod/parse.c kmod/parse.h
+$(B)/test_parse: tests/unit/test_parse.c tests/unit/check.h kmod/parse.c kmod/parse.h
 	@mkdir -p $(B)
 	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_parse.c kmod/parse.c
 ECHO_SRCS := userspace/echo.c userspace/cause.c userspace/format.c userspace/rtnl.c userspace/netns.c
-$(B)/test_echo: tests/unit/test_echo.c $(ECHO_SRCS) userspace/*.h
+$(B)/test_echo: tests/unit/test_echo.c tests/unit/check.h $(ECHO_SRCS) userspace/*.h
 	@mkdir -p $(B)
 	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_echo.c $(ECHO_SRCS) -lmnl
 $(B)/fuzz_parse: tests/fuzz/fuzz_parse.c kmod/parse.c kmod/parse.h

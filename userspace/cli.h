@@ -20,6 +20,11 @@ int vt_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 int vt_parse_seconds(const char *s, double *out);
 /* Report a failure to reach the module and return the exit code for it. */
 int vt_open_error(int err);
+/* CLOCK_MONOTONIC in ns: the kernel's event clock. */
+uint64_t vt_now_ns(void);
+/* SIGINT/SIGTERM end the command cleanly; vt_stop_requested() tells. */
+void vt_catch_stop_signals(void);
+int vt_stop_requested(void);
 
 int status_main(int argc, char **argv);
 int events_main(int argc, char **argv);

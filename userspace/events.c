@@ -4,11 +4,9 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -30,23 +28,6 @@ struct events_run {
 	uint64_t printed;
 	uint64_t t0;
 };
-
-/* The one piece of global state: what a signal handler may touch. */
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 /* "a,b,c" or "a@ns,b" -> interfaces; --netns applies where no @ns is given. */
 static int parse_ifs(struct events_opts *o)
@@ -181,7 +162,6 @@ static int parse_opts(int argc, char **argv, struct events_opts *o)
 
 int events_main(int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct events_opts o;
 	struct events_run run;
 	struct vt_session s;
@@ -195,28 +175,16 @@ int events_main(int argc, char **argv)
 	run.o = &o;
 	vt_netns_names_load(&run.names);
 
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-
-	err = vt_session_start(&s, &o.filter, print_event, &run);
-	if (err) {
-		if (err == -ENOENT || err == -EPROTO)
-			rc = vt_open_error(err);
-		else {
-			vt_nl_perror(&s.nl, err == -EPERM ? "cannot start a session (CAP_NET_ADMIN needed)"
-							  : "cannot start a session", err);
-			rc = VT_EXIT_FAIL;
-		}
-		vt_session_stop(&s);
+	vt_catch_stop_signals();
+	rc = vt_session_start_or_report(&s, &o.filter, print_event, &run);
+	if (rc)
 		return rc;
-	}
 	if (o.duration > 0)
-		deadline = now_ns() + (uint64_t)(o.duration * 1e9);
-	while (!stop_requested) {
+		deadline = vt_now_ns() + (uint64_t)(o.duration * 1e9);
+	while (!vt_stop_requested()) {
 		if (o.count && run.printed >= o.count)
 			break;
-		if (deadline && now_ns() >= deadline)
+		if (deadline && vt_now_ns() >= deadline)
 			break;
 		err = vt_session_poll(&s, 100);
 		if (err && err != -EINTR && err != -EAGAIN) {

@@ -10,12 +10,10 @@
 #include <inttypes.h>
 #include <netinet/icmp6.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -56,22 +54,6 @@ struct follow {
 		uint8_t addr[16];
 	} extra[VMTRACE_MAX_ADDRS];
 };
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 static const char *c_on(const struct follow *f, const char *code)
 {
@@ -573,7 +555,6 @@ static void prober_drain(struct prober *p)
 
 static int run(struct follow *f)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct prober pr = { .fd = -1 };
 	struct vt_filter *flt;
 	uint64_t start, next_send = 0, deadline = 0;
@@ -624,32 +605,20 @@ static int run(struct follow *f)
 	f->tracker.state = state_of;
 	f->tracker.arg = f;
 
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	err = vt_session_start(&f->session, flt, on_event, f);
+	vt_catch_stop_signals();
+	rc = vt_session_start_or_report(&f->session, flt, on_event, f);
 	free(flt);
-	if (err) {
-		if (err == -ENOENT || err == -EPROTO)
-			rc = vt_open_error(err);
-		else {
-			vt_nl_perror(&f->session.nl, err == -EPERM ?
-				     "cannot start a session (CAP_NET_ADMIN needed)" :
-				     "cannot start a session", err);
-			rc = VT_EXIT_FAIL;
-		}
-		vt_session_stop(&f->session);
+	if (rc)
 		return rc;
-	}
 	if (f->json)
 		print_path(f);
-	start = now_ns();
+	start = vt_now_ns();
 	if (f->duration > 0)
 		deadline = start + (uint64_t)(f->duration * 1e9);
 	if (f->probe && !f->count)
 		f->count = 5;
-	while (!stop_requested) {
-		uint64_t now = now_ns();
+	while (!vt_stop_requested()) {
+		uint64_t now = vt_now_ns();
 
 		if (f->probe) {
 			if (sent < f->count && now >= next_send) {
@@ -672,12 +641,12 @@ static int run(struct follow *f)
 			vt_nl_perror(&f->session.nl, "receiving events", err);
 			break;
 		}
-		vt_tracker_tick(&f->tracker, now_ns(), 0);
+		vt_tracker_tick(&f->tracker, vt_now_ns(), 0);
 		if (f->probe && sent == f->count && f->sum.echoes >= f->count)
 			break;
 	}
 	vt_session_stop(&f->session);
-	vt_tracker_tick(&f->tracker, now_ns(), 1);
+	vt_tracker_tick(&f->tracker, vt_now_ns(), 1);
 	vt_tracker_free(&f->tracker);
 	if (pr.fd >= 0)
 		close(pr.fd);

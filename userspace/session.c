@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "session.h"
 
 static int put_filter(struct nl_msg *msg, const struct vt_filter *f)
@@ -189,4 +190,22 @@ int vt_session_stop(struct vt_session *s)
 	free(s->early);
 	s->early = NULL;
 	return err;
+}
+
+int vt_session_start_or_report(struct vt_session *s, const struct vt_filter *f,
+			       vt_event_fn fn, void *arg)
+{
+	int err = vt_session_start(s, f, fn, arg), rc;
+
+	if (!err)
+		return VT_EXIT_OK;
+	if (err == -ENOENT || err == -EPROTO) {
+		rc = vt_open_error(err);
+	} else {
+		vt_nl_perror(&s->nl, err == -EPERM ? "cannot start a session (CAP_NET_ADMIN needed)" :
+			     "cannot start a session", err);
+		rc = VT_EXIT_FAIL;
+	}
+	vt_session_stop(s);
+	return rc;
 }

@@ -40,6 +40,9 @@ struct vt_session {
 
 int vt_session_start(struct vt_session *s, const struct vt_filter *f,
 		     vt_event_fn fn, void *arg);
+/* vt_session_start(), and on failure say why on stderr; returns the exit code (0 ok). */
+int vt_session_start_or_report(struct vt_session *s, const struct vt_filter *f,
+			       vt_event_fn fn, void *arg);
 /* Wait up to @timeout_ms for events and deliver them; 0 or -errno. */
 int vt_session_poll(struct vt_session *s, int timeout_ms);
 /* Stop the session, deliver the kernel's last events, close. */

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* vmtrace: where did the VM's ping die? */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "version.h"
@@ -95,6 +97,37 @@ int vt_open_error(int err)
 	}
 	fprintf(stderr, "vmtrace: cannot reach the vmtrace module: %s\n", strerror(-err));
 	return VT_EXIT_FAIL;
+}
+
+uint64_t vt_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* The one piece of global state: what a signal handler may touch. */
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+void vt_catch_stop_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+int vt_stop_requested(void)
+{
+	return stop_requested;
 }
 
 int main(int argc, char **argv)
