@@ -108,7 +108,7 @@ void vmtrace_ring_reset_session(unsigned int slot)
 
 static int put_session_lost(struct sk_buff *msg, u32 mask)
 {
-	unsigned long sessions = mask & ~0U;
+	unsigned long sessions = mask;
 	struct nlattr *nest;
 	unsigned int s;
 	int cpu;

@@ -74,11 +74,7 @@ static int parse_addr(struct vt_filter *f, const char *s)
 {
 	if (f->naddrs == VMTRACE_MAX_ADDRS)
 		return vt_usage_error("events: more than %d addresses", VMTRACE_MAX_ADDRS);
-	if (inet_pton(AF_INET, s, f->addrs[f->naddrs].addr) == 1)
-		f->addrs[f->naddrs].family = AF_INET;
-	else if (inet_pton(AF_INET6, s, f->addrs[f->naddrs].addr) == 1)
-		f->addrs[f->naddrs].family = AF_INET6;
-	else
+	if (vt_parse_addr(s, &f->addrs[f->naddrs].family, f->addrs[f->naddrs].addr))
 		return vt_usage_error("events: '%s' is not an IPv4 or IPv6 address", s);
 	f->naddrs++;
 	return 0;

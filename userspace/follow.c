@@ -394,12 +394,10 @@ static int parse_opts(int argc, char **argv, struct follow *f)
 		case 'a':
 			if (f->extra_naddrs == VMTRACE_MAX_ADDRS)
 				return vt_usage_error("%s: too many --addr", cmd);
-			if (inet_pton(AF_INET, optarg, f->extra[f->extra_naddrs].addr) == 1)
-				f->extra[f->extra_naddrs++].family = AF_INET;
-			else if (inet_pton(AF_INET6, optarg, f->extra[f->extra_naddrs].addr) == 1)
-				f->extra[f->extra_naddrs++].family = AF_INET6;
-			else
+			if (vt_parse_addr(optarg, &f->extra[f->extra_naddrs].family,
+					  f->extra[f->extra_naddrs].addr))
 				return vt_usage_error("%s: '%s' is not an IPv4 or IPv6 address", cmd, optarg);
+			f->extra_naddrs++;
 			break;
 		case 'j':
 			f->json = 1;

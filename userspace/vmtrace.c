@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* vmtrace: where did the VM's ping die? */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -66,6 +67,18 @@ int vt_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	if (errno || *end || v < min || v > max)
 		return -EINVAL;
 	*out = v;
+	return 0;
+}
+
+int vt_parse_addr(const char *s, int *family, uint8_t *addr)
+{
+	memset(addr, 0, 16);
+	if (inet_pton(AF_INET, s, addr) == 1)
+		*family = AF_INET;
+	else if (inet_pton(AF_INET6, s, addr) == 1)
+		*family = AF_INET6;
+	else
+		return -EINVAL;
 	return 0;
 }
 
