@@ -47,7 +47,7 @@ CLI_OBJS := $(CLI_SRCS:userspace/%.c=$(B)/cli/%.o)
 KMOD_SRCS := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/compat/*) include/uapi/linux/vmtrace.h
 
 .PHONY: all module cli unit fuzz-smoke check ktest demo deps deps-check deps-demo \
-	install uninstall module-install cli-install style clean
+	install uninstall module-install cli-install style clean dkms-install dkms-check
 
 all: module cli
 
@@ -97,7 +97,7 @@ fuzz-smoke: $(B)/fuzz_parse
 
 LAB_BINS := vmtrace.ko $(B)/vmtrace $(B)/tapvm $(B)/nlprobe
 
-ktest: $(LAB_BINS)
+ktest: $(LAB_BINS) dkms-check
 	tests/ktest/run.sh $(KTEST_ARGS) $(CASES)
 
 deps:
@@ -132,6 +132,25 @@ uninstall:
 	rm -f $(DESTDIR)/lib/modules/$(KERNELRELEASE)/$(INSTALL_MOD_DIR)/vmtrace.ko
 	rm -f $(DESTDIR)$(SBINDIR)/vmtrace
 	$(if $(DESTDIR),,$(DEPMOD) -a $(KERNELRELEASE))
+
+# DKMS: the module's sources as /usr/src/vmtrace-VERSION.
+DKMS_SRC := Kbuild dkms.conf kmod include
+dkms-install:
+	install -d $(DESTDIR)/usr/src/vmtrace-$(VERSION)
+	cp -r $(DKMS_SRC) $(DESTDIR)/usr/src/vmtrace-$(VERSION)/
+	rm -f $(DESTDIR)/usr/src/vmtrace-$(VERSION)/kmod/*.o $(DESTDIR)/usr/src/vmtrace-$(VERSION)/kmod/.*.cmd
+
+# dkms add/build against the installed headers, in a private DKMS tree
+# (nothing of the machine's own DKMS state is touched); the lab loads the result.
+DKMS_TREE := $(CURDIR)/$(B)/dkms
+dkms-check:
+	rm -rf $(DKMS_TREE) $(B)/dkms-root
+	$(MAKE) dkms-install DESTDIR=$(CURDIR)/$(B)/dkms-root
+	mkdir -p $(DKMS_TREE)
+	dkms add --dkmstree $(DKMS_TREE) --sourcetree $(CURDIR)/$(B)/dkms-root/usr/src vmtrace/$(VERSION)
+	dkms build --dkmstree $(DKMS_TREE) --sourcetree $(CURDIR)/$(B)/dkms-root/usr/src \
+		vmtrace/$(VERSION) -k $(KERNELRELEASE)
+	test -f $(DKMS_TREE)/vmtrace/$(VERSION)/$(KERNELRELEASE)/$$(uname -m)/module/vmtrace.ko*
 
 CHECKPATCH ?= $(B)/checkpatch/checkpatch.pl
 $(CHECKPATCH):
