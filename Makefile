@@ -47,7 +47,8 @@ CLI_OBJS := $(CLI_SRCS:userspace/%.c=$(B)/cli/%.o)
 KMOD_SRCS := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/compat/*) include/uapi/linux/vmtrace.h
 
 .PHONY: all module cli unit fuzz-smoke check ktest demo deps deps-check deps-demo \
-	install uninstall module-install cli-install style clean dkms-install dkms-check
+	install uninstall module-install cli-install man-install completion-install style clean \
+	dkms-install dkms-check
 
 all: module cli
 
@@ -90,6 +91,7 @@ unit: $(B)/test_parse $(B)/test_echo $(B)/vmtrace
 	$(B)/test_echo
 	tests/unit/cli-args.sh $(B)/vmtrace
 	tests/unit/version.sh
+	tests/unit/packaging.sh
 
 fuzz-smoke: $(B)/fuzz_parse
 	@mkdir -p $(B)/fuzz-corpus
@@ -126,11 +128,19 @@ module-install: vmtrace.ko
 cli-install: $(B)/vmtrace
 	install -D -m 0755 $(B)/vmtrace $(DESTDIR)$(SBINDIR)/vmtrace
 
-install: module-install cli-install
+man-install:
+	install -D -m 0644 man/vmtrace.8 $(DESTDIR)$(MANDIR)/man8/vmtrace.8
+
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+completion-install:
+	install -D -m 0644 completion/vmtrace.bash $(DESTDIR)$(BASHCOMPDIR)/vmtrace
+
+install: module-install cli-install man-install completion-install
 
 uninstall:
 	rm -f $(DESTDIR)/lib/modules/$(KERNELRELEASE)/$(INSTALL_MOD_DIR)/vmtrace.ko
-	rm -f $(DESTDIR)$(SBINDIR)/vmtrace
+	rm -f $(DESTDIR)$(SBINDIR)/vmtrace $(DESTDIR)$(MANDIR)/man8/vmtrace.8
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/vmtrace
 	$(if $(DESTDIR),,$(DEPMOD) -a $(KERNELRELEASE))
 
 # DKMS: the module's sources as /usr/src/vmtrace-VERSION.
