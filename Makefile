@@ -5,6 +5,8 @@
 # make demo       install what is missing, run the lab's demo scenario
 # make install    module (+ depmod) and CLI; DESTDIR, PREFIX honoured
 # make style      checkpatch over the kernel code
+# make deb        Debian packages vmtrace and vmtrace-dkms in build/deb/
+# make dkms-install  the module's sources as $(DESTDIR)/usr/src/vmtrace-VERSION
 
 VERSION := $(shell sed -n 's/^\#define VMTRACE_VERSION "\(.*\)"/\1/p' kmod/version.h)
 
@@ -48,7 +50,7 @@ KMOD_SRCS := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/compat/*) include/uapi/lin
 
 .PHONY: all module cli unit fuzz-smoke check ktest demo deps deps-check deps-demo \
 	install uninstall module-install cli-install man-install completion-install style clean \
-	dkms-install dkms-check
+	dkms-install dkms-check deb
 
 all: module cli
 
@@ -99,7 +101,7 @@ fuzz-smoke: $(B)/fuzz_parse
 
 LAB_BINS := vmtrace.ko $(B)/vmtrace $(B)/tapvm $(B)/nlprobe
 
-ktest: $(LAB_BINS) dkms-check
+ktest: $(LAB_BINS) dkms-check deb
 	tests/ktest/run.sh $(KTEST_ARGS) $(CASES)
 
 deps:
@@ -161,6 +163,15 @@ dkms-check:
 	dkms build --dkmstree $(DKMS_TREE) --sourcetree $(CURDIR)/$(B)/dkms-root/usr/src \
 		vmtrace/$(VERSION) -k $(KERNELRELEASE)
 	test -f $(DKMS_TREE)/vmtrace/$(VERSION)/$(KERNELRELEASE)/$$(uname -m)/module/vmtrace.ko*
+
+# Debian packages vmtrace and vmtrace-dkms, built from a clean copy of the tree.
+DEB_TREE := $(B)/deb/vmtrace-$(VERSION)
+deb:
+	rm -rf $(B)/deb
+	mkdir -p $(DEB_TREE)
+	cp -r Makefile Kbuild dkms.conf README.md kmod include userspace man completion docs debian $(DEB_TREE)/
+	cd $(DEB_TREE) && dpkg-buildpackage -b -us -uc
+	ls $(B)/deb/*.deb
 
 CHECKPATCH ?= $(B)/checkpatch/checkpatch.pl
 $(CHECKPATCH):

@@ -7,7 +7,7 @@ build="make gcc pkg-config libnl-genl-3-dev libnl-3-dev libmnl-dev libvirt-dev l
 lab="linux-image-amd64 qemu-system-x86 busybox-static cpio iproute2 iputils-ping nftables tcpdump procps util-linux jq libvirt-daemon-system libvirt-clients"
 fuzz="clang libclang-rt-14-dev"
 style="linux-source-6.1 xz-utils perl"
-packaging="dkms man-db groff-base bash-completion"
+packaging="dkms man-db groff-base bash-completion debhelper dh-dkms dpkg-dev"
 
 case ${1:-check} in
 build)	want="$build" ;;

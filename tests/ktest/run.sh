@@ -16,7 +16,7 @@ repo=$(cd "$here/../.." && pwd)
 kver=""
 out="$repo/build/ktest"
 verbose=0
-timeout_s=${VMTRACE_KTEST_TIMEOUT:-400}
+timeout_s=${VMTRACE_KTEST_TIMEOUT:-600}
 
 while getopts "k:o:v" o; do
 	case $o in
