@@ -61,8 +61,8 @@ t 2 1 probe vm --size 70000
 t 2 1 probe if:lo --count 1000001
 t 2 1 probe if:lo
 if [ ! -d /sys/module/vmtrace ]; then
-	t 3 1 status
-	t 3 1 events --if lo
+	t 3 - status
+	t 3 - events --if lo
 fi
 rm -f /tmp/vmtrace-cli-args.$$
 echo "cli-args: $pass passed, $fail failed"
