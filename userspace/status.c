@@ -97,7 +97,7 @@ static const struct {
 
 static void print_text(const struct status *st, int family_version)
 {
-	unsigned int i;
+	unsigned int i, missing;
 
 	printf("module:       loaded, version %s (generic netlink \"%s\" v%d)\n",
 	       st->version, VMTRACE_GENL_NAME, family_version);
@@ -108,6 +108,12 @@ static void print_text(const struct status *st, int family_version)
 	for (i = 0; i < sizeof(cap_names) / sizeof(cap_names[0]); i++)
 		if (st->caps & cap_names[i].bit)
 			printf(" %s", cap_names[i].name);
+	/* a CLI newer than the module names what it cannot use */
+	for (i = 0, missing = 0; i < sizeof(cap_names) / sizeof(cap_names[0]); i++) {
+		if (st->caps & cap_names[i].bit)
+			continue;
+		printf("%s %s", missing++ ? "" : "\nnot supported by this module:", cap_names[i].name);
+	}
 	printf("\nsessions:     %u active of %u\n", st->sessions, st->max_sessions);
 	printf("rings:        %u events of %u bytes per CPU while tracing\n",
 	       st->ring_slots, st->event_size);

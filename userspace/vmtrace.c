@@ -11,6 +11,7 @@
 #include <sys/utsname.h>
 
 #include "cli.h"
+#include "nl.h"
 #include "version.h"
 
 static const struct {
@@ -205,6 +206,28 @@ int vt_stop_requested(void)
 	return stop_requested;
 }
 
+/* CLI, module and netlink versions; no privilege needed, nothing autoloaded. */
+static int print_version(void)
+{
+	char modver[64];
+	struct vt_nl nl;
+
+	printf("vmtrace %s\n", VMTRACE_VERSION);
+	read_line("/sys/module/vmtrace/version", modver, sizeof(modver));
+	if (!modver[0]) {
+		printf("module: not loaded\n");
+		return VT_EXIT_OK;
+	}
+	if (vt_nl_open(&nl) == 0) {
+		printf("module: %s (generic netlink \"%s\" v%d)\n", modver, VMTRACE_GENL_NAME,
+		       nl.family_version);
+		vt_nl_close(&nl);
+	} else {
+		printf("module: %s\n", modver);
+	}
+	return VT_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
@@ -213,10 +236,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return VT_EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
-		printf("vmtrace %s\n", VMTRACE_VERSION);
-		return VT_EXIT_OK;
-	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version"))
+		return print_version();
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(stdout);
 		return VT_EXIT_OK;

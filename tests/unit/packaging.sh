@@ -40,5 +40,9 @@ for f in /opt/vt/sbin/vmtrace /opt/vt/share/man/man8/vmtrace.8 /opt/vt/share/bas
 	[ -f "$dest$f" ] && ok || ko "make install did not place $f"
 done
 rm -rf "$dest"
+dest=$(mktemp -d)
+make -s module-install DESTDIR="$dest" > /dev/null 2>&1
+ls "$dest"/lib/modules/*/updates/vmtrace.ko* > /dev/null 2>&1 && ok || ko "make module-install DESTDIR did not place updates/vmtrace.ko"
+rm -rf "$dest"
 echo "packaging: $pass passed, $fail failed"
 [ "$fail" = 0 ]

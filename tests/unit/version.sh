@@ -4,7 +4,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 v=$(sed -n 's/^#define VMTRACE_VERSION "\(.*\)"/\1/p' kmod/version.h)
 d=$(sed -n 's/^PACKAGE_VERSION="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' dkms.conf)
-c=$(build/vmtrace --version | cut -d' ' -f2)
+c=$(build/vmtrace --version | head -1 | cut -d' ' -f2)
 p=$(sed -n '1s/^vmtrace (\([^)-]*\).*/\1/p' debian/changelog)
 if [ -n "$v" ] && [ "$v" = "$d" ] && [ "$v" = "$c" ] && [ "$v" = "$p" ]; then
 	echo "version: 1 passed, 0 failed ($v)"

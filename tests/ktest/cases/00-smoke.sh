@@ -2,8 +2,11 @@
 . "$VMTRACE_SRC/tests/ktest/lib.sh"
 grep -q '^vmtrace ' /proc/modules
 "$VT" status
-expect "version" "$("$VT" status --json | jq -r .version)" "$("$VT" --version | cut -d' ' -f2)"
+expect "version" "$("$VT" status --json | jq -r .version)" "$("$VT" --version | head -1 | cut -d' ' -f2)"
 expect "sessions" "$("$VT" status --json | jq .sessions)" 0
+expect "--version" "$("$VT" --version | tr '\n' ';')" "vmtrace $("$VT" status --json | jq -r .cli_version);module: $(cat /sys/module/vmtrace/version) (generic netlink \"vmtrace\" v1);"
+"$VT" status | grep -q '^capabilities: admin-only-events drop-reasons bridge-hooks ipv6 netfilter-attribution$'
+! "$VT" status | grep -q 'not supported by this module' || false
 expect "idle hooks" "$(grep -c vmtrace_rings_alloc /proc/vmallocinfo || true)" 0
 rmmod vmtrace
 set +e
