@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <netinet/icmp6.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,10 +20,10 @@
 #include "format.h"
 #include "resolve.h"
 #include "rtnl.h"
+#include "prober.h"
 #include "session.h"
 
 #define JSON_VERSION 1
-#define ICMP_ECHO_REQUEST 8	/* <netinet/ip_icmp.h> would macro-clobber icmp_id */
 
 struct summary {
 	uint64_t echoes, by_status[VT_UNSEEN + 1];
@@ -444,116 +443,9 @@ static void build_filter(const struct follow *f, struct vt_filter *flt, int icmp
 	}
 }
 
-/* The raw ICMP socket of probe: it sends, and drains what the kernel copies to it. */
-struct prober {
-	int fd, family;
-	uint16_t id;
-	uint8_t dst[16];
-};
-
-static int prober_open(struct prober *p, const struct follow *f)
-{
-	unsigned int i;
-
-	memset(p, 0, sizeof(*p));
-	for (i = 0; i < f->vm.naddrs && !p->family; i++)
-		if (!f->family || f->vm.addrs[i].family == f->family) {
-			p->family = f->vm.addrs[i].family;
-			memcpy(p->dst, f->vm.addrs[i].addr, 16);
-		}
-	if (!p->family)
-		return -EDESTADDRREQ;
-	p->fd = socket(p->family, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
-		       p->family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
-	if (p->fd < 0)
-		return -errno;
-	p->id = (uint16_t)(getpid() ^ 0x5654);	/* "VT" */
-	if (p->family == AF_INET6) {
-		struct icmp6_filter flt;
-
-		ICMP6_FILTER_SETBLOCKALL(&flt);
-		ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &flt);
-		setsockopt(p->fd, IPPROTO_ICMPV6, ICMP6_FILTER, &flt, sizeof(flt));
-	}
-	if (f->from) {
-		uint8_t a[16] = { 0 };
-
-		if (inet_pton(p->family, f->from, a) == 1) {
-			struct sockaddr_storage ss = { 0 };
-
-			if (p->family == AF_INET) {
-				struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-
-				sin->sin_family = AF_INET;
-				memcpy(&sin->sin_addr, a, 4);
-			} else {
-				struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-
-				sin6->sin6_family = AF_INET6;
-				memcpy(&sin6->sin6_addr, a, 16);
-			}
-			if (bind(p->fd, (struct sockaddr *)&ss, sizeof(ss)))
-				return -errno;
-		} else if (setsockopt(p->fd, SOL_SOCKET, SO_BINDTODEVICE, f->from,
-				      (socklen_t)strlen(f->from) + 1)) {
-			return -errno;
-		}
-	}
-	return 0;
-}
-
-static int prober_send(struct prober *p, uint16_t seq, unsigned int size)
-{
-	static uint8_t pkt[65536];
-	struct sockaddr_storage ss = { 0 };
-	socklen_t sl;
-	size_t len = 8 + size, i;
-	uint32_t sum = 0;
-
-	memset(pkt, 0, len);
-	pkt[0] = p->family == AF_INET ? ICMP_ECHO_REQUEST : ICMP6_ECHO_REQUEST;
-	pkt[4] = (uint8_t)(p->id >> 8);
-	pkt[5] = (uint8_t)p->id;
-	pkt[6] = (uint8_t)(seq >> 8);
-	pkt[7] = (uint8_t)seq;
-	for (i = 8; i < len; i++)
-		pkt[i] = (uint8_t)i;
-	if (p->family == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-
-		for (i = 0; i + 1 < len; i += 2)
-			sum += (uint32_t)(pkt[i] << 8 | pkt[i + 1]);
-		if (len & 1)
-			sum += (uint32_t)(pkt[len - 1] << 8);
-		while (sum >> 16)
-			sum = (sum & 0xffff) + (sum >> 16);
-		pkt[2] = (uint8_t)(~sum >> 8);
-		pkt[3] = (uint8_t)~sum;
-		sin->sin_family = AF_INET;
-		memcpy(&sin->sin_addr, p->dst, 4);
-		sl = sizeof(*sin);
-	} else {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-
-		/* the kernel fills in the ICMPv6 checksum on raw ICMPv6 sockets */
-		sin6->sin6_family = AF_INET6;
-		memcpy(&sin6->sin6_addr, p->dst, 16);
-		sl = sizeof(*sin6);
-	}
-	return sendto(p->fd, pkt, len, 0, (struct sockaddr *)&ss, sl) < 0 ? -errno : 0;
-}
-
-static void prober_drain(struct prober *p)
-{
-	char buf[65536];
-
-	while (p->fd >= 0 && recv(p->fd, buf, sizeof(buf), 0) > 0)
-		;
-}
-
 static int run(struct follow *f)
 {
-	struct prober pr = { .fd = -1 };
+	struct vt_prober pr = { .fd = -1 };
 	struct vt_filter *flt;
 	uint64_t start, next_send = 0, deadline = 0;
 	uint16_t sent = 0;
@@ -575,7 +467,7 @@ static int run(struct follow *f)
 		return VT_EXIT_OK;
 	}
 	if (f->probe) {
-		err = prober_open(&pr, f);
+		err = vt_prober_open(&pr, &f->vm, f->family, f->from);
 		if (err == -EDESTADDRREQ) {
 			fprintf(stderr, "vmtrace: no %saddress known for %s: give one with --addr\n",
 				f->family == AF_INET6 ? "IPv6 " : f->family == AF_INET ? "IPv4 " : "",
@@ -620,7 +512,7 @@ static int run(struct follow *f)
 
 		if (f->probe) {
 			if (sent < f->count && now >= next_send) {
-				err = prober_send(&pr, (uint16_t)(sent + 1), f->size ? f->size : 56);
+				err = vt_prober_send(&pr, (uint16_t)(sent + 1), f->size ? f->size : 56);
 				if (err)
 					fprintf(stderr, "vmtrace: sending echo %u: %s\n", sent + 1, strerror(-err));
 				sent++;
@@ -628,7 +520,7 @@ static int run(struct follow *f)
 				if (sent == f->count)
 					deadline = now + f->tracker.timeout_ns + f->tracker.settle_ns;
 			}
-			prober_drain(&pr);
+			vt_prober_drain(&pr);
 		}
 		if (deadline && now >= deadline)
 			break;
