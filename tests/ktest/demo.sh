@@ -7,7 +7,7 @@ show() {	# show TITLE -- tracer arguments -- command
 	"$VT" events "$@" > "$TMP/demo.out" 2> "$TMP/demo.err" &
 	trace_pid=$!
 	pids+=($trace_pid)
-	for _ in $(seq 200); do [ "$("$VT" status --json | jq .sessions)" -ge 1 ] && break; sleep 0.05; done
+	wait_session
 }
 done_show() {
 	kill -INT "$trace_pid"; wait "$trace_pid" || true
@@ -35,7 +35,7 @@ nft add chain bridge demo forward '{ type filter hook forward priority 0; }'
 nft add rule bridge demo forward meta l4proto icmp drop
 "$VT" follow web01 --count 1 --duration 6 &
 fpid=$!
-for _ in $(seq 200); do [ "$("$VT" status --json | jq .sessions)" -ge 1 ] && break; sleep 0.05; done
+wait_session
 ip netns exec db01 ping -c 1 -W 1 192.0.2.10 > /dev/null || true
 wait $fpid || true
 nft delete table bridge demo

@@ -71,6 +71,16 @@ add_tap_vm() {
 pause_vm() { touch "$TMP/$1.paused"; }
 resume_vm() { rm -f "$TMP/$1.paused"; }
 
+# wait_session: until a vmtrace session is live (a tracer started in the background)
+wait_session() {
+	local _
+	for _ in $(seq 200); do
+		[ "$("$VT" status --json | jq .sessions)" -ge 1 ] && return 0
+		sleep 0.05
+	done
+	echo "no vmtrace session started"; return 1
+}
+
 # trace OUT ARGS...: run "vmtrace events --json ARGS" into OUT until trace_stop
 trace_pid=""
 trace() {

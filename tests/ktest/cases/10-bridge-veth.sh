@@ -77,7 +77,7 @@ expect "device kinds" "$(jq -M -r '"\(.ifname) \(.dev_kind)"' $TMP/ev | sort -u 
 # Text output for people: one line per event, ending on its own.
 "$VT" events --if br0 --addr 192.0.2.10 --duration 4 > $TMP/text &
 text_pid=$!
-for _ in $(seq 200); do [ "$("$VT" status --json | jq .sessions)" -ge 1 ] && break; sleep 0.05; done
+wait_session
 host ping -c 1 -W 2 192.0.2.10
 wait $text_pid
 cat $TMP/text

@@ -43,7 +43,7 @@ expect "handed to the tap reader" "$(jq -M -r 'select(.type=="hop" and .point=="
 # The VM pings the host: followed in the reverse direction.
 "$VT" follow netns:vm --count 2 --duration 8 --json > $TMP/f1 &
 fpid=$!
-for _ in $(seq 200); do [ "$("$VT" status --json | jq .sessions)" -ge 1 ] && break; sleep 0.05; done
+wait_session
 n vm ping -c 2 -i 0.3 192.0.2.1
 wait $fpid
 json_valid $TMP/f1
@@ -56,7 +56,7 @@ host nft add chain bridge t f '{ type filter hook forward priority 0; }'
 host nft add rule bridge t f meta l4proto icmp drop
 "$VT" follow netns:vm --count 1 --duration 6 --json > $TMP/f2 &
 fpid=$!
-for _ in $(seq 200); do [ "$("$VT" status --json | jq .sessions)" -ge 1 ] && break; sleep 0.05; done
+wait_session
 ! n tvm ping -c 1 -W 1 192.0.2.10 || false
 wait $fpid
 json_valid $TMP/f2
