@@ -149,7 +149,3 @@ json_valid() {
 verdicts() {
 	jq -M -r 'select(.type=="verdict") | "\(.echo.seq) \(.status) \(.cause // "-") \(.hop.ifname)/\(.hop.point)"' "$1" | sort -n
 }
-
-monotonic() {	# timestamps of the selected events never go backwards in emission order
-	jq -M -r "select($2) | .ts_ns" "$1" | sort -n -c
-}
