@@ -71,7 +71,8 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 $(B)/test_parse: tests/unit/test_parse.c tests/unit/check.h kmod/parse.c kmod/parse.h
 	@mkdir -p $(B)
 	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_parse.c kmod/parse.c
-ECHO_SRCS := userspace/echo.c userspace/cause.c userspace/format.c userspace/rtnl.c userspace/netns.c
+ECHO_SRCS := userspace/echo.c userspace/cause.c userspace/env.c userspace/conntrack.c userspace/format.c \
+	userspace/rtnl.c userspace/netns.c
 $(B)/test_echo: tests/unit/test_echo.c tests/unit/check.h $(ECHO_SRCS) userspace/*.h
 	@mkdir -p $(B)
 	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_echo.c $(ECHO_SRCS) -lmnl

@@ -1,15 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * From the kernel's drop reason and location, and where the kernel gives
- * none (bridge and veth in 6.1 say NOT_SPECIFIED), from the state of the
- * devices around the drop, to one cause of a fixed vocabulary. A cause
- * read from device state says so ("inferred").
+ * none (bridge and veth in 6.1 say NOT_SPECIFIED, a lost packet says
+ * nothing), from the state of the host right after: devices, bridge VLANs,
+ * routes, neighbours, sysctls, conntrack. A cause read from state says so
+ * ("inferred"). docs/causes.md lists every cause with what the kernel shows.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <net/if.h>
+#include <linux/neighbour.h>
+#include <linux/netfilter/nf_conntrack_common.h>
+#include <linux/rtnetlink.h>
 
 #include "cause.h"
+#include "echo.h"
 #include "format.h"
 
 #define BR_STATE_FORWARDING 3
@@ -38,6 +45,16 @@ static void set(struct vt_cause *c, const char *id, int inferred)
 	c->explain[0] = c->check[0] = '\0';
 }
 
+static void addr_str(int family, const uint8_t *a, char *buf, size_t len)
+{
+	vt_addr_str((unsigned int)family, a, buf, len);
+}
+
+static void mac_str(const uint8_t *m, char *buf, size_t len)
+{
+	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
 int vt_drop_is_benign(const struct vmtrace_event *ev)
 {
 	/*
@@ -49,7 +66,22 @@ int vt_drop_is_benign(const struct vmtrace_event *ev)
 	       starts(ev->location, "ping_rcv+");
 }
 
-static const struct vt_link *state_link(const struct vt_rtnl_view *st, const char *name)
+static const struct vt_vm *env_vm(const struct vt_env *env)
+{
+	return env ? env->vm : NULL;
+}
+
+static const char *netns_of(const struct vt_env *env, const struct vmtrace_event *ev)
+{
+	return env ? vt_env_netns(env, ev) : NULL;
+}
+
+static const struct vt_rtnl_view *view_of(struct vt_env *env, const char *netns)
+{
+	return env ? vt_env_view(env, netns) : NULL;
+}
+
+static const struct vt_link *link_named(const struct vt_rtnl_view *st, const char *name)
 {
 	return st && name && *name ? vt_link_by_name(st, name) : NULL;
 }
@@ -59,53 +91,139 @@ static int link_is_down(const struct vt_link *l)
 	return l && (!(l->flags & IFF_UP) || !(l->flags & IFF_LOWER_UP));
 }
 
-/*
- * Look at the bridge ports on the VM's path, its own first: a port that is
- * down, not forwarding, or too small explains a silent loss. Returns 1 with
- * @c set if one does; @br is the bridge in question (NULL: any).
- */
-static int port_cause(const struct vmtrace_event *ev, const struct vt_vm *vm,
-		      const struct vt_rtnl_view *st, const struct vt_link *br, struct vt_cause *c)
+static int frame_vlan(const struct vmtrace_event *ev)
 {
-	const struct vt_link *p;
+	return ev->flags & VMTRACE_EV_VLAN ? ev->vlan_tci & 0xfff : -1;
+}
+
+static void vlan_list(const struct vt_link *p, char *buf, size_t len)
+{
+	size_t n = 0;
+	unsigned int vid, shown = 0;
+
+	buf[0] = '\0';
+	for (vid = 1; vid < 4095 && n + 32 < len; vid++) {
+		if (!vt_link_has_vlan(p, vid))
+			continue;
+		if (shown++ == 8) {
+			n += (size_t)snprintf(buf + n, len - n, ", ...");
+			break;
+		}
+		n += (size_t)snprintf(buf + n, len - n, "%s%u%s%s", n ? ", " : "", vid,
+				      vid == p->pvid ? " pvid" : "",
+				      p->vlan_untagged[vid / 8] & (1 << (vid % 8)) ? " untagged" : "");
+	}
+	if (!shown)
+		snprintf(buf, len, "none");
+}
+
+/* A static (user-added, not local) FDB entry on port @p: what a locked port admits. */
+static int fdb_static_on(const struct vt_rtnl_view *st, const struct vt_link *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < st->nneigh; i++)
+		if (st->neigh[i].family == AF_BRIDGE && st->neigh[i].ifindex == p->ifindex &&
+		    (st->neigh[i].state & NUD_NOARP) && !(st->neigh[i].state & NUD_PERMANENT))
+			return 1;
+	return 0;
+}
+
+/*
+ * One bridge port: down, not forwarding, isolated, too small, or outside
+ * the frame's VLAN. @vid: the frame's VLAN (-1: untagged/unknown).
+ */
+static int check_port(const struct vmtrace_event *ev, const struct vt_rtnl_view *st,
+		      const struct vt_link *p, int vid, struct vt_cause *c)
+{
+	const struct vt_link *br = vt_link_by_index(st, p->master);
+	char vlans[160];
+
+	if (link_is_down(p)) {
+		set(c, "link-down", 1);
+		snprintf(c->explain, sizeof(c->explain),
+			 "%s, a port of %s, is down or has no carrier (VM NIC down or unplugged, its QEMU gone, or the veth peer down): the bridge does not forward to it",
+			 p->name, br ? br->name : "the bridge");
+		snprintf(c->check, sizeof(c->check), "ip link show %s", p->name);
+		return 1;
+	}
+	if (p->port_state != BR_STATE_FORWARDING || p->port_isolated) {
+		set(c, "bridge-port-state", 1);
+		snprintf(c->explain, sizeof(c->explain), "bridge port %s is %s%s: it does not forward",
+			 p->name, p->port_isolated ? "isolated" :
+			 p->port_state < 5 ? port_states[p->port_state] : "in an unknown state",
+			 p->port_isolated ? " (it talks to non-isolated ports only, never to other isolated ones)" :
+			 " (STP, or set by hand)");
+		snprintf(c->check, sizeof(c->check), "bridge -d link show dev %s", p->name);
+		return 1;
+	}
+	if (p->port_locked && !fdb_static_on(st, p)) {
+		set(c, "bridge-port-state", 1);
+		snprintf(c->explain, sizeof(c->explain),
+			 "bridge port %s is locked and no static FDB entry admits the VM's MAC: the bridge drops everything the VM sends",
+			 p->name);
+		snprintf(c->check, sizeof(c->check), "bridge -d link show dev %s; bridge fdb show dev %s", p->name,
+			 p->name);
+		return 1;
+	}
+	if (p->mtu && ev->len > p->mtu + 14 + 4) {
+		set(c, "mtu", 1);
+		snprintf(c->explain, sizeof(c->explain), "a %u-byte frame does not fit the MTU %u of bridge port %s",
+			 ev->len, p->mtu, p->name);
+		snprintf(c->check, sizeof(c->check), "ip link show %s", p->name);
+		return 1;
+	}
+	if (br && br->vlan_filtering) {	/* no VLAN entries: a member of none */
+		if (vid < 0 && br->has_vlans && br->pvid && ev->ifindex == br->ifindex)
+			vid = br->pvid;	/* the host's own untagged traffic */
+		if (vid > 0 && !vt_link_has_vlan(p, (unsigned int)vid)) {
+			vlan_list(p, vlans, sizeof(vlans));
+			set(c, "bridge-vlan-filter", 1);
+			snprintf(c->explain, sizeof(c->explain),
+				 "bridge %s filters VLANs and port %s is not a member of VLAN %d (its VLANs: %s)",
+				 br->name, p->name, vid, vlans);
+			snprintf(c->check, sizeof(c->check), "bridge vlan show dev %s", p->name);
+			return 1;
+		}
+		if (vid < 0 && !p->pvid) {
+			vlan_list(p, vlans, sizeof(vlans));
+			set(c, "bridge-vlan-filter", 1);
+			snprintf(c->explain, sizeof(c->explain),
+				 "bridge %s filters VLANs and port %s has no PVID: untagged frames from the VM are dropped (its VLANs: %s)",
+				 br->name, p->name, vlans);
+			snprintf(c->check, sizeof(c->check), "bridge vlan show dev %s", p->name);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The device the drop happened on if it is a port, then the VM's own ports,
+ * then the chain ports on its way (Proxmox fwpr/fwln): the first that
+ * explains a silent loss. Other VMs' ports are not suspects.
+ */
+static int port_cause(const struct vmtrace_event *ev, struct vt_env *env,
+		      const struct vt_rtnl_view *st, struct vt_cause *c)
+{
+	const struct vt_vm *vm = env_vm(env);
+	const struct vt_link *p = link_named(st, ev->ifname);
+	int vid = frame_vlan(ev);
 	unsigned int i, pass;
 
-	/* the VM's own ports, then every other traced port of that bridge */
+	if (!st)
+		return 0;
+	if (p && p->is_port && check_port(ev, st, p, vid, c))
+		return 1;
 	for (pass = 0; pass < 2; pass++) {
 		for (i = 0; vm && i < vm->npath; i++) {
 			const struct vt_path_elem *e = &vm->path[i];
 
-			if ((pass == 0) != (e->role == VT_ROLE_PORT) || e->netns[0])
+			if (e->netns[0] || (pass == 0 ? e->role != VT_ROLE_PORT : e->role != VT_ROLE_CHAIN))
 				continue;
-			p = state_link(st, e->ifname);
-			if (!p || !p->is_port || (br && p->master != br->ifindex))
-				continue;
-			if (link_is_down(p)) {
-				set(c, "link-down", 1);
-				snprintf(c->explain, sizeof(c->explain),
-					 "%s, a port of %s, is down or has no carrier (VM NIC down or unplugged, its QEMU gone, or the veth peer down); the bridge dropped the frame",
-					 p->name, br ? br->name : "the bridge");
-				snprintf(c->check, sizeof(c->check), "ip link show %s", p->name);
+			p = vt_link_by_name(st, e->ifname);
+			if (p && p->is_port && check_port(ev, st, p, vid, c))
 				return 1;
-			}
-			if (p->port_state != BR_STATE_FORWARDING || p->port_isolated) {
-				set(c, "bridge-port-state", 1);
-				snprintf(c->explain, sizeof(c->explain),
-					 "bridge port %s is %s%s: it does not forward",
-					 p->name, p->port_isolated ? "isolated" :
-					 p->port_state < 5 ? port_states[p->port_state] : "in an unknown state",
-					 p->port_isolated ? " from the other isolated ports" : " (STP or administratively)");
-				snprintf(c->check, sizeof(c->check), "bridge -d link show dev %s", p->name);
-				return 1;
-			}
-			if (p->mtu && ev->len > p->mtu + 14 + 4) {
-				set(c, "mtu", 1);
-				snprintf(c->explain, sizeof(c->explain),
-					 "a %u-byte frame does not fit the MTU %u of bridge port %s",
-					 ev->len, p->mtu, p->name);
-				snprintf(c->check, sizeof(c->check), "ip link show %s", p->name);
-				return 1;
-			}
 		}
 	}
 	return 0;
@@ -113,7 +231,7 @@ static int port_cause(const struct vmtrace_event *ev, const struct vt_vm *vm,
 
 static const struct vt_link *bridge_of(const struct vt_rtnl_view *st, const char *ifname)
 {
-	const struct vt_link *in = state_link(st, ifname);
+	const struct vt_link *in = link_named(st, ifname);
 
 	if (in && in->is_port)
 		return vt_link_by_index(st, in->master);
@@ -123,17 +241,17 @@ static const struct vt_link *bridge_of(const struct vt_rtnl_view *st, const char
 }
 
 /* The bridge said nothing: look at its ports, the VM's first. */
-static void bridge_cause(const struct vmtrace_event *ev, const struct vt_vm *vm,
-			 const struct vt_rtnl_view *st, struct vt_cause *c)
+static void bridge_cause(const struct vmtrace_event *ev, struct vt_env *env, struct vt_cause *c)
 {
+	const struct vt_rtnl_view *st = view_of(env, netns_of(env, ev));
 	const struct vt_link *br = bridge_of(st, ev->ifname);
 
-	if (port_cause(ev, vm, st, br, c))
+	if (port_cause(ev, env, st, c))
 		return;
 	if (br && br->vlan_filtering) {
 		set(c, "bridge-vlan-filter", 1);
 		snprintf(c->explain, sizeof(c->explain),
-			 "bridge %s filters VLANs and its ports are up and forwarding: the frame's VLAN%s is not allowed on the ingress or egress port (or no PVID)",
+			 "bridge %s filters VLANs and its ports are up and forwarding: the frame's VLAN%s is not allowed on the ingress or egress port",
 			 br->name, ev->flags & VMTRACE_EV_VLAN ? "" : " (untagged)");
 		snprintf(c->check, sizeof(c->check), "bridge vlan show");
 		return;
@@ -145,25 +263,204 @@ static void bridge_cause(const struct vmtrace_event *ev, const struct vt_vm *vm,
 	snprintf(c->check, sizeof(c->check), "bridge fdb show br %s", br ? br->name : ev->ifname);
 }
 
-void vt_cause_unanswered(const struct vmtrace_event *req, const struct vt_vm *vm,
-			 const struct vt_rtnl_view *st, struct vt_cause *c)
+/* The peer of veth @dev: in the same namespace, or the VM's NIC. */
+static const struct vt_link *veth_peer(struct vt_env *env, const struct vt_rtnl_view *st,
+				       const struct vt_link *dev)
 {
-	char target[64];
+	const struct vt_vm *vm = env_vm(env);
+	unsigned int i;
 
-	vt_addr_str(req->family, req->dst, target, sizeof(target));
-	if (port_cause(req, vm, st, NULL, c)) {
+	if (dev->link_netnsid < 0)
+		return vt_link_by_index(st, dev->link);
+	for (i = 0; vm && i < vm->npath; i++) {
+		const struct vt_path_elem *e = &vm->path[i];
+		const struct vt_rtnl_view *in;
+		const struct vt_link *l;
+
+		if (e->role != VT_ROLE_VM || e->ifindex != dev->link)
+			continue;
+		in = view_of(env, e->netns);
+		l = in ? vt_link_by_index(in, e->ifindex) : NULL;
+		if (l)
+			return l;
+	}
+	return NULL;
+}
+
+static void veth_cause(const struct vmtrace_event *ev, struct vt_env *env, const char *ifname,
+		       struct vt_cause *c)
+{
+	const struct vt_rtnl_view *st = view_of(env, netns_of(env, ev));
+	const struct vt_link *dev = link_named(st, ifname), *peer = dev ? veth_peer(env, st, dev) : NULL;
+
+	if (dev && dev->mtu && ev->len > dev->mtu + 14 + 4) {
+		set(c, "mtu", 1);
+		snprintf(c->explain, sizeof(c->explain), "a %u-byte frame does not fit the MTU %u of %s",
+			 ev->len, dev->mtu, ifname);
+	} else if (peer && peer->mtu && ev->len > peer->mtu + 14 + 4) {
+		set(c, "mtu", 1);
+		snprintf(c->explain, sizeof(c->explain),
+			 "a %u-byte frame does not fit the MTU %u of %s, the other end of %s (the VM's NIC is smaller than the host's side)",
+			 ev->len, peer->mtu, peer->name, ifname);
+	} else {
+		set(c, "link-down", 1);
+		snprintf(c->explain, sizeof(c->explain),
+			 "%s could not pass it on: it or its peer%s%s is down (the kernel gives no reason here)",
+			 ifname, peer ? " " : "", peer ? peer->name : "");
+	}
+	snprintf(c->check, sizeof(c->check), "ip link show %s", ifname);
+}
+
+/*
+ * A frame that reached the VM's NIC still tagged with a VLAN the NIC has no
+ * interface for: the bridge port sends tagged where the VM expects untagged.
+ */
+static int vlan_mismatch(const struct vmtrace_event *ev, struct vt_env *env, const char *ifname,
+			 struct vt_cause *c)
+{
+	const struct vt_rtnl_view *st = view_of(env, netns_of(env, ev));
+	const struct vt_link *dev = link_named(st, ifname);
+	int vid = frame_vlan(ev);
+	unsigned int i;
+
+	if (vid <= 0)
+		return 0;
+	for (i = 0; st && dev && i < st->nlinks; i++)
+		if (!strcmp(st->links[i].kind, "vlan") && st->links[i].link == dev->ifindex &&
+		    st->links[i].vlan_id == vid)
+			return 0;
+	set(c, "bridge-vlan-filter", 1);
+	snprintf(c->explain, sizeof(c->explain),
+		 "the frame reached %s tagged with VLAN %d and %s has no VLAN %d interface: the bridge port sends VLAN %d tagged where the VM expects it untagged (tagged/untagged mismatch)",
+		 ifname, vid, ifname, vid, vid);
+	snprintf(c->check, sizeof(c->check), "bridge vlan show; ip -d link show %s", ifname);
+	return 1;
+}
+
+/* OTHERHOST: a frame for another MAC. Tagged where untagged was expected, a static entry, a MAC change. */
+static void otherhost_cause(const struct vmtrace_event *ev, struct vt_env *env, const char *ifname,
+			    struct vt_cause *c)
+{
+	const struct vt_rtnl_view *st = view_of(env, netns_of(env, ev));
+	const struct vt_rtnl_view *host = view_of(env, "");
+	const struct vt_link *dev = link_named(st, ifname);
+	const struct vt_neigh *n = NULL;
+	char mac[24], have[24], target[64];
+
+	if (vlan_mismatch(ev, env, ifname, c))
+		return;
+	addr_str(ev->family, ev->dst, target, sizeof(target));
+	/* the host's entry for the address the frame was sent to */
+	if (host && st != host)
+		n = vt_neigh_find(host, ev->family, ev->dst, 0);
+	if (n && dev && memcmp(n->mac, dev->mac, 6)) {
+		mac_str(n->mac, mac, sizeof(mac));
+		mac_str(dev->mac, have, sizeof(have));
+		if (n->state & (NUD_PERMANENT | NUD_NOARP)) {
+			set(c, "neighbor", 1);
+			snprintf(c->explain, sizeof(c->explain),
+				 "the host has a static neighbour entry %s -> %s, but the VM's NIC %s is %s: frames go to a MAC nobody has",
+				 target, mac, ifname, have);
+			snprintf(c->check, sizeof(c->check), "ip neigh show %s", target);
+			return;
+		}
+		set(c, "wrong-mac", 0);
+		snprintf(c->explain, sizeof(c->explain),
+			 "the frame reached %s addressed to %s, the MAC the host remembers for %s, but the NIC is now %s: a stale neighbour entry after the VM's MAC changed (it sent no gratuitous ARP)",
+			 ifname, mac, target, have);
+		snprintf(c->check, sizeof(c->check), "ip neigh show %s; ip link show %s", target, ifname);
+		return;
+	}
+	set(c, "wrong-mac", 0);
+	snprintf(c->explain, sizeof(c->explain),
+		 "the frame reached %s addressed to another MAC (a stale neighbour entry after a MAC change?)",
+		 ifname);
+	snprintf(c->check, sizeof(c->check), "ip neigh show; ip link show %s", ifname);
+}
+
+/* IP_INADDRERRORS / IP_INNOROUTES at ip_error: forwarding off, or no route. */
+static void route_error_cause(const struct vmtrace_event *ev, struct vt_env *env, const char *ifname,
+			      struct vt_cause *c)
+{
+	const char *ns = netns_of(env, ev);
+	char path[128], dst[64];
+	long fwd;
+
+	snprintf(path, sizeof(path), "net/%s/conf/%s/forwarding", ev->family == AF_INET ? "ipv4" : "ipv6",
+		 ifname);
+	fwd = env ? vt_env_sysctl(env, ns, path) : -1;
+	addr_str(ev->family, ev->dst, dst, sizeof(dst));
+	if (fwd == 0) {
+		set(c, "forwarding-disabled", 0);
+		snprintf(c->explain, sizeof(c->explain),
+			 "forwarding is off on %s (%s = 0): the host does not route the VM's traffic to %s",
+			 ifname, path, dst);
+		snprintf(c->check, sizeof(c->check), "sysctl net.%s.conf.%s.forwarding net.%s.ip_forward",
+			 ev->family == AF_INET ? "ipv4" : "ipv6", ifname, ev->family == AF_INET ? "ipv4" : "ipv6");
+		return;
+	}
+	set(c, "no-route", 0);
+	snprintf(c->explain, sizeof(c->explain), "no route to %s in that namespace (%s)", dst, ev->reason);
+	snprintf(c->check, sizeof(c->check), "ip route get %s", dst);
+}
+
+static void firewall_cause(const struct vmtrace_event *ev, struct vt_env *env, const char *ifname,
+			   struct vt_cause *c)
+{
+	const char *ns = netns_of(env, ev);
+	long count = env ? vt_env_sysctl(env, ns, "net/netfilter/nf_conntrack_count") : -1;
+	long max = env ? vt_env_sysctl(env, ns, "net/netfilter/nf_conntrack_max") : -1;
+
+	if (count >= 0 && max > 0 && count >= max) {
+		set(c, "conntrack", 1);
+		snprintf(c->explain, sizeof(c->explain),
+			 "the connection tracking table is full (%ld of %ld entries): netfilter drops every new flow%s%s",
+			 count, max, ifname[0] ? " on " : "", ifname);
+		snprintf(c->check, sizeof(c->check),
+			 "sysctl net.netfilter.nf_conntrack_count net.netfilter.nf_conntrack_max; dmesg | grep 'table full'");
+		return;
+	}
+	set(c, "firewall", 0);
+	snprintf(c->explain, sizeof(c->explain), "a firewall rule dropped it in the %s hook%s%s",
+		 ev->point >= VMTRACE_POINT_BR_PREROUTING && ev->point <= VMTRACE_POINT_BR_POSTROUTING ?
+		 "bridge" : "IP", ifname[0] ? " on " : "", ifname);
+	snprintf(c->check, sizeof(c->check), "nft list ruleset; iptables-save; ebtables-save");
+}
+
+void vt_cause_unanswered(const struct vmtrace_event *req, const uint8_t *echo_dst,
+			 struct vt_env *env, struct vt_cause *c)
+{
+	const struct vt_rtnl_view *st = view_of(env, netns_of(env, req));
+	const char *what = req->kind == VMTRACE_PKT_ARP_REQUEST ? "ARP" : "neighbour discovery";
+	size_t alen = req->family == AF_INET ? 4 : 16;
+	char target[64], dst[64], ifname[VMTRACE_IFNAMSIZ + 1];
+	const struct vt_path_elem *el;
+
+	addr_str(req->family, req->dst, target, sizeof(target));
+	snprintf(ifname, sizeof(ifname), "%.*s", VMTRACE_IFNAMSIZ, req->ifname);
+	el = vt_vm_elem(env_vm(env), req);
+	if ((el && el->role == VT_ROLE_VM && vlan_mismatch(req, env, ifname, c)) ||
+	    port_cause(req, env, st, c)) {
 		size_t n = strlen(c->explain);
 
 		snprintf(c->explain + n, sizeof(c->explain) - n,
-			 "; the %s for %s went unanswered [inferred from device state: the kernel reports no drop]",
-			 req->kind == VMTRACE_PKT_ARP_REQUEST ? "ARP request" : "neighbour solicitation",
-			 target);
+			 "; the %s request for %s went unanswered [inferred from device state: the kernel reports no drop]",
+			 what, target);
+		return;
+	}
+	if (echo_dst && memcmp(echo_dst, req->dst, alen)) {
+		addr_str(req->family, echo_dst, dst, sizeof(dst));
+		set(c, "no-route", 1);
+		snprintf(c->explain, sizeof(c->explain),
+			 "the route to %s goes via gateway %s, which does not answer %s: a wrong or dead gateway [inferred: the kernel reports no drop]",
+			 dst, target, what);
+		snprintf(c->check, sizeof(c->check), "ip route get %s; ip neigh show %s", dst, target);
 		return;
 	}
 	set(c, "neighbor", 0);
 	snprintf(c->explain, sizeof(c->explain),
 		 "nobody answered %s for %s: the VM is not on that segment, has another address, or drops ARP/ND",
-		 req->kind == VMTRACE_PKT_ARP_REQUEST ? "ARP" : "neighbour discovery", target);
+		 what, target);
 	snprintf(c->check, sizeof(c->check), "ip neigh show %s; tcpdump -ni %.16s arp or icmp6", target,
 		 req->ifname);
 }
@@ -172,26 +469,200 @@ void vt_cause_guest(const char *ifname, struct vt_cause *c)
 {
 	set(c, "guest", 0);
 	snprintf(c->explain, sizeof(c->explain),
-		 "the request was handed to the VM through %s and no reply came back: the guest dropped or ignored it (guest firewall, icmp_echo_ignore_all, guest routing)",
+		 "the request was handed to the VM through %.16s and no reply came back: the guest dropped or ignored it (guest firewall, icmp_echo_ignore_all, guest routing)",
 		 ifname);
 	snprintf(c->check, sizeof(c->check),
 		 "in the guest: nft list ruleset; sysctl net.ipv4.icmp_echo_ignore_all; ip route");
 }
 
-void vt_cause_of(const struct vmtrace_event *ev, const struct vt_vm *vm,
-		 const struct vt_rtnl_view *st, struct vt_cause *c)
+static int on_path(const struct vt_vm *vm, const char *netns, int ifindex)
 {
-	const struct vt_link *dev = state_link(st, ev->ifname);
+	unsigned int i;
+
+	for (i = 0; vm && i < vm->npath; i++)
+		if (vm->path[i].ifindex == ifindex && !strcmp(vm->path[i].netns, netns) &&
+		    vm->path[i].role != VT_ROLE_NEIGHBOUR)
+			return 1;
+	return 0;
+}
+
+static void send_error_cause(int err, const char *dst, struct vt_cause *c)
+{
+	switch (err) {
+	case -ENETUNREACH:
+	case -EHOSTUNREACH:
+		set(c, "no-route", 0);
+		snprintf(c->explain, sizeof(c->explain), "the host has no route to %s: sending failed (%s)", dst,
+			 strerror(-err));
+		snprintf(c->check, sizeof(c->check), "ip route get %s", dst);
+		break;
+	case -EMSGSIZE:
+		set(c, "mtu", 0);
+		snprintf(c->explain, sizeof(c->explain),
+			 "the echo is bigger than the MTU of the host's route to %s and may not be fragmented", dst);
+		snprintf(c->check, sizeof(c->check), "ip route get %s; ip link show", dst);
+		break;
+	case -EPERM:
+		set(c, "firewall", 0);
+		snprintf(c->explain, sizeof(c->explain), "the host's output firewall refused the echo to %s", dst);
+		snprintf(c->check, sizeof(c->check), "nft list ruleset; iptables-save");
+		break;
+	default:
+		set(c, "unknown", 0);
+		snprintf(c->explain, sizeof(c->explain), "sending the echo to %s failed: %s", dst, strerror(-err));
+		snprintf(c->check, sizeof(c->check), "ip route get %s", dst);
+	}
+}
+
+static void lost_cause(const struct vmtrace_event *last, int family, const uint8_t *src,
+		       const uint8_t *dst, uint16_t id, int send_err, struct vt_env *env,
+		       struct vt_cause *c)
+{
+	const char *ns = last ? netns_of(env, last) : "";
+	const struct vt_rtnl_view *st;
+	const struct vt_link *oif;
+	const struct vt_neigh *gw;
+	struct vt_route r;
+	struct vt_ct ct;
+	char d[64], g[64], s[64];
+	int ret;
+
+	c->id = NULL;
+	addr_str(family, dst, d, sizeof(d));
+	if (send_err) {
+		send_error_cause(send_err, d, c);
+		return;
+	}
+	if (!env || !ns)
+		return;
+	st = vt_env_view(env, ns);
+	if (last && port_cause(last, env, st, c))
+		return;
+	if (vt_env_route(env, ns, family, dst, &r))
+		return;
+	oif = st ? vt_link_by_index(st, r.oif) : NULL;
+	if (r.error || r.type == RTN_UNREACHABLE || r.type == RTN_BLACKHOLE || r.type == RTN_PROHIBIT) {
+		set(c, "no-route", 1);
+		snprintf(c->explain, sizeof(c->explain), "the %s has no usable route to %s (%s)",
+			 *ns ? "namespace" : "host", d, r.error ? strerror(-r.error) : "unreachable route");
+		snprintf(c->check, sizeof(c->check), "ip route get %s", d);
+		return;
+	}
+	gw = r.has_gateway && st ? vt_neigh_find(st, family, r.gateway, r.oif) : NULL;
+	if (r.has_gateway && (!gw || gw->state & (NUD_FAILED | NUD_INCOMPLETE))) {
+		addr_str(family, r.gateway, g, sizeof(g));
+		set(c, "no-route", 1);
+		snprintf(c->explain, sizeof(c->explain),
+			 "the route to %s goes via gateway %s on %s, which does not answer ARP/ND (%s): a wrong or dead gateway",
+			 d, g, oif ? oif->name : "?", gw ? "FAILED" : "no neighbour entry");
+		snprintf(c->check, sizeof(c->check), "ip route get %s; ip neigh show %s", d, g);
+		return;
+	}
+	if (!last) {
+		/* we sent it and it never reached the VM's path */
+		if (!on_path(env->vm, "", r.oif)) {
+			set(c, "no-route", 1);
+			snprintf(c->explain, sizeof(c->explain),
+				 "the host's route to %s leaves through %s%s%s, not through the VM's bridge or port: a wrong or missing route",
+				 d, oif ? oif->name : "?", r.has_gateway ? " via " : "",
+				 r.has_gateway ? (addr_str(family, r.gateway, g, sizeof(g)), g) : "");
+			snprintf(c->check, sizeof(c->check), "ip route get %s", d);
+		}
+		return;
+	}
+	if (last->point != VMTRACE_POINT_IP_FORWARD && last->point != VMTRACE_POINT_IP_POSTROUTING)
+		return;
+	if (!last->out_ifindex || on_path(env->vm, ns, last->out_ifindex))
+		return;
+	/*
+	 * Routed off the VM's path towards an uplink: was it translated? NAT
+	 * needs conntrack; no entry (conntrack off in this namespace once the
+	 * last NAT rule is gone) means nothing translated it either.
+	 */
+	addr_str(family, src, s, sizeof(s));
+	ret = vt_env_conntrack(env, ns, family, src, dst, id, &ct);
+	if (ret != 1 || !(ct.status & IPS_SRC_NAT)) {
+		set(c, "nat", 1);
+		snprintf(c->explain, sizeof(c->explain),
+			 "the request left the host through %.16s with the VM's own source address %s (%s) and no reply came back: the NAT network's MASQUERADE/SNAT rule is missing (or, if this network is routed, upstream has no route back to %s)",
+			 last->out_ifname, s, ret == 1 ? "conntrack shows no source NAT" :
+			 "no conntrack entry: nothing translated it", s);
+		snprintf(c->check, sizeof(c->check),
+			 "nft list ruleset | grep -i masq; iptables -t nat -S POSTROUTING; conntrack -L -s %s", s);
+		return;
+	}
+	set(c, "upstream", 1);
+	snprintf(c->explain, sizeof(c->explain),
+		 "the request left the host through %.16s, source-NATed, and no reply came back: the loss is beyond this host (upstream router or the target)",
+		 last->out_ifname);
+	snprintf(c->check, sizeof(c->check), "tcpdump -ni %.16s icmp", last->out_ifname);
+}
+
+void vt_cause_lost(const struct vmtrace_event *last, int family, const uint8_t *src,
+		   const uint8_t *dst, uint16_t id, int send_err, struct vt_env *env,
+		   struct vt_cause *c)
+{
+	lost_cause(last, family, src, dst, id, send_err, env, c);
+	if (c->id && c->inferred) {
+		size_t n = strlen(c->explain);
+
+		snprintf(c->explain + n, sizeof(c->explain) - n,
+			 " [inferred from the host's state: the kernel reports no drop]");
+	}
+}
+
+int vt_cause_wrong_vm(const struct vmtrace_event *ev, int request, struct vt_env *env,
+		      struct vt_cause *c)
+{
+	char ifname[VMTRACE_IFNAMSIZ + 1], a[64], mac[24];
+	const struct vt_rtnl_view *st;
+	const struct vt_neigh *n;
+	unsigned int i;
+
+	snprintf(ifname, sizeof(ifname), "%.*s", VMTRACE_IFNAMSIZ, ev->ifname);
+	if (!request) {
+		addr_str(ev->family, ev->src, a, sizeof(a));
+		set(c, "ip-conflict", 1);
+		snprintf(c->explain, sizeof(c->explain),
+			 "the reply from %s came in through %s, another VM's port: a second VM answers for %s (duplicate address; the host's ARP/ND entry points at it) [inferred from the path]",
+			 a, ifname, a);
+		snprintf(c->check, sizeof(c->check), "ip neigh show %s; arping -D -I <bridge> %s", a, a);
+		return 1;
+	}
+	/*
+	 * Only out of another VM's port: a MAC conflict if the bridge's FDB
+	 * puts the MAC the host sends to behind that port. Flooding to every
+	 * port but the VM's (its port down) is not one.
+	 */
+	st = view_of(env, netns_of(env, ev));
+	n = st ? vt_neigh_find(st, ev->family, ev->dst, 0) : NULL;
+	if (!n)
+		return 0;
+	for (i = 0; i < st->nneigh; i++)
+		if (st->neigh[i].family == AF_BRIDGE && !memcmp(st->neigh[i].mac, n->mac, 6) &&
+		    st->neigh[i].ifindex == ev->ifindex)
+			break;
+	if (i == st->nneigh)
+		return 0;
+	addr_str(ev->family, ev->dst, a, sizeof(a));
+	mac_str(n->mac, mac, sizeof(mac));
+	set(c, "mac-conflict", 1);
+	snprintf(c->explain, sizeof(c->explain),
+		 "the bridge delivered the request for %s to %s, another VM's port, and never to this VM's: its FDB has %s, this VM's MAC, behind that port — two VMs share one MAC [inferred from the FDB: the kernel reports no drop]",
+		 a, ifname, mac);
+	snprintf(c->check, sizeof(c->check), "bridge fdb show | grep -i %s; ip -br link", mac);
+	return 1;
+}
+
+void vt_cause_of(const struct vmtrace_event *ev, struct vt_env *env, struct vt_cause *c)
+{
 	char ifname[VMTRACE_IFNAMSIZ + 1];
+	const struct vt_link *dev;
 
 	snprintf(ifname, sizeof(ifname), "%.*s", VMTRACE_IFNAMSIZ, ev->ifname);
 	if (ev->flags & VMTRACE_EV_NF_ATTRIBUTED) {
 		/* NETFILTER_DROP, or a bridge prerouting drop the kernel frees plainly */
-		set(c, "firewall", 0);
-		snprintf(c->explain, sizeof(c->explain), "a firewall rule dropped it in the %s hook%s%s",
-			 ev->point >= VMTRACE_POINT_BR_PREROUTING && ev->point <= VMTRACE_POINT_BR_POSTROUTING ?
-			 "bridge" : "IP", ifname[0] ? " on " : "", ifname);
-		snprintf(c->check, sizeof(c->check), "nft list ruleset; iptables-save; ebtables-save");
+		firewall_cause(ev, env, ifname, c);
 	} else if (reason_is(ev, "FULL_RING")) {
 		set(c, "vm-not-reading", 0);
 		snprintf(c->explain, sizeof(c->explain),
@@ -204,6 +675,7 @@ void vt_cause_of(const struct vmtrace_event *ev, const struct vt_vm *vm,
 			 "tap %s has no queue attached or is down: the VM's NIC is not connected", ifname);
 		snprintf(c->check, sizeof(c->check), "ip link show %s", ifname);
 	} else if (reason_is(ev, "QDISC_DROP")) {
+		dev = link_named(view_of(env, netns_of(env, ev)), ifname);
 		if (link_is_down(dev) || (dev && !dev->carrier)) {
 			set(c, "link-down", 1);
 			snprintf(c->explain, sizeof(c->explain),
@@ -227,8 +699,9 @@ void vt_cause_of(const struct vmtrace_event *ev, const struct vt_vm *vm,
 			 "neighbour resolution failed on %s: nobody answered ARP/ND for the next hop (%s)",
 			 ifname, ev->reason);
 		snprintf(c->check, sizeof(c->check), "ip neigh show dev %s", ifname);
-	} else if (reason_is(ev, "IP_OUTNOROUTES") || reason_is(ev, "IP_INNOROUTES") ||
-		   reason_is(ev, "IP_INADDRERRORS")) {
+	} else if (reason_is(ev, "IP_INNOROUTES") || reason_is(ev, "IP_INADDRERRORS")) {
+		route_error_cause(ev, env, ifname, c);
+	} else if (reason_is(ev, "IP_OUTNOROUTES")) {
 		set(c, "no-route", 0);
 		snprintf(c->explain, sizeof(c->explain), "no route for it in that namespace (%s)", ev->reason);
 		snprintf(c->check, sizeof(c->check), "ip route get <destination>");
@@ -240,11 +713,7 @@ void vt_cause_of(const struct vmtrace_event *ev, const struct vt_vm *vm,
 		snprintf(c->check, sizeof(c->check), "sysctl net.ipv4.conf.all.rp_filter net.ipv4.conf.%s.rp_filter",
 			 ifname);
 	} else if (reason_is(ev, "OTHERHOST")) {
-		set(c, "wrong-mac", 0);
-		snprintf(c->explain, sizeof(c->explain),
-			 "the frame reached %s addressed to another MAC (a stale neighbour entry after a MAC change?)",
-			 ifname);
-		snprintf(c->check, sizeof(c->check), "ip neigh show; ip link show %s", ifname);
+		otherhost_cause(ev, env, ifname, c);
 	} else if (reason_is(ev, "PKT_TOO_BIG")) {
 		set(c, "mtu", 0);
 		snprintf(c->explain, sizeof(c->explain), "a %u-byte packet is too big for the next hop from %s",
@@ -261,20 +730,10 @@ void vt_cause_of(const struct vmtrace_event *ev, const struct vt_vm *vm,
 		snprintf(c->check, sizeof(c->check), "ip -d link show %s", ifname);
 	} else if (starts(ev->location, "br_") || starts(ev->location, "nbp_") ||
 		   ev->dev_kind == VMTRACE_DEV_BRIDGE) {
-		bridge_cause(ev, vm, st, c);
+		bridge_cause(ev, env, c);
 	} else if (starts(ev->location, "veth_") || starts(ev->location, "__dev_forward_skb") ||
 		   starts(ev->location, "__dev_queue_xmit") || ev->dev_kind == VMTRACE_DEV_VETH) {
-		if (dev && dev->mtu && ev->len > dev->mtu + 14 + 4) {
-			set(c, "mtu", 1);
-			snprintf(c->explain, sizeof(c->explain), "a %u-byte frame does not fit the MTU %u of %s",
-				 ev->len, dev->mtu, ifname);
-		} else {
-			set(c, "link-down", 1);
-			snprintf(c->explain, sizeof(c->explain),
-				 "%s could not pass it on: it or its peer is down (the kernel gives no reason here)",
-				 ifname);
-		}
-		snprintf(c->check, sizeof(c->check), "ip link show %s", ifname);
+		veth_cause(ev, env, ifname, c);
 	} else {
 		set(c, "unknown", 0);
 		snprintf(c->explain, sizeof(c->explain),
@@ -286,6 +745,6 @@ void vt_cause_of(const struct vmtrace_event *ev, const struct vt_vm *vm,
 		size_t n = strlen(c->explain);
 
 		snprintf(c->explain + n, sizeof(c->explain) - n,
-			 " [inferred from device state: the kernel reported %.32s]", ev->reason);
+			 " [inferred from the host's state: the kernel reported %.32s]", ev->reason);
 	}
 }

@@ -5,27 +5,41 @@
 
 #include <linux/vmtrace.h>
 
-#include "resolve.h"
-#include "rtnl.h"
+#include "env.h"
 
 struct vt_cause {
-	const char *id;		/* the stable vocabulary: firewall, vm-not-reading, ... */
-	char explain[400];
+	const char *id;		/* the stable vocabulary: firewall, vm-not-reading, ... (docs/causes.md) */
+	char explain[480];
 	char check[256];
 	int inferred;		/* derived from device state, not from the kernel's reason */
 };
 
 /*
- * Name the cause of @drop. @state is the rtnetlink view of the namespace the
- * drop happened in, read right after it (NULL if unavailable).
+ * Every function below reads the host through @env (NULL: the kernel's
+ * word alone) right after the fact, and names one cause.
  */
-void vt_cause_of(const struct vmtrace_event *drop, const struct vt_vm *vm,
-		 const struct vt_rtnl_view *state, struct vt_cause *c);
-/* An ARP/ND request for the echo's target that nobody answered, and no drop. */
-void vt_cause_unanswered(const struct vmtrace_event *req, const struct vt_vm *vm,
-			 const struct vt_rtnl_view *state, struct vt_cause *c);
-/* The cause for an echo handed to the VM that never came back. */
+
+/* The kernel dropped @drop. */
+void vt_cause_of(const struct vmtrace_event *drop, struct vt_env *env, struct vt_cause *c);
+/* The ARP/ND request @req nobody answered while an echo to @echo_dst waited. */
+void vt_cause_unanswered(const struct vmtrace_event *req, const uint8_t *echo_dst,
+			 struct vt_env *env, struct vt_cause *c);
+/* An echo handed to the VM that never came back. */
 void vt_cause_guest(const char *ifname, struct vt_cause *c);
+/*
+ * A request that vanished without a drop after @last (NULL: never seen on
+ * the VM's path at all; @send_err is the sender's -errno, if any).
+ */
+void vt_cause_lost(const struct vmtrace_event *last, int family, const uint8_t *src,
+		   const uint8_t *dst, uint16_t id, int send_err, struct vt_env *env,
+		   struct vt_cause *c);
+/*
+ * The echo reached another VM's port instead (@request: the request went
+ * there; else the reply came from it). 0 if the host's state does not bear
+ * that out.
+ */
+int vt_cause_wrong_vm(const struct vmtrace_event *ev, int request, struct vt_env *env,
+		       struct vt_cause *c);
 /* A drop that is not a loss: the ICMP layer took the packet. */
 int vt_drop_is_benign(const struct vmtrace_event *ev);
 

@@ -15,7 +15,7 @@ const char *vt_status_name(enum vt_status s)
 {
 	static const char *const names[] = {
 		[VT_REPLIED] = "replied", [VT_DROPPED] = "dropped", [VT_LOST_IN_VM] = "lost-in-vm",
-		[VT_LOST_ON_HOST] = "lost-on-host", [VT_UNSEEN] = "unseen",
+		[VT_LOST_ON_HOST] = "lost-on-host", [VT_WRONG_VM] = "wrong-vm", [VT_UNSEEN] = "unseen",
 	};
 
 	return names[s];
@@ -59,8 +59,15 @@ static struct vt_echo *find_or_add(struct vt_tracker *t, const struct vmtrace_ev
 
 	for (i = 0; i < t->n; i++) {
 		e = t->echoes[i];
-		if (e->family == ev->family && e->id == ev->icmp_id && e->seq == ev->icmp_seq &&
-		    !memcmp(e->src, src, alen(e->family)) && !memcmp(e->dst, dst, alen(e->family)))
+		if (e->family != ev->family || e->id != ev->icmp_id || e->seq != ev->icmp_seq ||
+		    memcmp(e->dst, dst, alen(e->family)))
+			continue;
+		if (e->sent && !e->nev) {
+			/* the kernel chose the source of our probe */
+			memcpy(e->src, src, alen(e->family));
+			return e;
+		}
+		if (!memcmp(e->src, src, alen(e->family)))
 			return e;
 	}
 	if (t->n == t->cap) {
@@ -83,6 +90,27 @@ static struct vt_echo *find_or_add(struct vt_tracker *t, const struct vmtrace_ev
 	e->first_ts = ev->ts_ns;
 	t->echoes[t->n++] = e;
 	return e;
+}
+
+void vt_tracker_expect(struct vt_tracker *t, int family, const uint8_t *dst, uint16_t id,
+		       uint16_t seq, uint64_t now_ns, int send_err)
+{
+	struct vmtrace_event ev;
+	struct vt_echo *e;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.family = (uint8_t)family;
+	ev.kind = VMTRACE_PKT_ECHO_REQUEST;
+	ev.icmp_id = id;
+	ev.icmp_seq = seq;
+	ev.ts_ns = now_ns;
+	memcpy(ev.dst, dst, alen(family));
+	e = find_or_add(t, &ev);
+	if (!e)
+		return;
+	e->sent = 1;
+	e->send_err = send_err;
+	e->last_ts = now_ns;
 }
 
 static void remember_neigh_drop(struct vt_tracker *t, const struct vmtrace_event *ev)
@@ -121,11 +149,23 @@ static void remember_solicit(struct vt_tracker *t, const struct vmtrace_event *e
 	}
 	if (ev->kind != VMTRACE_PKT_ARP_REQUEST && ev->kind != VMTRACE_PKT_NEIGH_SOLICIT)
 		return;
-	for (i = 0; i < t->nsolicit; i++)
-		if (t->solicits[i].family == ev->family && !memcmp(t->solicits[i].dst, ev->dst, n)) {
-			t->solicits[i] = *ev;
-			return;
+	for (i = 0; i < t->nsolicit; i++) {
+		struct vmtrace_event *old = &t->solicits[i];
+		uint16_t tci = old->vlan_tci;
+		int tagged = old->flags & VMTRACE_EV_VLAN;
+
+		if (old->family != ev->family || memcmp(old->dst, ev->dst, n))
+			continue;
+		/* the receiving device clears the tag it could not use: keep it */
+		tagged = tagged && old->ifindex == ev->ifindex && old->netns_cookie == ev->netns_cookie &&
+			 !(ev->flags & VMTRACE_EV_VLAN);
+		*old = *ev;
+		if (tagged) {
+			old->flags |= VMTRACE_EV_VLAN;
+			old->vlan_tci = tci;
 		}
+		return;
+	}
 	if (t->nsolicit < sizeof(t->solicits) / sizeof(t->solicits[0]))
 		t->solicits[t->nsolicit++] = *ev;
 }
@@ -150,7 +190,7 @@ void vt_tracker_add(struct vt_tracker *t, const struct vmtrace_event *ev)
 		e->ev[i] = e->ev[i - 1];
 	e->ev[i] = *ev;
 	e->nev++;
-	if (ev->ts_ns < e->first_ts)
+	if (ev->ts_ns < e->first_ts || (e->sent && e->nev == 1))
 		e->first_ts = ev->ts_ns;
 	if (ev->ts_ns > e->last_ts)
 		e->last_ts = ev->ts_ns;
@@ -166,12 +206,23 @@ const struct vt_path_elem *vt_vm_elem(const struct vt_vm *vm, const struct vmtra
 	return NULL;
 }
 
-/* Did the VM get the request? Inside its namespace, or taken by its tap's reader. */
+static int vm_has_addr(const struct vt_vm *vm, int family, const uint8_t *a)
+{
+	unsigned int i;
+
+	for (i = 0; vm && i < vm->naddrs; i++)
+		if (vm->addrs[i].family == family && !memcmp(vm->addrs[i].addr, a, alen(family)))
+			return 1;
+	return 0;
+}
+
+/* Did the VM get a request meant for it? Inside its namespace, or taken by its tap's reader. */
 static int handed_to_vm(const struct vt_vm *vm, const struct vmtrace_event *ev)
 {
 	const struct vt_path_elem *el = vt_vm_elem(vm, ev);
 
-	if (!el || ev->kind != VMTRACE_PKT_ECHO_REQUEST || (ev->flags & VMTRACE_EV_DROP))
+	if (!el || ev->kind != VMTRACE_PKT_ECHO_REQUEST || (ev->flags & VMTRACE_EV_DROP) ||
+	    !vm_has_addr(vm, ev->family, ev->dst))
 		return 0;
 	if (el->role == VT_ROLE_VM)
 		return 1;
@@ -236,10 +287,9 @@ static const struct vmtrace_event *unanswered_for(const struct vt_tracker *t,
 static void cause_for(const struct vt_tracker *t, const struct vmtrace_event *ev,
 		      struct vt_verdict *v)
 {
-	const struct vt_rtnl_view *st = t->state ? t->state(ev, t->arg) : NULL;
 	const struct vt_path_elem *el = vt_vm_elem(t->vm, ev);
 
-	vt_cause_of(ev, t->vm, st, &v->cause);
+	vt_cause_of(ev, t->env, &v->cause);
 	if (el && el->role == VT_ROLE_VM) {
 		/* a VM in a namespace shares our kernel: the drop is the guest's own */
 		char inside[sizeof(v->cause.explain)];
@@ -250,12 +300,56 @@ static void cause_for(const struct vt_tracker *t, const struct vmtrace_event *ev
 	}
 }
 
-static void unanswered_cause(const struct vt_tracker *t, const struct vmtrace_event *req,
-			     struct vt_verdict *v)
+static void unanswered_cause(const struct vt_tracker *t, const struct vt_echo *e,
+			     const struct vmtrace_event *req, struct vt_verdict *v)
 {
-	const struct vt_rtnl_view *st = t->state ? t->state(req, t->arg) : NULL;
+	vt_cause_unanswered(req, e->dst, t->env, &v->cause);
+}
 
-	vt_cause_unanswered(req, t->vm, st, &v->cause);
+static enum vt_role role_of(const struct vt_vm *vm, const struct vmtrace_event *ev)
+{
+	const struct vt_path_elem *el = vt_vm_elem(vm, ev);
+
+	return el ? el->role : VT_ROLE_BRIDGE;
+}
+
+/*
+ * An echo to the VM that went out of another VM's port and never out of
+ * its own (the bridge's FDB put its MAC elsewhere), or a reply that came in
+ * through another VM's port (someone else has its address).
+ */
+static const struct vmtrace_event *wrong_vm(const struct vt_tracker *t, const struct vt_echo *e,
+					    int *request)
+{
+	const struct vmtrace_event *other = NULL;
+	unsigned int i;
+
+	if (!vm_has_addr(t->vm, e->family, e->dst))
+		return NULL;
+	for (i = 0; i < e->nev; i++) {
+		const struct vmtrace_event *ev = &e->ev[i];
+		enum vt_role role = role_of(t->vm, ev);
+
+		if (ev->kind == VMTRACE_PKT_ECHO_REPLY) {
+			if (ev->point != VMTRACE_POINT_DEV_RX)
+				continue;
+			if (role == VT_ROLE_NEIGHBOUR) {
+				*request = 0;
+				return ev;
+			}
+			if (role == VT_ROLE_PORT || role == VT_ROLE_VM)
+				return NULL;	/* its first way in was the VM's own */
+			continue;
+		}
+		if (ev->point != VMTRACE_POINT_DEV_TX && ev->point != VMTRACE_POINT_SKB_CONSUME)
+			continue;
+		if (role == VT_ROLE_PORT || role == VT_ROLE_VM)
+			return NULL;
+		if (role == VT_ROLE_NEIGHBOUR && !other)
+			other = ev;
+	}
+	*request = 1;
+	return other;
 }
 
 static int decide(const struct vt_tracker *t, const struct vt_echo *e, uint64_t now,
@@ -266,6 +360,7 @@ static int decide(const struct vt_tracker *t, const struct vt_echo *e, uint64_t 
 	int settled = now >= e->last_ts + t->settle_ns;
 	int timed_out = now >= e->first_ts + t->timeout_ns;
 	unsigned int i;
+	int request;
 
 	if (!settled && !final)
 		return 0;
@@ -297,11 +392,17 @@ static int decide(const struct vt_tracker *t, const struct vt_echo *e, uint64_t 
 			} else if ((nd = unanswered_for(t, e))) {
 				v->hop = nd;
 				v->via_neighbour = 1;
-				unanswered_cause(t, nd, v);
+				unanswered_cause(t, e, nd, v);
 				return 1;
 			}
 		}
 		cause_for(t, v->hop, v);
+		return 1;
+	}
+	if (last_rep && (nd = wrong_vm(t, e, &request)) && !request) {
+		v->status = VT_WRONG_VM;
+		v->hop = nd;
+		vt_cause_wrong_vm(nd, 0, t->env, &v->cause);
 		return 1;
 	}
 	if (last_rep) {
@@ -313,6 +414,12 @@ static int decide(const struct vt_tracker *t, const struct vt_echo *e, uint64_t 
 	}
 	if (!timed_out && !final)
 		return 0;
+	if ((nd = wrong_vm(t, e, &request)) && request && vt_cause_wrong_vm(nd, 1, t->env, &v->cause)) {
+		v->status = VT_WRONG_VM;
+		v->hop = nd;
+		return 1;
+	}
+	v->cause.id = NULL;
 	if (handed) {
 		v->status = VT_LOST_IN_VM;
 		v->hop = handed;
@@ -334,10 +441,12 @@ static int decide(const struct vt_tracker *t, const struct vt_echo *e, uint64_t 
 		/* waiting in the neighbour queue for an answer that never came */
 		v->hop = nd;
 		v->via_neighbour = 1;
-		unanswered_cause(t, nd, v);
+		unanswered_cause(t, e, nd, v);
 		return 1;
 	}
 	queued_on_tap(t->vm, last_req, &v->cause);
+	if (!v->cause.id)
+		vt_cause_lost(last_req, e->family, e->src, e->dst, e->id, e->send_err, t->env, &v->cause);
 	return 1;
 }
 
@@ -349,6 +458,8 @@ void vt_tracker_tick(struct vt_tracker *t, uint64_t now_ns, int final)
 		struct vt_echo *e = t->echoes[i];
 		struct vt_verdict v;
 
+		if (t->env)
+			vt_env_forget(t->env);
 		if (!decide(t, e, now_ns, final, &v)) {
 			i++;
 			continue;

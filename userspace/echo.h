@@ -16,6 +16,7 @@ enum vt_status {
 	VT_DROPPED,
 	VT_LOST_IN_VM,
 	VT_LOST_ON_HOST,
+	VT_WRONG_VM,	/* delivered to, or answered by, another VM */
 	VT_UNSEEN,
 };
 
@@ -24,13 +25,15 @@ struct vt_echo {
 	uint8_t src[16], dst[16];	/* of the request */
 	uint16_t id, seq;
 	uint64_t first_ts, last_ts;	/* kernel CLOCK_MONOTONIC, ns */
+	int sent;			/* our own probe: expected before any event */
+	int send_err;			/* -errno of sending it */
 	unsigned int nev;
 	struct vmtrace_event ev[VT_ECHO_EVENTS];	/* sorted by ts_ns */
 };
 
 struct vt_verdict {
 	enum vt_status status;
-	const struct vmtrace_event *hop;	/* the drop, or the last hop seen */
+	const struct vmtrace_event *hop;	/* the drop, or the last hop seen; NULL: none */
 	struct vt_cause cause;
 	uint64_t rtt_ns;
 	int via_neighbour;			/* the echo died with its ARP/ND */
@@ -38,15 +41,13 @@ struct vt_verdict {
 
 struct vt_tracker;
 typedef void (*vt_verdict_fn)(const struct vt_echo *e, const struct vt_verdict *v, void *arg);
-/* The state of the namespace of @ev's device, read now (may return NULL). */
-typedef const struct vt_rtnl_view *(*vt_state_fn)(const struct vmtrace_event *ev, void *arg);
 
 struct vt_tracker {
 	const struct vt_vm *vm;
 	uint64_t timeout_ns;	/* no reply after this long: decide */
 	uint64_t settle_ns;	/* quiet this long before deciding: late events from other CPUs */
 	vt_verdict_fn on_verdict;
-	vt_state_fn state;
+	struct vt_env *env;	/* the host's state for causes; NULL: the kernel's word alone */
 	void *arg;
 	unsigned int n, cap;
 	struct vt_echo **echoes;
@@ -59,6 +60,9 @@ struct vt_tracker {
 void vt_tracker_init(struct vt_tracker *t, const struct vt_vm *vm, uint64_t timeout_ns);
 void vt_tracker_free(struct vt_tracker *t);
 void vt_tracker_add(struct vt_tracker *t, const struct vmtrace_event *ev);
+/* An echo we sent (@now_ns, kernel clock): decided even if no event ever shows it. */
+void vt_tracker_expect(struct vt_tracker *t, int family, const uint8_t *dst, uint16_t id,
+		       uint16_t seq, uint64_t now_ns, int send_err);
 /* Decide every echo that is settled (all of them if @final); @now_ns on the kernel's clock. */
 void vt_tracker_tick(struct vt_tracker *t, uint64_t now_ns, int final);
 const char *vt_status_name(enum vt_status s);

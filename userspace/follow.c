@@ -40,7 +40,7 @@ struct follow {
 	struct vt_netns_names names;
 	struct vt_tracker tracker;
 	struct vt_session session;
-	struct vt_rtnl_view *state;	/* scratch for cause derivation */
+	struct vt_env env;		/* the host's state, for causes */
 	struct summary sum;
 	int json, color, family, show_path, probe;
 	uint64_t count;			/* follow: verdicts; probe: echoes to send */
@@ -69,24 +69,6 @@ static const char *netns_of(const struct follow *f, const struct vmtrace_event *
 static void addr_str(int family, const uint8_t *a, char *buf, size_t len)
 {
 	vt_addr_str((unsigned int)family, a, buf, len);
-}
-
-/* The namespace a drop happened in, as rtnetlink sees it right now. */
-static const struct vt_rtnl_view *state_of(const struct vmtrace_event *ev, void *arg)
-{
-	struct follow *f = arg;
-	const struct vt_path_elem *el = vt_vm_elem(&f->vm, ev);
-	const char *ns = el ? el->netns : vt_netns_name(&f->names, ev->netns_inum);
-	int tok, err;
-
-	if (!strcmp(ns, "host"))
-		ns = "";
-	tok = vt_netns_enter(ns);
-	if (tok < 0)
-		return NULL;
-	err = vt_rtnl_load(f->state);
-	vt_netns_leave(tok);
-	return err ? NULL : f->state;
 }
 
 static void json_echo(FILE *o, const struct vt_echo *e, int request)
@@ -168,7 +150,7 @@ static void print_verdict_json(const struct follow *f, const struct vt_echo *e,
 		printf(",\"point\":\"%s\",\"kind\":\"%s\"}", vt_point_name(v->hop->point),
 		       vt_kind_name(v->hop->kind));
 	}
-	if (v->status == VT_DROPPED)
+	if (v->status == VT_DROPPED && v->hop)
 		printf(",\"reason\":\"%.*s\",\"location\":\"%.*s\"", VMTRACE_REASON_LEN,
 		       v->hop->reason, VMTRACE_LOCATION_LEN, v->hop->location);
 	if (v->cause.id) {
@@ -221,16 +203,21 @@ static void print_verdict_text(const struct follow *f, const struct vt_echo *e,
 		       c_on(f, "\033[33m"), c_on(f, "\033[0m"));
 		break;
 	case VT_LOST_ON_HOST:
-		printf("  %slost-on-host%s: last seen at %s %.16s%s, then gone without a drop\n",
-		       c_on(f, "\033[33m"), c_on(f, "\033[0m"), vt_point_name(v->hop->point),
-		       v->hop->ifname, v->via_neighbour ? " (its ARP/ND)" : "");
+		if (v->hop)
+			printf("  %slost-on-host%s: last seen at %s %.16s%s, then gone without a drop\n",
+			       c_on(f, "\033[33m"), c_on(f, "\033[0m"), vt_point_name(v->hop->point),
+			       v->hop->ifname, v->via_neighbour ? " (its ARP/ND)" : "");
+		else
+			printf("  %slost-on-host%s: sent, never seen on the VM's path\n",
+			       c_on(f, "\033[33m"), c_on(f, "\033[0m"));
 		if (v->cause.id)
 			printf("  cause: %s%s%s — %s\n  check: %s\n", c_on(f, "\033[1m"), v->cause.id,
 			       c_on(f, "\033[0m"), v->cause.explain, v->cause.check);
 		break;
 	default:
 		printf("  %s%s%s %s %.16s %s %.*s%s\n", c_on(f, "\033[31;1m"),
-		       v->status == VT_DROPPED ? "DROPPED" : "LOST-IN-VM", c_on(f, "\033[0m"),
+		       v->status == VT_DROPPED ? "DROPPED" : v->status == VT_WRONG_VM ? "WRONG-VM" : "LOST-IN-VM",
+		       c_on(f, "\033[0m"),
 		       netns_of(f, v->hop), v->hop->ifname, vt_point_name(v->hop->point),
 		       VMTRACE_REASON_LEN, v->status == VT_DROPPED ? v->hop->reason : "",
 		       v->via_neighbour ? " (its ARP/ND)" : "");
@@ -322,11 +309,12 @@ static void print_summary(const struct follow *f)
 			vt_json_str(stdout, s->drops[i].key);
 			printf(":%" PRIu64, s->drops[i].n);
 		}
-		printf("},\"lost_in_vm\":%" PRIu64 ",\"lost_on_host\":%" PRIu64 ",\"unseen\":%" PRIu64
+		printf("},\"lost_in_vm\":%" PRIu64 ",\"lost_on_host\":%" PRIu64 ",\"wrong_vm\":%" PRIu64
+		       ",\"unseen\":%" PRIu64
 		       ",\"events_lost\":%" PRIu64 ",\"events_lost_kernel\":%" PRIu64
 		       ",\"events_lost_socket\":%" PRIu64 "}\n",
-		       s->by_status[VT_LOST_IN_VM], s->by_status[VT_LOST_ON_HOST], s->by_status[VT_UNSEEN],
-		       f->session.lost_kernel + f->session.lost_socket + f->tracker.dropped_events,
+		       s->by_status[VT_LOST_IN_VM], s->by_status[VT_LOST_ON_HOST], s->by_status[VT_WRONG_VM],
+		       s->by_status[VT_UNSEEN], f->session.lost_kernel + f->session.lost_socket + f->tracker.dropped_events,
 		       f->session.lost_kernel, f->session.lost_socket);
 		return;
 	}
@@ -334,9 +322,9 @@ static void print_summary(const struct follow *f)
 	       s->by_status[VT_REPLIED], s->by_status[VT_DROPPED]);
 	for (i = 0; i < s->ndrops; i++)
 		printf("%s%s %" PRIu64, i ? ", " : " (", s->drops[i].key, s->drops[i].n);
-	printf("%s, %" PRIu64 " lost-in-vm, %" PRIu64 " lost-on-host, %" PRIu64 " unseen\n",
-	       s->ndrops ? ")" : "", s->by_status[VT_LOST_IN_VM], s->by_status[VT_LOST_ON_HOST],
-	       s->by_status[VT_UNSEEN]);
+	printf("%s, %" PRIu64 " lost-in-vm, %" PRIu64 " lost-on-host, %" PRIu64 " wrong-vm, %" PRIu64
+	       " unseen\n", s->ndrops ? ")" : "", s->by_status[VT_LOST_IN_VM], s->by_status[VT_LOST_ON_HOST],
+	       s->by_status[VT_WRONG_VM], s->by_status[VT_UNSEEN]);
 	printf("trace events lost: %" PRIu64 " in the kernel, %" PRIu64 " in the socket\n",
 	       f->session.lost_kernel, f->session.lost_socket);
 }
@@ -484,15 +472,15 @@ static int run(struct follow *f)
 		f->vm.addrs[0].family = pr.family;
 		memcpy(f->vm.addrs[0].addr, pr.dst, 16);
 	}
-	f->state = calloc(1, sizeof(*f->state));
 	flt = calloc(1, sizeof(*flt));
-	if (!f->state || !flt)
+	if (!flt)
 		return VT_EXIT_FAIL;
+	vt_env_init(&f->env, &f->vm, &f->names);
 	build_filter(f, flt, f->probe ? pr.id : -1);
 	vt_tracker_init(&f->tracker, &f->vm,
 			(uint64_t)((f->timeout > 0 ? f->timeout : f->probe ? 1.0 : 2.0) * 1e9));
 	f->tracker.on_verdict = on_verdict;
-	f->tracker.state = state_of;
+	f->tracker.env = &f->env;
 	f->tracker.arg = f;
 
 	vt_catch_stop_signals();
@@ -513,8 +501,8 @@ static int run(struct follow *f)
 		if (f->probe) {
 			if (sent < f->count && now >= next_send) {
 				err = vt_prober_send(&pr, (uint16_t)(sent + 1), f->size ? f->size : 56);
-				if (err)
-					fprintf(stderr, "vmtrace: sending echo %u: %s\n", sent + 1, strerror(-err));
+				vt_tracker_expect(&f->tracker, pr.family, pr.dst, pr.id, (uint16_t)(sent + 1),
+						  now, err);
 				sent++;
 				next_send = now + (uint64_t)((f->interval > 0 ? f->interval : 0.2) * 1e9);
 				if (sent == f->count)
@@ -541,7 +529,7 @@ static int run(struct follow *f)
 	if (pr.fd >= 0)
 		close(pr.fd);
 	print_summary(f);
-	free(f->state);
+	vt_env_free(&f->env);
 	if (f->probe)
 		return f->sum.by_status[VT_REPLIED] == f->count ? VT_EXIT_OK : VT_EXIT_FAIL;
 	return VT_EXIT_OK;

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 #include <libmnl/libmnl.h>
+#include <linux/if_bridge.h>
 #include <linux/if_link.h>
 #include <linux/neighbour.h>
 #include <linux/net_namespace.h>
@@ -66,11 +67,15 @@ static void parse_linkinfo(const struct nlattr *li, struct vt_link *l)
 		if (mnl_attr_validate(li, MNL_TYPE_NUL_STRING) == 0)
 			strncpy(l->kind, mnl_attr_get_str(li), sizeof(l->kind) - 1);
 		break;
-	case IFLA_INFO_DATA:	/* the bridge's own settings */
-		mnl_attr_for_each_nested(d, li)
-			if (mnl_attr_get_type(d) == IFLA_BR_VLAN_FILTERING &&
+	case IFLA_INFO_DATA:	/* the bridge's or VLAN device's own settings (KIND came first) */
+		mnl_attr_for_each_nested(d, li) {
+			if (!strcmp(l->kind, "bridge") && mnl_attr_get_type(d) == IFLA_BR_VLAN_FILTERING &&
 			    mnl_attr_validate(d, MNL_TYPE_U8) == 0)
 				l->vlan_filtering = mnl_attr_get_u8(d);
+			else if (!strcmp(l->kind, "vlan") && mnl_attr_get_type(d) == IFLA_VLAN_ID &&
+				 mnl_attr_validate(d, MNL_TYPE_U16) == 0)
+				l->vlan_id = mnl_attr_get_u16(d);
+		}
 		break;
 	case IFLA_INFO_SLAVE_DATA:	/* this port's settings in its bridge */
 		mnl_attr_for_each_nested(d, li) {
@@ -80,6 +85,8 @@ static void parse_linkinfo(const struct nlattr *li, struct vt_link *l)
 				l->port_state = mnl_attr_get_u8(d);
 			else if (mnl_attr_get_type(d) == IFLA_BRPORT_ISOLATED)
 				l->port_isolated = mnl_attr_get_u8(d);
+			else if (mnl_attr_get_type(d) == IFLA_BRPORT_LOCKED)
+				l->port_locked = mnl_attr_get_u8(d);
 		}
 		l->is_port = 1;
 		break;
@@ -204,6 +211,111 @@ static int neigh_cb(const struct nlmsghdr *nlh, void *arg)
 	return MNL_CB_OK;
 }
 
+/* AF_BRIDGE link dump with RTEXT_FILTER_BRVLAN: one VLAN list per port. */
+static int brvlan_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct vt_rtnl_view *v = arg;
+	struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+	struct vt_link *l = NULL;
+	const struct nlattr *a, *b;
+	unsigned int i;
+
+	for (i = 0; i < v->nlinks; i++)
+		if (v->links[i].ifindex == ifm->ifi_index)
+			l = &v->links[i];
+	if (!l)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(*ifm)) {
+		if (mnl_attr_get_type(a) != IFLA_AF_SPEC)
+			continue;
+		mnl_attr_for_each_nested(b, a) {
+			const struct bridge_vlan_info *vi;
+
+			if (mnl_attr_get_type(b) != IFLA_BRIDGE_VLAN_INFO ||
+			    mnl_attr_get_payload_len(b) < sizeof(*vi))
+				continue;
+			vi = mnl_attr_get_payload(b);
+			if (vi->vid >= 4096)
+				continue;
+			l->has_vlans = 1;
+			l->vlan_member[vi->vid / 8] |= (uint8_t)(1 << (vi->vid % 8));
+			if (vi->flags & BRIDGE_VLAN_INFO_UNTAGGED)
+				l->vlan_untagged[vi->vid / 8] |= (uint8_t)(1 << (vi->vid % 8));
+			if (vi->flags & BRIDGE_VLAN_INFO_PVID)
+				l->pvid = vi->vid;
+		}
+	}
+	return MNL_CB_OK;
+}
+
+static int dump_brvlan(struct vt_rtnl_view *v)
+{
+	char buf[256];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifm;
+
+	nlh->nlmsg_type = RTM_GETLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_BRIDGE;
+	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_BRVLAN);
+	return rtnl_talk(nlh, brvlan_cb, v);
+}
+
+int vt_link_has_vlan(const struct vt_link *l, unsigned int vid)
+{
+	return vid < 4096 && (l->vlan_member[vid / 8] & (1 << (vid % 8)));
+}
+
+static int route_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct vt_route *r = arg;
+	struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	size_t alen = rtm->rtm_family == AF_INET ? 4 : 16;
+	const struct nlattr *a;
+
+	r->type = rtm->rtm_type;
+	mnl_attr_for_each(a, nlh, sizeof(*rtm)) {
+		if (mnl_attr_get_type(a) == RTA_OIF && mnl_attr_validate(a, MNL_TYPE_U32) == 0) {
+			r->oif = (int)mnl_attr_get_u32(a);
+		} else if (mnl_attr_get_type(a) == RTA_GATEWAY && mnl_attr_get_payload_len(a) == alen) {
+			memcpy(r->gateway, mnl_attr_get_payload(a), alen);
+			r->has_gateway = 1;
+		}
+	}
+	return MNL_CB_STOP;
+}
+
+void vt_route_get(int family, const uint8_t *dst, struct vt_route *r)
+{
+	char buf[256];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	size_t alen = family == AF_INET ? 4 : 16;
+	struct rtmsg *rtm;
+
+	memset(r, 0, sizeof(*r));
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = (unsigned char)family;
+	rtm->rtm_dst_len = (unsigned char)(alen * 8);
+	mnl_attr_put(nlh, RTA_DST, alen, dst);
+	r->error = rtnl_talk(nlh, route_cb, r);
+}
+
+const struct vt_neigh *vt_neigh_find(const struct vt_rtnl_view *v, int family, const uint8_t *addr,
+				     int ifindex)
+{
+	size_t alen = family == AF_INET ? 4 : 16;
+	unsigned int i;
+
+	for (i = 0; i < v->nneigh; i++)
+		if (v->neigh[i].family == family && !memcmp(v->neigh[i].addr, addr, alen) &&
+		    (!ifindex || v->neigh[i].ifindex == ifindex))
+			return &v->neigh[i];
+	return NULL;
+}
+
 static int dump(uint16_t type, uint8_t family, size_t hdrlen, vt_msg_cb cb, void *arg)
 {
 	char buf[256];
@@ -230,6 +342,8 @@ int vt_rtnl_load(struct vt_rtnl_view *v)
 		err = dump(RTM_GETNEIGH, AF_UNSPEC, sizeof(struct ndmsg), neigh_cb, v);
 	if (!err)
 		err = dump(RTM_GETNEIGH, AF_BRIDGE, sizeof(struct ndmsg), neigh_cb, v);
+	if (!err)
+		err = dump_brvlan(v);
 	return err;
 }
 

@@ -25,7 +25,14 @@ struct vt_link {
 	uint8_t is_port;	/* a bridge port; then: */
 	uint8_t port_state;	/* BR_STATE_*: 3 forwarding */
 	uint8_t port_isolated;
+	uint8_t port_locked;	/* only MACs with a static FDB entry may send */
 	uint8_t vlan_filtering;	/* a bridge with VLAN filtering on */
+	uint16_t vlan_id;	/* a VLAN device: its VID */
+	/* bridge VLAN membership (ports and the bridge itself), with filtering on */
+	uint8_t has_vlans;
+	uint16_t pvid;		/* 0: none */
+	uint8_t vlan_member[4096 / 8];
+	uint8_t vlan_untagged[4096 / 8];
 };
 
 struct vt_ifaddr {
@@ -52,10 +59,24 @@ struct vt_rtnl_view {
 	struct vt_neigh neigh[VT_NEIGH_MAX];
 };
 
+struct vt_route {
+	int error;		/* -errno of the lookup (-ENETUNREACH: no route), or 0 */
+	unsigned int type;	/* RTN_UNICAST, RTN_LOCAL, RTN_UNREACHABLE, ... */
+	int oif;
+	int has_gateway;
+	uint8_t gateway[16];
+};
+
 /* Fill @v from the current network namespace; 0 or -errno. */
 int vt_rtnl_load(struct vt_rtnl_view *v);
 const struct vt_link *vt_link_by_index(const struct vt_rtnl_view *v, int ifindex);
 const struct vt_link *vt_link_by_name(const struct vt_rtnl_view *v, const char *name);
+int vt_link_has_vlan(const struct vt_link *l, unsigned int vid);
+/* What the current namespace would do with a packet to @dst (ip route get). */
+void vt_route_get(int family, const uint8_t *dst, struct vt_route *r);
+/* The neighbour entry for @addr on @ifindex (0: any), or NULL. */
+const struct vt_neigh *vt_neigh_find(const struct vt_rtnl_view *v, int family, const uint8_t *addr,
+				     int ifindex);
 /* The nsid the current namespace gives to the namespace behind @fd, or -1. */
 int vt_rtnl_nsid_of(int netns_fd);
 

@@ -1,58 +1,59 @@
-# The demo: a small hypervisor in the lab guest (bridge br0, a VM on a veth,
-# a VM on a tap with a userspace reader like QEMU), a healthy ping, then two
-# classic failures, each with what vmtrace shows. Run with `make demo`.
+# The demo, on the fault catalogue's bridged hypervisor (topo/bridged.sh):
+# a bridge, two VMs on veths and one behind a tap whose reader stands in for
+# QEMU. A healthy probe, then classic "the VM can't ping" causes broken one
+# at a time, each with what vmtrace says, each repaired. `make demo` runs it;
+# `make check` runs the whole catalogue (tests/ktest/cases/8*-causes-*.sh).
 . "$VMTRACE_SRC/tests/ktest/lib.sh"
+. "$VMTRACE_SRC/tests/ktest/topo/bridged.sh"
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-show() {	# show TITLE -- tracer arguments -- command
-	"$VT" events "$@" > "$TMP/demo.out" 2> "$TMP/demo.err" &
-	trace_pid=$!
-	pids+=($trace_pid)
-	wait_session
-}
-done_show() {
-	kill -INT "$trace_pid"; wait "$trace_pid" || true
-	cat "$TMP/demo.out"; cat "$TMP/demo.err"
-}
-{
-make_bridge
-add_veth_vm web01 web01 10
-add_tap_vm db01 tap101 20
-ping -c 1 -W 5 192.0.2.10 > /dev/null; ping -c 1 -W 5 192.0.2.20 > /dev/null
-} 2> /dev/null
+topo_bridged 2> /dev/null
 
 say "vmtrace status"
 "$VT" status
 
-say "Where is web01? vmtrace follow web01 --show-path"
-"$VT" follow web01 --show-path
+say "Where is the VM in netns vm? vmtrace follow vm --show-path"
+"$VT" follow vm --show-path
 
-say "Can the host reach it? vmtrace probe web01 --count 1"
-"$VT" probe web01 --count 1 || true
+say "Healthy: vmtrace probe vm --count 1"
+"$VT" probe vm --count 1 || true
 
-say "Someone added a bridge firewall rule dropping ICMP; db01 pings web01 (vmtrace follow web01)"
+say "A bridge firewall rule drops ICMP between VMs; the tap VM pings vm (vmtrace follow vm)"
 nft add table bridge demo
-nft add chain bridge demo forward '{ type filter hook forward priority 0; }'
-nft add rule bridge demo forward meta l4proto icmp drop
-"$VT" follow web01 --count 1 --duration 6 &
+nft add chain bridge demo f '{ type filter hook forward priority 0; }'
+nft add rule bridge demo f meta l4proto icmp drop
+"$VT" follow vm --count 1 --duration 6 &
 fpid=$!
 wait_session
-ip netns exec db01 ping -c 1 -W 1 192.0.2.10 > /dev/null || true
+ip netns exec tvm ping -c 1 -W 1 192.0.2.10 > /dev/null || true
 wait $fpid || true
 nft delete table bridge demo
 
-say "db01's QEMU stopped reading its tap (VM paused): vmtrace probe if:tap101"
-ip link set tap101 txqueuelen 2
-pause_vm tap101
-"$VT" probe if:tap101 --count 3 || true
-resume_vm tap101
+say "The tap VM is paused: its QEMU stops reading the tap (vmtrace probe if:tap0)"
+ip link set tap0 txqueuelen 2
+pause_vm tap0
+"$VT" probe if:tap0 --count 3 || true
+resume_vm tap0
+ip link set tap0 txqueuelen 1000
 
-say "The guest behind tap101 firewalls ICMP: vmtrace probe if:tap101"
-ip netns exec db01 nft add table inet g
-ip netns exec db01 nft add chain inet g i '{ type filter hook input priority 0; }'
-ip netns exec db01 nft add rule inet g i meta l4proto icmp drop
-"$VT" probe if:tap101 --count 1 || true
+say "The VM's NIC was set to MTU 1400, the host sends full-size frames (vmtrace probe vm --size 1472)"
+ip -n vm link set vm0 mtu 1400
+"$VT" probe vm --count 1 --size 1472 || true
+ip -n vm link set vm0 mtu 1500
 
-say "The raw events, for the curious: vmtrace events --if tap101"
-show --if tap101
-ping -c 1 -W 1 192.0.2.20 > /dev/null || true
-done_show
+say "vm2 was cloned from vm and kept its address: who answers? (vmtrace probe vm)"
+ip -n vm2 addr add 192.0.2.10/32 dev vm2
+ip -n vm2 neigh flush dev vm2
+sleep 1.1
+ip netns exec vm2 ping -c 1 -W 1 -I 192.0.2.10 192.0.2.1 > /dev/null || true
+"$VT" probe vm --count 1 || true
+ip -n vm2 addr del 192.0.2.10/32 dev vm2
+ip neigh flush dev br0
+
+say "The guest behind tap0 firewalls ICMP (vmtrace probe if:tap0)"
+ip netns exec tvm nft add table inet g
+ip netns exec tvm nft add chain inet g i '{ type filter hook input priority 0; }'
+ip netns exec tvm nft add rule inet g i meta l4proto icmp drop
+"$VT" probe if:tap0 --count 1 || true
+ip netns exec tvm nft delete table inet g
+
+say "Every cause vmtrace names, with the kernel's view and the fix: docs/causes.md"

@@ -34,22 +34,23 @@ skip() {
 }
 
 # host br0 with a veth "VM" in netns $1 named $2 with address suffix $3
-make_bridge() {	# [NAME]: 192.0.2.1/24 and 2001:db8::1/64 on it
-	local br=${1:-br0}
+make_bridge() {	# [NAME [NET4 [NET6]]]: NET4.1/24 and NET6::1/64 on it (192.0.2, 2001:db8)
+	local br=${1:-br0} net4=${2:-192.0.2} net6=${3:-2001:db8}
 	host ip link add "$br" type bridge stp_state 0 forward_delay 0
-	host ip addr add 192.0.2.1/24 dev "$br"
-	host ip addr add 2001:db8::1/64 dev "$br" nodad
+	host ip addr add "$net4.1/24" dev "$br"
+	host ip addr add "$net6::1/64" dev "$br" nodad
 	host ip link set "$br" up
 }
 
+# add_veth_vm NETNS DEV SUFFIX [BRIDGE [NET4 [NET6]]]: a VM at NET4.SUFFIX
 add_veth_vm() {
-	local ns=$1 dev=$2 suffix=$3
+	local ns=$1 dev=$2 suffix=$3 br=${4:-br0} net4=${5:-192.0.2} net6=${6:-2001:db8}
 	ip netns list | grep -qw "$ns" || host ip netns add "$ns"
 	host ip link add "$dev-host" type veth peer name "$dev" netns "$ns"
-	host ip link set "$dev-host" master br0 up
+	host ip link set "$dev-host" master "$br" up
 	n "$ns" ip link set lo up
-	n "$ns" ip addr add "192.0.2.$suffix/24" dev "$dev"
-	n "$ns" ip addr add "2001:db8::$suffix/64" dev "$dev" nodad
+	n "$ns" ip addr add "$net4.$suffix/24" dev "$dev"
+	n "$ns" ip addr add "$net6::$suffix/64" dev "$dev" nodad
 	n "$ns" ip link set "$dev" up
 }
 

@@ -77,6 +77,23 @@ fi
 
 passed=0 failed=0 skipped=0
 failed_names=""
+scores=$out/scoreboard.in
+: > "$scores"
+
+# The fault catalogue's entries from this run, one table, and the count of
+# causes vmtrace named (a cause is named when every entry for it passed).
+print_scoreboard() {
+	[ -s "$scores" ] || return 0
+	echo
+	echo "fault catalogue scoreboard"
+	printf '%-4s %-10s %-56s %-44s %s\n' "" cause "what was broken" "expected (status cause hop)" got
+	awk -F'\t' '
+		{ printf "%-4s %-10s %-56.56s %-44.44s %s\n", $6 == "pass" ? "PASS" : "FAIL", $2, $3, $4, $5
+		  n++; if ($6 == "pass") p++
+		  c = $2; sub(/[a-z].*$/, "", c); seen[c] = 1; if ($6 != "pass") bad[c] = 1 }
+		END { for (c in seen) { nc++; if (!(c in bad)) pc++ }
+		      printf "%d/%d entries pass; %d/%d causes named\n", p, n, pc, nc }' "$scores"
+}
 
 run_case() {
 	local name=$1 console="$out/$1.console" result="$out/$1.result" status
@@ -95,6 +112,12 @@ run_case() {
 		-device virtio-9p-pci,fsdev=repo,mount_tag=vmrepo \
 		-serial file:"$console" -serial file:"$result" </dev/null
 	status=$(sed -n 's/^VMTRACE-RESULT \([A-Z]*\).*/\1/p' "$result" 2>/dev/null | tail -n 1)
+	# the serial port ends lines with \r\n
+	tr -d '\r' < "$result" 2>/dev/null | grep -a '^VMTRACE-SCORE ' | sed "s/^VMTRACE-SCORE /$name\t/" > "$result.scores"
+	if grep -q '	fail$' "$result.scores"; then
+		status=FAIL
+	fi
+	cat "$result.scores" >> "$scores"
 	if grep -Eq "$splat_re" "$console" "$result" 2>/dev/null; then
 		echo "ktest: $name: kernel log shows a splat:" >&2
 		grep -Eh -A20 "$splat_re" "$console" "$result" | head -60 >&2
@@ -129,6 +152,7 @@ for c in "$@"; do
 	run_case "$c"
 done
 
+print_scoreboard
 echo "ktest:${failed_names:+ failed:$failed_names}"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ $failed -eq 0 ]

@@ -5,6 +5,7 @@
  * verdicts and causes an operator must get.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +109,9 @@ static void setup_vm(void)
 	vm.path[1].ifindex = 2;
 	vm.path[1].netns_cookie = 1;
 	vm.path[1].role = VT_ROLE_BRIDGE;
+	vm.naddrs = 1;
+	vm.addrs[0].family = AF_INET;
+	inet_pton(AF_INET, "192.0.2.20", vm.addrs[0].addr);
 }
 
 #define REQ VMTRACE_PKT_ECHO_REQUEST
@@ -252,6 +256,84 @@ static void test_neighbour(void)
 	      g.via_neighbour, g.hop_kind, g.cause);
 }
 
+/* The VM "tap0" (192.0.2.20) and another VM's port "tap9" on the same bridge. */
+static void test_wrong_vm(void)
+{
+	struct vmtrace_event to_other[] = {
+		ev(1000, REQ, VMTRACE_POINT_IP_OUTPUT, "br0", 2),
+		ev(1100, REQ, VMTRACE_POINT_DEV_TX, "tap9", 9),
+		ev(1300, REQ, VMTRACE_POINT_SKB_CONSUME, "tap9", 9),
+	};
+	struct vmtrace_event flooded[] = {
+		ev(1000, REQ, VMTRACE_POINT_IP_OUTPUT, "br0", 2),
+		ev(1100, REQ, VMTRACE_POINT_DEV_TX, "tap9", 9),
+		ev(1150, REQ, VMTRACE_POINT_DEV_TX, "tap0", 4),
+	};
+	struct vmtrace_event from_other[] = {
+		ev(1000, REQ, VMTRACE_POINT_IP_OUTPUT, "br0", 2),
+		ev(1100, REQ, VMTRACE_POINT_DEV_TX, "tap9", 9),
+		ev(2000, REP, VMTRACE_POINT_DEV_RX, "tap9", 9),
+		ev(2100, REP, VMTRACE_POINT_IP_INPUT, "br0", 2),
+	};
+	struct got g;
+
+	vm.npath = 3;
+	snprintf(vm.path[2].ifname, sizeof(vm.path[2].ifname), "tap9");
+	vm.path[2].ifindex = 9;
+	vm.path[2].netns_cookie = 1;
+	vm.path[2].role = VT_ROLE_NEIGHBOUR;
+
+	g = run(to_other, 3, 2000 * MS, 0);
+	CHECK(g.status == VT_LOST_ON_HOST,
+	      "request only out of another VM's port, no FDB to confirm a MAC conflict: status %d cause %s",
+	      g.status, g.cause);
+	g = run(flooded, 3, 2000 * MS, 0);
+	CHECK(g.status == VT_LOST_ON_HOST, "flooded to every port incl. the VM's: status %d cause %s",
+	      g.status, g.cause);
+	g = run(from_other, 4, 2000 * MS, 0);
+	CHECK(g.status == VT_WRONG_VM && !strcmp(g.cause, "ip-conflict") && !strcmp(g.hop_if, "tap9"),
+	      "reply from another VM's port: status %d cause %s hop %s", g.status, g.cause, g.hop_if);
+	vm.npath = 2;
+}
+
+/* Our own probe: decided even if nothing on the path ever saw it. */
+static void test_expected(void)
+{
+	struct vt_tracker t;
+	struct got g;
+	uint8_t dst[16] = { 0 };
+	struct vmtrace_event e[] = {
+		ev(1000, REQ, VMTRACE_POINT_IP_OUTPUT, "br0", 2),
+		ev(2000, REP, VMTRACE_POINT_IP_INPUT, "br0", 2),
+	};
+
+	inet_pton(AF_INET, "192.0.2.20", dst);
+	memset(&g, 0, sizeof(g));
+	vt_tracker_init(&t, &vm, 1000 * MS);
+	t.on_verdict = on_verdict;
+	t.arg = &g;
+	vt_tracker_expect(&t, AF_INET, dst, 77, 1, 500, -ENETUNREACH);
+	vt_tracker_tick(&t, 500 + 500 * MS, 0);
+	CHECK(g.n == 0, "a sent echo waits for its timeout");
+	vt_tracker_tick(&t, 500 + 1200 * MS, 0);
+	CHECK(g.n == 1 && g.status == VT_LOST_ON_HOST && !strcmp(g.cause, "no-route") && g.nev == 0,
+	      "unsendable echo: status %d cause %s", g.status, g.cause);
+	vt_tracker_free(&t);
+
+	memset(&g, 0, sizeof(g));
+	vt_tracker_init(&t, &vm, 1000 * MS);
+	t.on_verdict = on_verdict;
+	t.arg = &g;
+	vt_tracker_expect(&t, AF_INET, dst, 77, 1, 500, 0);
+	vt_tracker_add(&t, &e[0]);
+	vt_tracker_add(&t, &e[1]);
+	vt_tracker_tick(&t, 2000 + 200 * MS, 0);
+	CHECK(g.n == 1 && g.status == VT_REPLIED && g.rtt == 1000 && g.nev == 2,
+	      "sent echo picks up its events (source chosen by the kernel): n %d status %d rtt %llu",
+	      g.n, g.status, (unsigned long long)g.rtt);
+	vt_tracker_free(&t);
+}
+
 int main(void)
 {
 	setup_vm();
@@ -259,6 +341,8 @@ int main(void)
 	test_drops();
 	test_lost();
 	test_neighbour();
+	test_wrong_vm();
+	test_expected();
 	printf("verdicts: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

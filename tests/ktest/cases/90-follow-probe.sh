@@ -110,4 +110,4 @@ for _ in $(seq 10); do ping -c 1 -W 1 192.0.2.10 > /dev/null && break; done
 
 # Summary line and exit code on success.
 "$VT" probe netns:vm --count 1 > $TMP/text
-grep -q '^1 echoes: 1 replied, 0 dropped, 0 lost-in-vm, 0 lost-on-host, 0 unseen$' $TMP/text
+grep -q '^1 echoes: 1 replied, 0 dropped, 0 lost-in-vm, 0 lost-on-host, 0 wrong-vm, 0 unseen$' $TMP/text

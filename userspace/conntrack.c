@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A ctnetlink dump, filtered here: the table of a VM host is small, and a
+ * dump needs no knowledge of which zone or mark the flow got.
+ */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
+#include <sys/socket.h>
+
+#include "conntrack.h"
+
+struct tuple {
+	uint8_t src[16], dst[16];
+	uint8_t proto;
+	uint16_t id;
+};
+
+struct want {
+	int family;
+	struct tuple t;
+	int found;
+	struct vt_ct *ct;
+};
+
+static void parse_tuple(const struct nlattr *nest, size_t alen, struct tuple *t)
+{
+	const struct nlattr *a, *b;
+
+	memset(t, 0, sizeof(*t));
+	mnl_attr_for_each_nested(a, nest) {
+		if (mnl_attr_get_type(a) == CTA_TUPLE_IP) {
+			mnl_attr_for_each_nested(b, a) {
+				unsigned int type = mnl_attr_get_type(b);
+
+				if (mnl_attr_get_payload_len(b) != alen)
+					continue;
+				if (type == CTA_IP_V4_SRC || type == CTA_IP_V6_SRC)
+					memcpy(t->src, mnl_attr_get_payload(b), alen);
+				else if (type == CTA_IP_V4_DST || type == CTA_IP_V6_DST)
+					memcpy(t->dst, mnl_attr_get_payload(b), alen);
+			}
+		} else if (mnl_attr_get_type(a) == CTA_TUPLE_PROTO) {
+			mnl_attr_for_each_nested(b, a) {
+				unsigned int type = mnl_attr_get_type(b);
+
+				if (type == CTA_PROTO_NUM && mnl_attr_validate(b, MNL_TYPE_U8) == 0)
+					t->proto = mnl_attr_get_u8(b);
+				else if ((type == CTA_PROTO_ICMP_ID || type == CTA_PROTO_ICMPV6_ID) &&
+					 mnl_attr_validate(b, MNL_TYPE_U16) == 0)
+					t->id = ntohs(mnl_attr_get_u16(b));
+			}
+		}
+	}
+}
+
+static int ct_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct want *w = arg;
+	size_t alen = w->family == AF_INET ? 4 : 16;
+	struct tuple orig = { 0 }, reply = { 0 };
+	const struct nlattr *a;
+	uint32_t status = 0;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+		if (mnl_attr_get_type(a) == CTA_TUPLE_ORIG)
+			parse_tuple(a, alen, &orig);
+		else if (mnl_attr_get_type(a) == CTA_TUPLE_REPLY)
+			parse_tuple(a, alen, &reply);
+		else if (mnl_attr_get_type(a) == CTA_STATUS && mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+			status = ntohl(mnl_attr_get_u32(a));
+	}
+	if (orig.proto != w->t.proto || orig.id != w->t.id || memcmp(orig.src, w->t.src, alen) ||
+	    memcmp(orig.dst, w->t.dst, alen))
+		return MNL_CB_OK;
+	w->found = 1;
+	w->ct->status = status;
+	memcpy(w->ct->reply_dst, reply.dst, alen);
+	return MNL_CB_OK;
+}
+
+int vt_ct_find_echo(int family, const uint8_t *src, const uint8_t *dst, uint16_t id, struct vt_ct *ct)
+{
+	char buf[65536];
+	size_t alen = family == AF_INET ? 4 : 16;
+	struct want w = { .family = family, .ct = ct };
+	struct mnl_socket *nl;
+	struct nlmsghdr *nlh;
+	struct nfgenmsg *nfg;
+	unsigned int portid, seq;
+	ssize_t n;
+	int ret;
+
+	memcpy(w.t.src, src, alen);
+	memcpy(w.t.dst, dst, alen);
+	w.t.proto = family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
+	w.t.id = id;
+	nl = mnl_socket_open(NETLINK_NETFILTER);
+	if (!nl)
+		return -errno;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	portid = mnl_socket_get_portid(nl);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	seq = nlh->nlmsg_seq = (unsigned int)time(NULL);
+	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
+	nfg->nfgen_family = (uint8_t)family;
+	nfg->version = NFNETLINK_V0;
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	for (;;) {
+		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (n < 0) {
+			ret = -errno;
+			break;
+		}
+		ret = mnl_cb_run(buf, (size_t)n, seq, portid, ct_cb, &w);
+		if (ret < 0) {
+			ret = -errno;
+			break;
+		}
+		if (ret == MNL_CB_STOP) {
+			ret = w.found;
+			break;
+		}
+	}
+out:
+	mnl_socket_close(nl);
+	return ret;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The host as it is right after a drop: rtnetlink views, routes, sysctls
+ * and conntrack, per namespace, read on demand and kept for one decision.
+ */
+#ifndef VT_ENV_H
+#define VT_ENV_H
+
+#include <stdint.h>
+#include <linux/vmtrace.h>
+
+#include "conntrack.h"
+#include "netns.h"
+#include "resolve.h"
+#include "rtnl.h"
+
+#define VT_ENV_VIEWS 4
+
+struct vt_env {
+	const struct vt_vm *vm;
+	const struct vt_netns_names *names;	/* NULL: only the VM's path is named */
+	unsigned int nviews;
+	struct {
+		char netns[256];
+		struct vt_rtnl_view *view;
+		int err;
+	} views[VT_ENV_VIEWS];
+};
+
+void vt_env_init(struct vt_env *e, const struct vt_vm *vm, const struct vt_netns_names *names);
+void vt_env_free(struct vt_env *e);
+/* Forget what was read: the next decision reads again. */
+void vt_env_forget(struct vt_env *e);
+/* The namespace an event happened in: "" is vmtrace's own; NULL if unknown. */
+const char *vt_env_netns(const struct vt_env *e, const struct vmtrace_event *ev);
+/* rtnetlink's view of @netns, or NULL. */
+const struct vt_rtnl_view *vt_env_view(struct vt_env *e, const char *netns);
+/* ip route get in @netns; 0, or -errno if the namespace cannot be entered. */
+int vt_env_route(struct vt_env *e, const char *netns, int family, const uint8_t *dst, struct vt_route *r);
+/* A number from /proc/sys/@path as @netns sees it, or -1. */
+long vt_env_sysctl(struct vt_env *e, const char *netns, const char *path);
+/* vt_ct_find_echo() in @netns. */
+int vt_env_conntrack(struct vt_env *e, const char *netns, int family, const uint8_t *src,
+		     const uint8_t *dst, uint16_t id, struct vt_ct *ct);
+
+#endif /* VT_ENV_H */
