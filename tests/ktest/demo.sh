@@ -48,6 +48,7 @@ ip netns exec vm2 ping -c 1 -W 1 -I 192.0.2.10 192.0.2.1 > /dev/null || true
 "$VT" probe vm --count 1 || true
 ip -n vm2 addr del 192.0.2.10/32 dev vm2
 ip neigh flush dev br0
+ping -c 1 -W 2 192.0.2.10 > /dev/null || true; ping -c 1 -W 2 192.0.2.20 > /dev/null || true
 
 say "The guest behind tap0 firewalls ICMP (vmtrace probe if:tap0)"
 ip netns exec tvm nft add table inet g
