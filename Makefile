@@ -3,6 +3,7 @@
 # make            module (vmtrace.ko) and CLI (build/vmtrace)
 # make check      install what is missing, unit tests, fuzz smoke, the QEMU lab
 # make demo       install what is missing, run the lab's demo scenario
+# make bench      install what is missing, overhead and throughput in the lab (docs/performance.md)
 # make install    module (+ depmod) and CLI; DESTDIR, PREFIX honoured
 # make style      checkpatch over the kernel code
 # make deb        Debian packages vmtrace and vmtrace-dkms in build/deb/
@@ -48,7 +49,7 @@ CLI_SRCS := $(wildcard userspace/*.c)
 CLI_OBJS := $(CLI_SRCS:userspace/%.c=$(B)/cli/%.o)
 KMOD_SRCS := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/compat/*) include/uapi/linux/vmtrace.h
 
-.PHONY: all module cli unit fuzz-smoke check ktest demo deps deps-check deps-demo \
+.PHONY: all module cli unit fuzz-smoke check ktest demo bench deps deps-check deps-demo deps-bench \
 	install uninstall module-install cli-install man-install completion-install style clean \
 	dkms-install dkms-check deb
 
@@ -100,7 +101,16 @@ fuzz-smoke: $(B)/fuzz_parse
 	@mkdir -p $(B)/fuzz-corpus
 	$(B)/fuzz_parse -max_total_time=20 -print_final_stats=1 $(B)/fuzz-corpus tests/fuzz/seeds
 
-LAB_BINS := vmtrace.ko $(B)/vmtrace $(B)/tapvm $(B)/nlprobe
+# The benchmark's client (the CLI's session code, timed) and its UDP sink.
+$(B)/vtbench: tests/bench/vtbench.c userspace/session.c userspace/nl.c userspace/netns.c userspace/*.h
+	@mkdir -p $(B)
+	$(CC) $(CFLAGS) $(US_CFLAGS) -o $@ tests/bench/vtbench.c userspace/session.c userspace/nl.c \
+		userspace/netns.c $(NL_LIBS)
+$(B)/udpsink: tests/bench/udpsink.c
+	@mkdir -p $(B)
+	$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -o $@ $<
+
+LAB_BINS := vmtrace.ko $(B)/vmtrace $(B)/tapvm $(B)/nlprobe $(B)/vtbench $(B)/udpsink
 
 ktest: $(LAB_BINS) dkms-check deb
 	tests/ktest/run.sh $(KTEST_ARGS) $(CASES)
@@ -111,6 +121,8 @@ deps-check:
 	scripts/install-deps.sh check
 deps-demo:
 	scripts/install-deps.sh demo
+deps-bench:
+	scripts/install-deps.sh bench
 
 # Recursive so that the dependencies exist before anything is built.
 check: deps-check
@@ -123,6 +135,14 @@ check: deps-check
 demo: deps-demo
 	$(MAKE) all $(B)/tapvm $(B)/nlprobe
 	tests/ktest/run.sh -v demo
+
+# Overhead and throughput, side by side in one boot (docs/performance.md).
+# BENCH_SECONDS and BENCH_ROUNDS reach the guest through the repo share.
+bench: deps-bench
+	$(MAKE) $(LAB_BINS)
+	printf 'BENCH_SECONDS=%s\nBENCH_ROUNDS=%s\n' "$(or $(BENCH_SECONDS),5)" "$(or $(BENCH_ROUNDS),5)" > $(B)/bench.env
+	VMTRACE_KTEST_TIMEOUT=3600 tests/ktest/run.sh -v bench
+	tests/bench/report.sh $(B)/ktest/bench.result $(B)/bench
 
 module-install: vmtrace.ko
 	$(MAKE) -C $(KERNELDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install

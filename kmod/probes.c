@@ -52,7 +52,8 @@ static void probe_net_dev_queue(void *data, struct sk_buff *skb)
 
 static void probe_consume_skb(VMTRACE_CONSUME_SKB_ARGS)
 {
-	probe_dev(skb, VMTRACE_POINT_SKB_CONSUME, VMTRACE_DIR_NONE, 0, 0, NULL);
+	if (vmtrace_freed_skb_wanted(skb))
+		probe_dev(skb, VMTRACE_POINT_SKB_CONSUME, VMTRACE_DIR_NONE, 0, 0, NULL);
 }
 
 static void probe_kfree_skb(VMTRACE_KFREE_SKB_ARGS)
@@ -71,8 +72,9 @@ static void probe_kfree_skb(VMTRACE_KFREE_SKB_ARGS)
 		vmtrace_record(skb, &w, f.mask, &f.pkt, why, location);
 		return;
 	}
-	probe_dev(skb, VMTRACE_POINT_SKB_DROP, VMTRACE_DIR_NONE, VMTRACE_EV_DROP,
-		  why, location);
+	if (vmtrace_freed_skb_wanted(skb))
+		probe_dev(skb, VMTRACE_POINT_SKB_DROP, VMTRACE_DIR_NONE, VMTRACE_EV_DROP,
+			  why, location);
 }
 
 struct vmtrace_tp {

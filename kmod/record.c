@@ -107,6 +107,43 @@ static int parse_skb(const struct sk_buff *skb, const struct net_device *dev,
 	return vmtrace_parse(p, len, layer, ethertype, pkt);
 }
 
+/*
+ * At free time skb->dev cannot be trusted: UDP reuses the field as
+ * dev_scratch once the skb is queued to a socket, and a socket-queued skb
+ * can outlive its device. Only an ICMP, ICMPv6 or ARP packet (which the
+ * kernel never queues with a stale dev: raw, ping and packet sockets clear
+ * it) may go on to the device match; everything else is decided from its
+ * own bytes, without touching skb->dev.
+ */
+bool vmtrace_freed_skb_wanted(const struct sk_buff *skb)
+{
+	int off = skb_network_offset(skb), proto_off;
+	u8 proto, buf;
+	const u8 *p;
+
+	switch (ntohs(skb->protocol)) {
+	case ETH_P_ARP:
+	case ETH_P_8021Q:
+	case ETH_P_8021AD:
+		return true;
+	case ETH_P_IP:
+		proto_off = 9;
+		proto = IPPROTO_ICMP;
+		break;
+	case ETH_P_IPV6:
+		proto_off = 6;
+		proto = IPPROTO_ICMPV6;
+		break;
+	default:
+		return false;
+	}
+	/* the network header may sit before skb->data, but never before head */
+	if (off < 0 && -off > (int)skb_headroom(skb))
+		return false;
+	p = skb_header_pointer(skb, off + proto_off, 1, &buf);
+	return p && *p == proto;
+}
+
 u32 vmtrace_match(const struct vmtrace_filter_set *fs, const struct sk_buff *skb,
 		  const struct net_device *dev, const struct net_device *dev_out,
 		  u16 l3_ethertype, struct vmtrace_pkt *pkt)

@@ -62,6 +62,7 @@ struct vmtrace_where {
 };
 
 void vmtrace_record_init(void);
+bool vmtrace_freed_skb_wanted(const struct sk_buff *skb);
 u32 vmtrace_match(const struct vmtrace_filter_set *fs, const struct sk_buff *skb,
 		  const struct net_device *dev, const struct net_device *dev_out,
 		  u16 l3_ethertype, struct vmtrace_pkt *pkt);
