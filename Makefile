@@ -141,7 +141,7 @@ demo: deps-demo
 bench: deps-bench
 	$(MAKE) $(LAB_BINS)
 	printf 'BENCH_SECONDS=%s\nBENCH_ROUNDS=%s\n' "$(or $(BENCH_SECONDS),5)" "$(or $(BENCH_ROUNDS),5)" > $(B)/bench.env
-	VMTRACE_KTEST_TIMEOUT=3600 tests/ktest/run.sh -v bench
+	VMTRACE_KTEST_TIMEOUT=3600 VMTRACE_KTEST_TCG_THREADS=multi tests/ktest/run.sh -v bench
 	tests/bench/report.sh $(B)/ktest/bench.result $(B)/bench
 
 module-install: vmtrace.ko
