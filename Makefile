@@ -102,10 +102,10 @@ fuzz-smoke: $(B)/fuzz_parse
 	$(B)/fuzz_parse -max_total_time=20 -print_final_stats=1 $(B)/fuzz-corpus tests/fuzz/seeds
 
 # The benchmark's client (the CLI's session code, timed) and its UDP sink.
-$(B)/vtbench: tests/bench/vtbench.c userspace/session.c userspace/nl.c userspace/netns.c userspace/*.h
+VTBENCH_SRCS := userspace/session.c userspace/nl.c userspace/netns.c userspace/module.c
+$(B)/vtbench: tests/bench/vtbench.c $(VTBENCH_SRCS) userspace/*.h
 	@mkdir -p $(B)
-	$(CC) $(CFLAGS) $(US_CFLAGS) -o $@ tests/bench/vtbench.c userspace/session.c userspace/nl.c \
-		userspace/netns.c $(NL_LIBS)
+	$(CC) $(CFLAGS) $(US_CFLAGS) -o $@ tests/bench/vtbench.c $(VTBENCH_SRCS) $(NL_LIBS)
 $(B)/udpsink: tests/bench/udpsink.c
 	@mkdir -p $(B)
 	$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -o $@ $<

@@ -3,6 +3,7 @@
 #ifndef VT_CLI_H
 #define VT_CLI_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Exit codes, documented in vmtrace(8). */
@@ -20,8 +21,10 @@ int vt_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 int vt_parse_addr(const char *s, int *family, uint8_t *addr);
 /* Parse seconds, fractions allowed, > 0. */
 int vt_parse_seconds(const char *s, double *out);
-/* Report a failure to reach the module and return the exit code for it. */
+/* Report a failure to reach the module (and why it is missing) and return the exit code for it. */
 int vt_open_error(int err);
+/* The loaded module's version, "" if it is not loaded (no privilege needed). */
+void vt_module_version(char *buf, size_t len);
 /* CLOCK_MONOTONIC in ns: the kernel's event clock. */
 uint64_t vt_now_ns(void);
 /* SIGINT/SIGTERM end the command cleanly; vt_stop_requested() tells. */

@@ -3,9 +3,7 @@
  * A ctnetlink dump, filtered here: the table of a VM host is small, and a
  * dump needs no knowledge of which zone or mark the flow got.
  */
-#include <errno.h>
 #include <string.h>
-#include <time.h>
 #include <arpa/inet.h>
 #include <libmnl/libmnl.h>
 #include <linux/netfilter/nfnetlink.h>
@@ -13,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "conntrack.h"
+#include "rtnl.h"
 
 struct tuple {
 	uint8_t src[16], dst[16];
@@ -85,56 +84,22 @@ static int ct_cb(const struct nlmsghdr *nlh, void *arg)
 
 int vt_ct_find_echo(int family, const uint8_t *src, const uint8_t *dst, uint16_t id, struct vt_ct *ct)
 {
-	char buf[65536];
+	char buf[256];
 	size_t alen = family == AF_INET ? 4 : 16;
 	struct want w = { .family = family, .ct = ct };
-	struct mnl_socket *nl;
-	struct nlmsghdr *nlh;
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct nfgenmsg *nfg;
-	unsigned int portid, seq;
-	ssize_t n;
 	int ret;
 
 	memcpy(w.t.src, src, alen);
 	memcpy(w.t.dst, dst, alen);
 	w.t.proto = family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
 	w.t.id = id;
-	nl = mnl_socket_open(NETLINK_NETFILTER);
-	if (!nl)
-		return -errno;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		ret = -errno;
-		goto out;
-	}
-	portid = mnl_socket_get_portid(nl);
-	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	seq = nlh->nlmsg_seq = (unsigned int)time(NULL);
 	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
 	nfg->nfgen_family = (uint8_t)family;
 	nfg->version = NFNETLINK_V0;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		ret = -errno;
-		goto out;
-	}
-	for (;;) {
-		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (n < 0) {
-			ret = -errno;
-			break;
-		}
-		ret = mnl_cb_run(buf, (size_t)n, seq, portid, ct_cb, &w);
-		if (ret < 0) {
-			ret = -errno;
-			break;
-		}
-		if (ret == MNL_CB_STOP) {
-			ret = w.found;
-			break;
-		}
-	}
-out:
-	mnl_socket_close(nl);
-	return ret;
+	ret = vt_mnl_talk(NETLINK_NETFILTER, nlh, ct_cb, &w);
+	return ret < 0 ? ret : w.found;
 }

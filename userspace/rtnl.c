@@ -13,18 +13,15 @@
 
 #include "rtnl.h"
 
-typedef int (*vt_msg_cb)(const struct nlmsghdr *nlh, void *arg);
-
-/* Send one request and run @cb over every answer until done or acked. */
-static int rtnl_talk(struct nlmsghdr *req, vt_msg_cb cb, void *arg)
+int vt_mnl_talk(int bus, struct nlmsghdr *req, vt_msg_cb cb, void *arg)
 {
-	char buf[32768];
+	char buf[65536];
 	struct mnl_socket *nl;
 	unsigned int portid, seq;
 	ssize_t n;
 	int ret;
 
-	nl = mnl_socket_open(NETLINK_ROUTE);
+	nl = mnl_socket_open(bus);
 	if (!nl)
 		return -errno;
 	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
@@ -43,7 +40,7 @@ static int rtnl_talk(struct nlmsghdr *req, vt_msg_cb cb, void *arg)
 			ret = -errno;
 			break;
 		}
-		ret = mnl_cb_run(buf, (size_t)n, seq, portid, (mnl_cb_t)cb, arg);
+		ret = mnl_cb_run(buf, (size_t)n, seq, portid, cb, arg);
 		if (ret < 0) {
 			ret = -errno;
 			break;
@@ -56,6 +53,11 @@ static int rtnl_talk(struct nlmsghdr *req, vt_msg_cb cb, void *arg)
 out:
 	mnl_socket_close(nl);
 	return ret;
+}
+
+static int rtnl_talk(struct nlmsghdr *req, vt_msg_cb cb, void *arg)
+{
+	return vt_mnl_talk(NETLINK_ROUTE, req, cb, arg);
 }
 
 static void parse_linkinfo(const struct nlattr *li, struct vt_link *l)

@@ -67,6 +67,15 @@ struct vt_route {
 	uint8_t gateway[16];
 };
 
+struct nlmsghdr;
+typedef int (*vt_msg_cb)(const struct nlmsghdr *nlh, void *arg);
+/*
+ * Send one request on netlink @bus (NETLINK_ROUTE, NETLINK_NETFILTER) from
+ * the current namespace and run @cb over every answer until done or acked.
+ * 0 or -errno; @cb returning MNL_CB_STOP ends it early with 0.
+ */
+int vt_mnl_talk(int bus, struct nlmsghdr *req, vt_msg_cb cb, void *arg);
+
 /* Fill @v from the current network namespace; 0 or -errno. */
 int vt_rtnl_load(struct vt_rtnl_view *v);
 const struct vt_link *vt_link_by_index(const struct vt_rtnl_view *v, int ifindex);

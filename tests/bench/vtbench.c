@@ -13,26 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../../userspace/cli.h"
 #include "../../userspace/netns.h"
 #include "../../userspace/session.h"
-
-/* session.c reports a failed open through the CLI's explainer; here the errno is enough */
-int vt_open_error(int err)
-{
-	fprintf(stderr, "vtbench: cannot talk to vmtrace: %s\n", strerror(-err));
-	return VT_EXIT_FAIL;
-}
-
-uint64_t vt_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 static void count(const struct vmtrace_event *ev, void *arg)
 {
