@@ -35,8 +35,8 @@ void vt_cause_lost(const struct vmtrace_event *last, int family, const uint8_t *
 		   struct vt_cause *c);
 /*
  * The echo reached another VM's port instead (@request: the request went
- * there; else the reply came from it). 0 if the host's state does not bear
- * that out.
+ * there; else the reply came from it). 0, @c untouched, if the host's
+ * state does not bear that out.
  */
 int vt_cause_wrong_vm(const struct vmtrace_event *ev, int request, struct vt_env *env,
 		       struct vt_cause *c);

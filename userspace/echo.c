@@ -419,7 +419,6 @@ static int decide(const struct vt_tracker *t, const struct vt_echo *e, uint64_t 
 		v->hop = nd;
 		return 1;
 	}
-	v->cause.id = NULL;
 	if (handed) {
 		v->status = VT_LOST_IN_VM;
 		v->hop = handed;
@@ -454,12 +453,13 @@ void vt_tracker_tick(struct vt_tracker *t, uint64_t now_ns, int final)
 {
 	unsigned int i = 0;
 
+	/* every verdict of this tick reads the host as it is now, once */
+	if (t->env)
+		vt_env_forget(t->env);
 	while (i < t->n) {
 		struct vt_echo *e = t->echoes[i];
 		struct vt_verdict v;
 
-		if (t->env)
-			vt_env_forget(t->env);
 		if (!decide(t, e, now_ns, final, &v)) {
 			i++;
 			continue;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The host as it is right after a drop: rtnetlink views, routes, sysctls
- * and conntrack, per namespace, read on demand and kept for one decision.
+ * and conntrack, per namespace, read on demand and kept for one tracker
+ * tick (every verdict of a tick is decided at the same instant).
  */
 #ifndef VT_ENV_H
 #define VT_ENV_H
@@ -29,7 +30,7 @@ struct vt_env {
 
 void vt_env_init(struct vt_env *e, const struct vt_vm *vm, const struct vt_netns_names *names);
 void vt_env_free(struct vt_env *e);
-/* Forget what was read: the next decision reads again. */
+/* Forget what was read: the next tracker tick reads again. */
 void vt_env_forget(struct vt_env *e);
 /* The namespace an event happened in: "" is vmtrace's own; NULL if unknown. */
 const char *vt_env_netns(const struct vt_env *e, const struct vmtrace_event *ev);
