@@ -81,6 +81,12 @@ static const struct vt_rtnl_view *view_of(struct vt_env *env, const char *netns)
 	return env ? vt_env_view(env, netns) : NULL;
 }
 
+/* rtnetlink's view of the namespace @ev happened in */
+static const struct vt_rtnl_view *view_at(struct vt_env *env, const struct vmtrace_event *ev)
+{
+	return view_of(env, netns_of(env, ev));
+}
+
 static const struct vt_link *link_named(const struct vt_rtnl_view *st, const char *name)
 {
 	return st && name && *name ? vt_link_by_name(st, name) : NULL;
@@ -243,7 +249,7 @@ static const struct vt_link *bridge_of(const struct vt_rtnl_view *st, const char
 /* The bridge said nothing: look at its ports, the VM's first. */
 static void bridge_cause(const struct vmtrace_event *ev, struct vt_env *env, struct vt_cause *c)
 {
-	const struct vt_rtnl_view *st = view_of(env, netns_of(env, ev));
+	const struct vt_rtnl_view *st = view_at(env, ev);
 	const struct vt_link *br = bridge_of(st, ev->ifname);
 
 	if (port_cause(ev, env, st, c))
@@ -290,7 +296,7 @@ static const struct vt_link *veth_peer(struct vt_env *env, const struct vt_rtnl_
 static void veth_cause(const struct vmtrace_event *ev, struct vt_env *env, const char *ifname,
 		       struct vt_cause *c)
 {
-	const struct vt_rtnl_view *st = view_of(env, netns_of(env, ev));
+	const struct vt_rtnl_view *st = view_at(env, ev);
 	const struct vt_link *dev = link_named(st, ifname), *peer = dev ? veth_peer(env, st, dev) : NULL;
 
 	if (dev && dev->mtu && ev->len > dev->mtu + 14 + 4) {
@@ -318,7 +324,7 @@ static void veth_cause(const struct vmtrace_event *ev, struct vt_env *env, const
 static int vlan_mismatch(const struct vmtrace_event *ev, struct vt_env *env, const char *ifname,
 			 struct vt_cause *c)
 {
-	const struct vt_rtnl_view *st = view_of(env, netns_of(env, ev));
+	const struct vt_rtnl_view *st = view_at(env, ev);
 	const struct vt_link *dev = link_named(st, ifname);
 	int vid = frame_vlan(ev);
 	unsigned int i;
@@ -341,7 +347,7 @@ static int vlan_mismatch(const struct vmtrace_event *ev, struct vt_env *env, con
 static void otherhost_cause(const struct vmtrace_event *ev, struct vt_env *env, const char *ifname,
 			    struct vt_cause *c)
 {
-	const struct vt_rtnl_view *st = view_of(env, netns_of(env, ev));
+	const struct vt_rtnl_view *st = view_at(env, ev);
 	const struct vt_rtnl_view *host = view_of(env, "");
 	const struct vt_link *dev = link_named(st, ifname);
 	const struct vt_neigh *n = NULL;
@@ -430,7 +436,7 @@ static void firewall_cause(const struct vmtrace_event *ev, struct vt_env *env, c
 void vt_cause_unanswered(const struct vmtrace_event *req, const uint8_t *echo_dst,
 			 struct vt_env *env, struct vt_cause *c)
 {
-	const struct vt_rtnl_view *st = view_of(env, netns_of(env, req));
+	const struct vt_rtnl_view *st = view_at(env, req);
 	const char *what = req->kind == VMTRACE_PKT_ARP_REQUEST ? "ARP" : "neighbour discovery";
 	size_t alen = req->family == AF_INET ? 4 : 16;
 	char target[64], dst[64], ifname[VMTRACE_IFNAMSIZ + 1];
@@ -634,7 +640,7 @@ int vt_cause_wrong_vm(const struct vmtrace_event *ev, int request, struct vt_env
 	 * puts the MAC the host sends to behind that port. Flooding to every
 	 * port but the VM's (its port down) is not one.
 	 */
-	st = view_of(env, netns_of(env, ev));
+	st = view_at(env, ev);
 	n = st ? vt_neigh_find(st, ev->family, ev->dst, 0) : NULL;
 	if (!n)
 		return 0;
@@ -675,7 +681,7 @@ void vt_cause_of(const struct vmtrace_event *ev, struct vt_env *env, struct vt_c
 			 "tap %s has no queue attached or is down: the VM's NIC is not connected", ifname);
 		snprintf(c->check, sizeof(c->check), "ip link show %s", ifname);
 	} else if (reason_is(ev, "QDISC_DROP")) {
-		dev = link_named(view_of(env, netns_of(env, ev)), ifname);
+		dev = link_named(view_at(env, ev), ifname);
 		if (link_is_down(dev) || (dev && !dev->carrier)) {
 			set(c, "link-down", 1);
 			snprintf(c->explain, sizeof(c->explain),

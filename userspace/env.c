@@ -73,14 +73,17 @@ const struct vt_rtnl_view *vt_env_view(struct vt_env *e, const char *netns)
 	return e->views[i].err ? NULL : e->views[i].view;
 }
 
+/* vt_netns_enter(), for a namespace that may be unknown (NULL) */
+static int enter(const char *netns)
+{
+	return netns ? vt_netns_enter(netns) : -ENOENT;
+}
+
 int vt_env_route(struct vt_env *e, const char *netns, int family, const uint8_t *dst, struct vt_route *r)
 {
-	int tok;
+	int tok = enter(netns);
 
 	(void)e;
-	if (!netns)
-		return -ENOENT;
-	tok = vt_netns_enter(netns);
 	if (tok < 0)
 		return tok;
 	vt_route_get(family, dst, r);
@@ -90,15 +93,12 @@ int vt_env_route(struct vt_env *e, const char *netns, int family, const uint8_t 
 
 long vt_env_sysctl(struct vt_env *e, const char *netns, const char *path)
 {
+	int tok = enter(netns);
 	char file[512];
 	long val = -1;
 	FILE *f;
-	int tok;
 
 	(void)e;
-	if (!netns)
-		return -1;
-	tok = vt_netns_enter(netns);
 	if (tok < 0)
 		return -1;
 	/* /proc/sys/net follows the namespace of whoever opens it */
@@ -116,12 +116,9 @@ long vt_env_sysctl(struct vt_env *e, const char *netns, const char *path)
 int vt_env_conntrack(struct vt_env *e, const char *netns, int family, const uint8_t *src,
 		     const uint8_t *dst, uint16_t id, struct vt_ct *ct)
 {
-	int tok, ret;
+	int tok = enter(netns), ret;
 
 	(void)e;
-	if (!netns)
-		return -ENOENT;
-	tok = vt_netns_enter(netns);
 	if (tok < 0)
 		return tok;
 	ret = vt_ct_find_echo(family, src, dst, id, ct);
