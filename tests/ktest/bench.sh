@@ -121,16 +121,16 @@ done
 # Event stream: N parallel floods through the followed path, the CLI's own
 # session code counting; generated (module) = delivered + lost, or it is a bug.
 load
-stat() { "$VT" status --json | jq -r "$1"; }
+module_stat() { "$VT" status --json | jq -r "$1"; }	# a field of vmtrace status --json
 for flows in 1 2 4; do
-	e0=$(stat .emitted)
+	e0=$(module_stat .emitted)
 	"$VTB" stream $((secs + 2)) br0 sink0-host gen0-host > "$TMP/stream" &
 	vtb=$!
 	wait_session > /dev/null
 	for _ in $(seq "$flows"); do ping -f -w "$secs" 198.51.100.2 > /dev/null 2>&1 & done
 	wait $vtb
 	read -r got lk ls took < "$TMP/stream"
-	e1=$(stat .emitted)
+	e1=$(module_stat .emitted)
 	echo "BENCH stream $flows $((e1 - e0)) $got $((lk + ls)) $secs"
 done
 
@@ -152,7 +152,7 @@ wait_session > /dev/null
 one=$(vmalloc)
 "$VT" follow netns:other --duration 30 > /dev/null 2>&1 &
 s2=$!
-for _ in $(seq 100); do [ "$(stat .sessions)" -ge 2 ] && break; sleep 0.05; done
+for _ in $(seq 100); do [ "$(module_stat .sessions)" -ge 2 ] && break; sleep 0.05; done
 echo "BENCH mem sessions1 $one sessions2 $(vmalloc) cpus $(nproc) slots $("$VT" status | awk '/^rings:/ { print $2 }')"
 kill -INT $s1 $s2; wait $s1 $s2 2> /dev/null || true
 echo "BENCH done"

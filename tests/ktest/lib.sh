@@ -69,6 +69,19 @@ add_tap_vm() {
 	n "$ns" ip link set "${tap}vm" up
 }
 
+# add_pve_vm VMID SUFFIX [BRIDGE]: a Proxmox VM with its firewall on, NIC 0:
+# tapVMIDi0 on fwbrVMIDi0, joined to BRIDGE (vmbr0) by fwprVMIDp0 = fwlnVMIDi0,
+# its reader's side in netns pveVMID at 192.0.2.SUFFIX
+add_pve_vm() {
+	local id=$1 suffix=$2 br=${3:-vmbr0}
+	host ip link add "fwbr${id}i0" type bridge stp_state 0 forward_delay 0
+	host ip link set "fwbr${id}i0" up
+	host ip link add "fwpr${id}p0" type veth peer name "fwln${id}i0"
+	host ip link set "fwpr${id}p0" master "$br" up
+	host ip link set "fwln${id}i0" master "fwbr${id}i0" up
+	add_tap_vm "pve$id" "tap${id}i0" "$suffix" "fwbr${id}i0"
+}
+
 pause_vm() { touch "$TMP/$1.paused"; }
 resume_vm() { rm -f "$TMP/$1.paused"; }
 

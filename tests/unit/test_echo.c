@@ -77,6 +77,15 @@ static struct vmtrace_event drop(struct vmtrace_event e, const char *reason, con
 	return e;
 }
 
+/* A tracker for the lab's VM with a 1 s timeout, reporting into @g. */
+static void tracker_for(struct vt_tracker *t, struct got *g)
+{
+	memset(g, 0, sizeof(*g));
+	vt_tracker_init(t, &vm, 1000 * MS);
+	t->on_verdict = on_verdict;
+	t->arg = g;
+}
+
 /* Feed @n events (in the order given), then tick at @now. */
 static struct got run(const struct vmtrace_event *evs, int n, uint64_t now, int final)
 {
@@ -84,10 +93,7 @@ static struct got run(const struct vmtrace_event *evs, int n, uint64_t now, int 
 	struct got g;
 	int i;
 
-	memset(&g, 0, sizeof(g));
-	vt_tracker_init(&t, &vm, 1000 * MS);
-	t.on_verdict = on_verdict;
-	t.arg = &g;
+	tracker_for(&t, &g);
 	for (i = 0; i < n; i++)
 		vt_tracker_add(&t, &evs[i]);
 	vt_tracker_tick(&t, now, final);
@@ -308,10 +314,7 @@ static void test_expected(void)
 	};
 
 	inet_pton(AF_INET, "192.0.2.20", dst);
-	memset(&g, 0, sizeof(g));
-	vt_tracker_init(&t, &vm, 1000 * MS);
-	t.on_verdict = on_verdict;
-	t.arg = &g;
+	tracker_for(&t, &g);
 	vt_tracker_expect(&t, AF_INET, dst, 77, 1, 500, -ENETUNREACH);
 	vt_tracker_tick(&t, 500 + 500 * MS, 0);
 	CHECK(g.n == 0, "a sent echo waits for its timeout");
@@ -320,10 +323,7 @@ static void test_expected(void)
 	      "unsendable echo: status %d cause %s", g.status, g.cause);
 	vt_tracker_free(&t);
 
-	memset(&g, 0, sizeof(g));
-	vt_tracker_init(&t, &vm, 1000 * MS);
-	t.on_verdict = on_verdict;
-	t.arg = &g;
+	tracker_for(&t, &g);
 	vt_tracker_expect(&t, AF_INET, dst, 77, 1, 500, 0);
 	vt_tracker_add(&t, &e[0]);
 	vt_tracker_add(&t, &e[1]);

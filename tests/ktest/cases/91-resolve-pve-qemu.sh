@@ -5,12 +5,7 @@
 #     └── tap102i0 ── qemu-system-x86_64 -name web02 (CPU stopped: never reads its NIC)
 . "$VMTRACE_SRC/tests/ktest/lib.sh"
 make_bridge vmbr0
-host ip link add fwbr101i0 type bridge stp_state 0 forward_delay 0
-host ip link set fwbr101i0 up
-host ip link add fwpr101p0 type veth peer name fwln101i0
-host ip link set fwpr101p0 master vmbr0 up
-host ip link set fwln101i0 master fwbr101i0 up
-add_tap_vm pve101 tap101i0 10 fwbr101i0
+add_pve_vm 101 10
 mac=$(ip -n pve101 -j link show tap101i0vm | jq -r '.[0].address')
 mkdir -p $TMP/pve/qemu-server
 cat > $TMP/pve/qemu-server/101.conf <<CONF

@@ -8,12 +8,7 @@
 topo_proxmox() {
 	local mac
 	make_bridge vmbr0
-	host ip link add fwbr100i0 type bridge stp_state 0 forward_delay 0
-	host ip link set fwbr100i0 up
-	host ip link add fwpr100p0 type veth peer name fwln100i0
-	host ip link set fwpr100p0 master vmbr0 up
-	host ip link set fwln100i0 master fwbr100i0 up
-	add_tap_vm pve100 tap100i0 10 fwbr100i0
+	add_pve_vm 100 10
 	mac=$(ip -n pve100 -j link show tap100i0vm | jq -r '.[0].address')
 	mkdir -p "$TMP/pve/qemu-server"
 	printf 'name: db01\nnet0: virtio=%s,bridge=vmbr0,firewall=1\n' "$mac" > "$TMP/pve/qemu-server/100.conf"
