@@ -20,6 +20,9 @@ static int __init vmtrace_init(void)
 	err = vmtrace_ring_init();
 	if (err)
 		goto err_ring;
+	err = vmtrace_nf_init();
+	if (err)
+		goto err_nf;
 	err = vmtrace_session_init();
 	if (err)
 		goto err_session;
@@ -32,6 +35,8 @@ static int __init vmtrace_init(void)
 err_genl:
 	vmtrace_session_exit();
 err_session:
+	vmtrace_nf_exit();
+err_nf:
 	vmtrace_ring_exit();
 err_ring:
 err_probes:
@@ -42,6 +47,7 @@ static void __exit vmtrace_exit(void)
 {
 	vmtrace_genl_exit();
 	vmtrace_session_exit();
+	vmtrace_nf_exit();
 	vmtrace_ring_exit();
 	pr_info("vmtrace unloaded\n");
 }

@@ -1,13 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Netfilter hooks at every bridge, IPv4 and IPv6 hook point of every
- * network namespace, each registered twice: at the first priority, to see
- * the packet arrive, and at the last, to see it leave. nf_hook_slow() frees
- * a dropped packet with NETFILTER_DROP and its own address as location,
- * which says nothing of where; a per-CPU stack of "inside hook point X with
- * skb P" frames, pushed by the first hook and popped by the last, lets the
- * kfree_skb probe name the hook point, namespace and devices. It is a
- * stack because br_netfilter runs IP hooks from inside bridge hooks.
+ * Netfilter hooks at every bridge, IPv4 and IPv6 hook point of each network
+ * namespace a session watches. nf_hook_slow() frees a dropped packet with
+ * NETFILTER_DROP and its own address as location, which says nothing of
+ * where; vmtrace's first-priority hook opens a frame "skb P is inside hook
+ * point X" on a per-CPU stack so that the kfree_skb probe can name the hook
+ * point, namespace and devices. It is a stack because br_netfilter runs IP
+ * hooks from inside bridge hooks.
+ *
+ * Every hook costs every packet of its namespace a call, so there are as
+ * few as attribution allows:
+ * - IPv4 and IPv6 points and bridge prerouting also have a last-priority
+ *   hook that closes the frame: IP frames, because a bridge hook after
+ *   br_netfilter's may drop the packet once its IP traversal is over;
+ *   bridge prerouting, because its drops are plain kfree_skb(), told apart
+ *   only by the frame being open.
+ * - The other bridge points have no last hook. Their frame stays until the
+ *   skb's next bridge frame, its free or its age retires it, and it names
+ *   only a NETFILTER_DROP (which nothing but nf_hook_slow() uses) of the
+ *   very packet it saw: a tap's FULL_RING drop after bridge:postrouting
+ *   stays a tap drop. Kernels without drop reasons keep every last hook.
  *
  * A frame is left behind when a hook steals or queues the packet, or when a
  * process-context traversal migrates CPUs; frames are therefore matched by
@@ -19,6 +31,7 @@
 #include <linux/netfilter_ipv6.h>
 #include <linux/if_ether.h>
 #include <net/net_namespace.h>
+#include <net/netns/generic.h>
 
 #include "compat/compat.h"
 #include "vmtrace.h"
@@ -64,10 +77,24 @@ static u8 hook_dir(unsigned int hook)
 	}
 }
 
+/* Does a last-priority hook close this bridge point's frames? */
+static bool br_point_closed(unsigned int hook)
+{
+	return hook == NF_BR_PRE_ROUTING || !VMTRACE_HAVE_NF_DROP_REASON;
+}
+
+/* Remove frame @i of @st. */
+static void drop_frame(struct nf_stack *st, unsigned int i)
+{
+	memmove(&st->frames[i], &st->frames[i + 1], sizeof(st->frames[0]) * (st->depth - i - 1));
+	st->depth--;
+}
+
 static void push_frame(const struct vmtrace_nf_frame *f)
 {
 	struct nf_stack *st;
 	unsigned long flags;
+	unsigned int i;
 
 	local_irq_save(flags);
 	st = this_cpu_ptr(&nf_stack);
@@ -75,16 +102,18 @@ static void push_frame(const struct vmtrace_nf_frame *f)
 	while (st->depth &&
 	       f->ts - st->frames[st->depth - 1].ts > NF_FRAME_MAX_AGE_NS)
 		st->depth--;
-	if (st->depth == NF_STACK_DEPTH) {
-		memmove(&st->frames[0], &st->frames[1],
-			sizeof(st->frames[0]) * (NF_STACK_DEPTH - 1));
-		st->depth--;
-	}
+	/* A bridge traversal is never nested: the skb's older frames are over. */
+	if (f->bridge)
+		for (i = st->depth; i--; )
+			if (st->frames[i].skb == f->skb)
+				drop_frame(st, i);
+	if (st->depth == NF_STACK_DEPTH)
+		drop_frame(st, 0);
 	st->frames[st->depth++] = *f;
 	local_irq_restore(flags);
 }
 
-/* Remove the frame for @skb (and anything stale above it); copy it out. */
+/* Remove the topmost frame for @skb (and, if closed, anything above it); copy it out. */
 static bool pop_frame(const struct sk_buff *skb, struct vmtrace_nf_frame *out)
 {
 	struct nf_stack *st;
@@ -100,31 +129,49 @@ static bool pop_frame(const struct sk_buff *skb, struct vmtrace_nf_frame *out)
 		found = ktime_get_ns() - st->frames[i].ts <= NF_FRAME_MAX_AGE_NS;
 		if (found && out)
 			*out = st->frames[i];
-		st->depth = i;
+		/* an open frame's traversal encloses the frames above it */
+		if (st->frames[i].closed)
+			st->depth = i;
+		else
+			drop_frame(st, i);
 		break;
 	}
 	local_irq_restore(flags);
 	return found;
 }
 
-bool vmtrace_nf_take_frame(const struct sk_buff *skb, struct vmtrace_nf_frame *out)
+/*
+ * kfree_skb(@skb, @reason): was it freed inside a hook point vmtrace saw it
+ * enter? Either way the skb's frame is gone afterwards.
+ */
+bool vmtrace_nf_take_frame(const struct sk_buff *skb, unsigned int reason,
+			   struct vmtrace_nf_frame *out)
 {
-	if (!this_cpu_read(nf_stack.depth))
+	if (!this_cpu_read(nf_stack.depth) || !pop_frame(skb, out))
 		return false;
-	return pop_frame(skb, out);
+	if (out->closed)
+		return true;
+	return vmtrace_reason_is_nf_drop(reason) && vmtrace_same_packet(skb, out);
 }
 
-static unsigned int hook_first(void *priv, struct sk_buff *skb,
-			       const struct nf_hook_state *state)
+/* @skb is consumed: its frames are over. */
+void vmtrace_nf_forget(const struct sk_buff *skb)
+{
+	if (this_cpu_read(nf_stack.depth))
+		pop_frame(skb, NULL);
+}
+
+/* A packet vmtrace_skb_wanted() let through: record it and open its frame if a session wants it. */
+static noinline void hook_seen(struct sk_buff *skb, const struct nf_hook_state *state,
+			       u16 l3, bool bridge, bool closed)
 {
 	const struct vmtrace_filter_set *fs;
-	struct vmtrace_nf_frame f = { .skb = skb };
-	u16 l3 = 0;
+	struct vmtrace_nf_frame f;
 
-	if (state->pf == NFPROTO_IPV4)
-		l3 = ETH_P_IP;
-	else if (state->pf == NFPROTO_IPV6)
-		l3 = ETH_P_IPV6;
+	f.skb = skb;
+	f.mask = 0;
+	f.bridge = bridge;
+	f.closed = closed;
 	f.dev = state->in ?: state->out;
 	f.dev_out = state->in != state->out ? state->out : NULL;
 	if (f.dev == f.dev_out)
@@ -136,10 +183,9 @@ static unsigned int hook_first(void *priv, struct sk_buff *skb,
 		f.mask = vmtrace_match(fs, skb, f.dev, f.dev_out, l3, &f.pkt);
 	rcu_read_unlock();
 	if (!f.mask)
-		return NF_ACCEPT;
+		return;
 
-	f.point = state->pf == NFPROTO_BRIDGE ? br_points[state->hook] :
-						ip_points[state->hook];
+	f.point = bridge ? br_points[state->hook] : ip_points[state->hook];
 	f.dir = hook_dir(state->hook);
 	{
 		struct vmtrace_where w = {
@@ -150,6 +196,30 @@ static unsigned int hook_first(void *priv, struct sk_buff *skb,
 	}
 	f.ts = ktime_get_ns();
 	push_frame(&f);
+}
+
+/* Every packet of a hooked namespace comes through these: reject it in a few loads. */
+static unsigned int hook_first_bridge(void *priv, struct sk_buff *skb,
+				      const struct nf_hook_state *state)
+{
+	if (vmtrace_skb_wanted(skb, 0))
+		hook_seen(skb, state, 0, true, br_point_closed(state->hook));
+	return NF_ACCEPT;
+}
+
+static unsigned int hook_first_ipv4(void *priv, struct sk_buff *skb,
+				    const struct nf_hook_state *state)
+{
+	if (vmtrace_skb_wanted(skb, ETH_P_IP))
+		hook_seen(skb, state, ETH_P_IP, false, true);
+	return NF_ACCEPT;
+}
+
+static unsigned int hook_first_ipv6(void *priv, struct sk_buff *skb,
+				    const struct nf_hook_state *state)
+{
+	if (vmtrace_skb_wanted(skb, ETH_P_IPV6))
+		hook_seen(skb, state, ETH_P_IPV6, false, true);
 	return NF_ACCEPT;
 }
 
@@ -162,50 +232,117 @@ static unsigned int hook_last(void *priv, struct sk_buff *skb,
 }
 
 #define HOOKS_PER_FAMILY	5
+/* at most a first and a last hook per point */
 static struct nf_hook_ops nf_ops[3 * HOOKS_PER_FAMILY * 2];
+static unsigned int nf_nops;
 
 static void fill_ops(void)
 {
-	static const u8 pfs[] = { NFPROTO_BRIDGE, NFPROTO_IPV4, NFPROTO_IPV6 };
+	static const struct {
+		u8 pf;
+		nf_hookfn *first;
+	} families[] = {
+		{ NFPROTO_BRIDGE, hook_first_bridge },
+		{ NFPROTO_IPV4, hook_first_ipv4 },
+		{ NFPROTO_IPV6, hook_first_ipv6 },
+	};
 	unsigned int i = 0, p, h;
 
-	for (p = 0; p < ARRAY_SIZE(pfs); p++) {
+	for (p = 0; p < ARRAY_SIZE(families); p++) {
 		for (h = 0; h < HOOKS_PER_FAMILY; h++) {
 			nf_ops[i++] = (struct nf_hook_ops){
-				.hook = hook_first, .pf = pfs[p], .hooknum = h,
+				.hook = families[p].first, .pf = families[p].pf, .hooknum = h,
 				.priority = INT_MIN,
 			};
+			if (families[p].pf == NFPROTO_BRIDGE && !br_point_closed(h))
+				continue;
 			nf_ops[i++] = (struct nf_hook_ops){
-				.hook = hook_last, .pf = pfs[p], .hooknum = h,
+				.hook = hook_last, .pf = families[p].pf, .hooknum = h,
 				.priority = INT_MAX,
 			};
 		}
 	}
+	nf_nops = i;
 }
 
-static int __net_init nf_net_init(struct net *net)
+/* Per namespace: are vmtrace's hooks registered here? */
+struct nf_netns {
+	bool hooked;
+};
+
+static unsigned int nf_net_id;
+
+static bool netns_watched(const struct vmtrace_filter_set *fs, u64 cookie)
 {
-	return nf_register_net_hooks(net, nf_ops, ARRAY_SIZE(nf_ops));
+	unsigned long active = fs->active;
+	unsigned int s, i;
+
+	for_each_set_bit(s, &active, VMTRACE_MAX_SESSIONS)
+		for (i = 0; i < fs->sess[s].nifaces; i++)
+			if (fs->sess[s].ifaces[i].netns_cookie == cookie)
+				return true;
+	return false;
+}
+
+/*
+ * Hook the namespaces that hold an interface @fs watches, unhook the others
+ * (all of them for a NULL @fs). Hooks run for every packet of their
+ * namespace and hook point, so a namespace nobody traces must not have them.
+ * Returns without waiting: the caller waits for running hooks once, for
+ * everything it took down.
+ *
+ * Under net_rwsem a listed namespace has not reached its pernet exit (it is
+ * unlisted first), so a namespace hooked here is always unhooked by
+ * nf_net_exit() if it dies; nf_net_exit() sees only unlisted ones.
+ */
+int vmtrace_nf_update(const struct vmtrace_filter_set *fs)
+{
+	struct net *net;
+	int err = 0;
+
+	down_read(&net_rwsem);
+	for_each_net(net) {
+		struct nf_netns *nn = net_generic(net, nf_net_id);
+		bool want = fs && netns_watched(fs, vmtrace_net_cookie(net));
+
+		if (want == nn->hooked)
+			continue;
+		if (want) {
+			err = nf_register_net_hooks(net, nf_ops, nf_nops);
+			if (err)
+				break;
+		} else {
+			nf_unregister_net_hooks(net, nf_ops, nf_nops);
+		}
+		nn->hooked = want;
+	}
+	up_read(&net_rwsem);
+	return err;
 }
 
 static void __net_exit nf_net_exit(struct net *net)
 {
-	nf_unregister_net_hooks(net, nf_ops, ARRAY_SIZE(nf_ops));
+	struct nf_netns *nn = net_generic(net, nf_net_id);
+
+	if (nn->hooked)
+		nf_unregister_net_hooks(net, nf_ops, nf_nops);
+	nn->hooked = false;
 }
 
 static struct pernet_operations nf_pernet_ops = {
-	.init = nf_net_init,
 	.exit = nf_net_exit,
+	.id = &nf_net_id,
+	.size = sizeof(struct nf_netns),
 };
 
-int vmtrace_nf_attach(void)
+/* For the module's lifetime: per-namespace state, and the exit of hooked namespaces. */
+int vmtrace_nf_init(void)
 {
 	fill_ops();
 	return register_pernet_subsys(&nf_pernet_ops);
 }
 
-void vmtrace_nf_detach(void)
+void vmtrace_nf_exit(void)
 {
 	unregister_pernet_subsys(&nf_pernet_ops);
-	synchronize_net();
 }

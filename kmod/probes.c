@@ -13,8 +13,9 @@
 #include "compat/compat.h"
 #include "vmtrace.h"
 
-static void probe_dev(struct sk_buff *skb, u8 point, u8 dir, u8 flags,
-		      unsigned int reason, void *location)
+/* Record @skb at @point for the sessions that watch skb->dev; vmtrace_skb_wanted() said yes. */
+static noinline void record_dev(struct sk_buff *skb, u8 point, u8 dir, u8 flags,
+				unsigned int reason, void *location)
 {
 	const struct vmtrace_filter_set *fs;
 	struct vmtrace_pkt pkt;
@@ -35,25 +36,29 @@ static void probe_dev(struct sk_buff *skb, u8 point, u8 dir, u8 flags,
 	rcu_read_unlock();
 }
 
-static void probe_netif_receive_skb(void *data, struct sk_buff *skb)
+static __always_inline void probe_dev(struct sk_buff *skb, u8 point, u8 dir)
 {
-	probe_dev(skb, VMTRACE_POINT_DEV_RX, VMTRACE_DIR_RX, 0, 0, NULL);
+	if (vmtrace_skb_wanted(skb, 0))
+		record_dev(skb, point, dir, 0, 0, NULL);
 }
 
-static void probe_netif_rx(void *data, struct sk_buff *skb)
+static void probe_netif_receive_skb(void *data, struct sk_buff *skb)
 {
-	probe_dev(skb, VMTRACE_POINT_DEV_BACKLOG, VMTRACE_DIR_RX, 0, 0, NULL);
+	probe_dev(skb, VMTRACE_POINT_DEV_RX, VMTRACE_DIR_RX);
 }
 
 static void probe_net_dev_queue(void *data, struct sk_buff *skb)
 {
-	probe_dev(skb, VMTRACE_POINT_DEV_TX, VMTRACE_DIR_TX, 0, 0, NULL);
+	probe_dev(skb, VMTRACE_POINT_DEV_TX, VMTRACE_DIR_TX);
 }
 
 static void probe_consume_skb(VMTRACE_CONSUME_SKB_ARGS)
 {
-	if (vmtrace_freed_skb_wanted(skb))
-		probe_dev(skb, VMTRACE_POINT_SKB_CONSUME, VMTRACE_DIR_NONE, 0, 0, NULL);
+	/* before skb->dev is touched: at free time it may not be a device */
+	if (!vmtrace_skb_wanted(skb, 0))
+		return;
+	vmtrace_nf_forget(skb);
+	record_dev(skb, VMTRACE_POINT_SKB_CONSUME, VMTRACE_DIR_NONE, 0, 0, NULL);
 }
 
 static void probe_kfree_skb(VMTRACE_KFREE_SKB_ARGS)
@@ -62,7 +67,7 @@ static void probe_kfree_skb(VMTRACE_KFREE_SKB_ARGS)
 	struct vmtrace_nf_frame f;
 
 	/* Freed inside a netfilter hook: say which one, not nf_hook_slow. */
-	if (vmtrace_nf_take_frame(skb, &f)) {
+	if (vmtrace_nf_take_frame(skb, why, &f)) {
 		struct vmtrace_where w = {
 			.point = f.point, .dir = f.dir,
 			.flags = VMTRACE_EV_DROP | VMTRACE_EV_NF_ATTRIBUTED,
@@ -72,9 +77,9 @@ static void probe_kfree_skb(VMTRACE_KFREE_SKB_ARGS)
 		vmtrace_record(skb, &w, f.mask, &f.pkt, why, location);
 		return;
 	}
-	if (vmtrace_freed_skb_wanted(skb))
-		probe_dev(skb, VMTRACE_POINT_SKB_DROP, VMTRACE_DIR_NONE, VMTRACE_EV_DROP,
-			  why, location);
+	if (vmtrace_skb_wanted(skb, 0))
+		record_dev(skb, VMTRACE_POINT_SKB_DROP, VMTRACE_DIR_NONE, VMTRACE_EV_DROP, why,
+			   location);
 }
 
 struct vmtrace_tp {
@@ -85,7 +90,6 @@ struct vmtrace_tp {
 
 static struct vmtrace_tp tps[] = {
 	{ "netif_receive_skb",	probe_netif_receive_skb },
-	{ "netif_rx",		probe_netif_rx },
 	{ "net_dev_queue",	probe_net_dev_queue },
 	{ "consume_skb",	probe_consume_skb },
 	{ "kfree_skb",		probe_kfree_skb },
@@ -105,7 +109,6 @@ int vmtrace_probes_init(void)
 	unsigned int i;
 
 	check_trace_callback_type_netif_receive_skb(probe_netif_receive_skb);
-	check_trace_callback_type_netif_rx(probe_netif_rx);
 	check_trace_callback_type_net_dev_queue(probe_net_dev_queue);
 	check_trace_callback_type_consume_skb(probe_consume_skb);
 	check_trace_callback_type_kfree_skb(probe_kfree_skb);
@@ -141,11 +144,21 @@ err_unwind:
 	return err;
 }
 
+/* Returns at once: probes may still be running until vmtrace_probes_wait(). */
 void vmtrace_probes_detach(void)
 {
 	unsigned int i = ARRAY_SIZE(tps);
 
 	while (i--)
 		WARN_ON_ONCE(tracepoint_probe_unregister(tps[i].tp, tps[i].probe, NULL));
+}
+
+/*
+ * Wait until no probe, netfilter hook or reader of the filter set can still
+ * be running: the tracepoint API's own wait (its SRCU, then RCU) also covers
+ * netfilter hooks, which run under rcu_read_lock().
+ */
+void vmtrace_probes_wait(void)
+{
 	tracepoint_synchronize_unregister();
 }

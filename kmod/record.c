@@ -107,43 +107,20 @@ static int parse_skb(const struct sk_buff *skb, const struct net_device *dev,
 	return vmtrace_parse(p, len, layer, ethertype, pkt);
 }
 
-/*
- * At free time skb->dev cannot be trusted: UDP reuses the field as
- * dev_scratch once the skb is queued to a socket, and a socket-queued skb
- * can outlive its device. Only an ICMP, ICMPv6 or ARP packet (which the
- * kernel never queues with a stale dev: raw, ping and packet sockets clear
- * it) may go on to the device match; everything else is decided from its
- * own bytes, without touching skb->dev.
- */
-bool vmtrace_freed_skb_wanted(const struct sk_buff *skb)
+/* vmtrace_skb_wanted()'s slow path: the protocol byte is not in the linear area. */
+bool vmtrace_skb_wanted_paged(const struct sk_buff *skb, unsigned int at, u8 want)
 {
-	int off = skb_network_offset(skb), proto_off;
-	u8 proto, buf;
+	int off = skb_network_offset(skb) + (int)at;
+	u8 buf;
 	const u8 *p;
 
-	switch (ntohs(skb->protocol)) {
-	case ETH_P_ARP:
-	case ETH_P_8021Q:
-	case ETH_P_8021AD:
-		return true;
-	case ETH_P_IP:
-		proto_off = 9;
-		proto = IPPROTO_ICMP;
-		break;
-	case ETH_P_IPV6:
-		proto_off = 6;
-		proto = IPPROTO_ICMPV6;
-		break;
-	default:
+	if (off < 0)
 		return false;
-	}
-	/* the network header may sit before skb->data, but never before head */
-	if (off < 0 && -off > (int)skb_headroom(skb))
-		return false;
-	p = skb_header_pointer(skb, off + proto_off, 1, &buf);
-	return p && *p == proto;
+	p = skb_header_pointer(skb, off, 1, &buf);
+	return p && vmtrace_l3_proto_wanted(*p, want);
 }
 
+/* Which sessions want @skb, which has passed vmtrace_skb_wanted(); @pkt is filled for them. */
 u32 vmtrace_match(const struct vmtrace_filter_set *fs, const struct sk_buff *skb,
 		  const struct net_device *dev, const struct net_device *dev_out,
 		  u16 l3_ethertype, struct vmtrace_pkt *pkt)
@@ -160,6 +137,23 @@ u32 vmtrace_match(const struct vmtrace_filter_set *fs, const struct sk_buff *skb
 		if (!session_wants(&fs->sess[s], pkt))
 			mask &= ~BIT(s);
 	return mask;
+}
+
+/*
+ * Is @skb still the packet @f saw? A frame without a last hook outlives its
+ * traversal, and its skb pointer may belong to another packet by now.
+ */
+bool vmtrace_same_packet(const struct sk_buff *skb, const struct vmtrace_nf_frame *f)
+{
+	struct vmtrace_pkt pkt;
+	unsigned int alen;
+
+	if (!vmtrace_skb_wanted(skb, 0) || parse_skb(skb, f->dev ?: f->dev_out, 0, &pkt))
+		return false;
+	alen = pkt.family == AF_INET ? 4 : 16;
+	return pkt.kind == f->pkt.kind && pkt.family == f->pkt.family &&
+	       pkt.icmp_id == f->pkt.icmp_id && pkt.icmp_seq == f->pkt.icmp_seq &&
+	       !memcmp(pkt.src, f->pkt.src, alen) && !memcmp(pkt.dst, f->pkt.dst, alen);
 }
 
 static u8 dev_kind(const struct net_device *dev)

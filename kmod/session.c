@@ -44,24 +44,28 @@ static struct vmtrace_filter_set *copy_set(const struct vmtrace_filter_set *old)
 	return fs;
 }
 
-/* Replace the published set; the old one is freed once no probe can see it. */
+/*
+ * Replace the published set; the old one is freed once no probe can see it.
+ * Expedited: a session starting or stopping is rare, and the operator is
+ * waiting for it (and start must not return before probes see the filter).
+ */
 static void publish(struct vmtrace_filter_set *fs)
 {
 	struct vmtrace_filter_set *old = current_set();
 
 	rcu_assign_pointer(vmtrace_filters, fs);
-	synchronize_rcu();
+	synchronize_rcu_expedited();
 	kvfree(old);
 }
 
-static int hooks_attach(void)
+static int hooks_attach(const struct vmtrace_filter_set *fs)
 {
 	int err;
 
 	err = vmtrace_rings_alloc();
 	if (err)
 		goto err_rings;
-	err = vmtrace_nf_attach();
+	err = vmtrace_nf_update(fs);
 	if (err)
 		goto err_nf;
 	err = vmtrace_probes_attach();
@@ -70,18 +74,27 @@ static int hooks_attach(void)
 	return 0;
 
 err_probes:
-	vmtrace_nf_detach();
+	vmtrace_nf_update(NULL);
+	vmtrace_probes_wait();
 err_nf:
 	vmtrace_rings_free();
 err_rings:
 	return err;
 }
 
-static void hooks_detach(void)
+/*
+ * The last session is gone: unhook everything, then wait once for every
+ * probe, hook and reader of @old to have returned (one wait, not one per
+ * kind of hook: stopping is what an operator waits for).
+ */
+static void hooks_detach(struct vmtrace_filter_set *old)
 {
 	vmtrace_probes_detach();
-	vmtrace_nf_detach();
+	vmtrace_nf_update(NULL);
+	rcu_assign_pointer(vmtrace_filters, NULL);
+	vmtrace_probes_wait();
 	vmtrace_rings_free();
+	kvfree(old);
 }
 
 int vmtrace_session_start(struct vmtrace_sess_filter *f, u32 *id,
@@ -113,13 +126,20 @@ int vmtrace_session_start(struct vmtrace_sess_filter *f, u32 *id,
 	if (!old) {
 		/* Probes find the filter as soon as they are attached. */
 		rcu_assign_pointer(vmtrace_filters, fs);
-		err = hooks_attach();
+		err = hooks_attach(fs);
 		if (err) {
 			NL_SET_ERR_MSG(extack, "cannot attach tracepoints or netfilter hooks");
 			publish(NULL);
 			goto out;
 		}
 	} else {
+		err = vmtrace_nf_update(fs);
+		if (err) {
+			NL_SET_ERR_MSG(extack, "cannot register netfilter hooks");
+			vmtrace_nf_update(old);
+			kvfree(fs);
+			goto out;
+		}
 		publish(fs);
 	}
 	*id = slot;
@@ -137,8 +157,7 @@ static int stop_locked(u32 id)
 		return -ENOENT;
 	if (old->active == BIT(id)) {
 		/* Last session: unhook first, then deliver what is queued. */
-		hooks_detach();
-		publish(NULL);
+		hooks_detach(old);
 		return 0;
 	}
 	fs = copy_set(old);
@@ -148,6 +167,8 @@ static int stop_locked(u32 id)
 	memset(&fs->sess[id], 0, sizeof(fs->sess[id]));
 	rebuild_ifmap(fs);
 	publish(fs);
+	/* cannot fail: it only unhooks the namespaces this session alone watched */
+	WARN_ON_ONCE(vmtrace_nf_update(fs));
 	return 0;
 }
 

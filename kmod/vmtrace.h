@@ -62,10 +62,58 @@ struct vmtrace_where {
 };
 
 void vmtrace_record_init(void);
-bool vmtrace_freed_skb_wanted(const struct sk_buff *skb);
+bool vmtrace_skb_wanted_paged(const struct sk_buff *skb, unsigned int at, u8 want);
+
+/* ICMP, ICMPv6, or IPv6 extension headers the parser walks to find ICMPv6 (MLD, fragments) */
+static inline bool vmtrace_l3_proto_wanted(u8 proto, u8 want)
+{
+	return proto == want ||
+	       (want == IPPROTO_ICMPV6 && (proto == IPPROTO_HOPOPTS || proto == IPPROTO_ROUTING ||
+					   proto == IPPROTO_FRAGMENT || proto == IPPROTO_DSTOPTS));
+}
+
+/*
+ * The first test of every probe and hook, made before any device is looked
+ * at: only IPv4 ICMP, ICMPv6, ARP and VLAN-tagged frames go on. Almost all
+ * traffic is something else and must stop here at the cost of a few loads:
+ * a session that watches a busy bridge port must not parse its TCP and UDP.
+ * @l3_ethertype is the family an IP hook runs for, 0 to go by skb->protocol.
+ *
+ * It also guards the free-time probes: once an skb is queued to a socket,
+ * skb->dev cannot be trusted (UDP reuses the field as dev_scratch, and the
+ * skb can outlive its device). Only ICMP, ICMPv6 and ARP, which the kernel
+ * never queues with a stale dev (raw, ping and packet sockets clear it), may
+ * go on to the device match.
+ */
+static __always_inline bool vmtrace_skb_wanted(const struct sk_buff *skb, u16 l3_ethertype)
+{
+	__be16 proto = l3_ethertype ? htons(l3_ethertype) : skb->protocol;
+	const u8 *p;
+	unsigned int at;
+	u8 want;
+
+	if (proto == htons(ETH_P_IP)) {
+		at = 9;
+		want = IPPROTO_ICMP;
+	} else if (proto == htons(ETH_P_IPV6)) {
+		at = 6;
+		want = IPPROTO_ICMPV6;
+	} else {
+		return proto == htons(ETH_P_ARP) || proto == htons(ETH_P_8021Q) ||
+		       proto == htons(ETH_P_8021AD);
+	}
+	/* the network header lies at or after head, maybe before data */
+	p = skb_network_header(skb) + at;
+	if (unlikely(p >= skb_tail_pointer(skb)))
+		return vmtrace_skb_wanted_paged(skb, at, want);
+	return vmtrace_l3_proto_wanted(*p, want);
+}
+
 u32 vmtrace_match(const struct vmtrace_filter_set *fs, const struct sk_buff *skb,
 		  const struct net_device *dev, const struct net_device *dev_out,
 		  u16 l3_ethertype, struct vmtrace_pkt *pkt);
+struct vmtrace_nf_frame;
+bool vmtrace_same_packet(const struct sk_buff *skb, const struct vmtrace_nf_frame *f);
 void vmtrace_record(const struct sk_buff *skb, const struct vmtrace_where *w,
 		    u32 mask, const struct vmtrace_pkt *pkt,
 		    unsigned int reason, void *location);
@@ -91,8 +139,9 @@ void vmtrace_ring_exit(void);
 int vmtrace_probes_init(void);
 int vmtrace_probes_attach(void);
 void vmtrace_probes_detach(void);
+void vmtrace_probes_wait(void);
 
-/* nfhooks.c: netfilter hooks in every namespace. */
+/* nfhooks.c: netfilter hooks in the namespaces sessions watch. */
 struct vmtrace_nf_frame {
 	const struct sk_buff *skb;
 	const struct net_device *dev;
@@ -101,12 +150,17 @@ struct vmtrace_nf_frame {
 	u32 mask;
 	u8 point;
 	u8 dir;
+	u8 bridge;		/* a bridge hook point's frame */
+	u8 closed;		/* a last-priority hook closes it: open means inside */
 	struct vmtrace_pkt pkt;
 };
 
-int vmtrace_nf_attach(void);
-void vmtrace_nf_detach(void);
-bool vmtrace_nf_take_frame(const struct sk_buff *skb, struct vmtrace_nf_frame *out);
+int vmtrace_nf_init(void);
+void vmtrace_nf_exit(void);
+int vmtrace_nf_update(const struct vmtrace_filter_set *fs);
+bool vmtrace_nf_take_frame(const struct sk_buff *skb, unsigned int reason,
+			   struct vmtrace_nf_frame *out);
+void vmtrace_nf_forget(const struct sk_buff *skb);
 
 /* netlink.c */
 extern struct genl_family vmtrace_genl_family;

@@ -34,6 +34,19 @@
 #define VMTRACE_KFREE_SKB_REASON(r)	0U
 #endif
 
+/*
+ * NETFILTER_DROP is what nf_hook_slow() frees a dropped packet with (5.17+,
+ * with drop reasons). Without reasons a free inside a hook cannot be told
+ * from a later one, and every hook point keeps a last hook (nfhooks.c).
+ */
+#if defined(VMTRACE_HAVE_KFREE_SKB_REASON)
+#define VMTRACE_HAVE_NF_DROP_REASON	1
+#define vmtrace_reason_is_nf_drop(r)	((r) == SKB_DROP_REASON_NETFILTER_DROP)
+#else
+#define VMTRACE_HAVE_NF_DROP_REASON	0
+#define vmtrace_reason_is_nf_drop(r)	false
+#endif
+
 /* consume_skb gained the caller's location in 6.3. */
 #if defined(VMTRACE_HAVE_CONSUME_SKB_LOCATION)
 #define VMTRACE_CONSUME_SKB_ARGS void *data, struct sk_buff *skb, void *location

@@ -155,7 +155,7 @@ enum vmtrace_point_attr {
 enum vmtrace_point {
 	VMTRACE_POINT_UNSPEC,
 	VMTRACE_POINT_DEV_RX,		/* dev:rx       net:netif_receive_skb */
-	VMTRACE_POINT_DEV_BACKLOG,	/* dev:backlog  net:netif_rx (veth, loopback) */
+	VMTRACE_POINT_DEV_BACKLOG,	/* dev:backlog  not emitted: dev:rx follows every enqueue */
 	VMTRACE_POINT_DEV_TX,		/* dev:tx       net:net_dev_queue */
 	VMTRACE_POINT_SKB_CONSUME,	/* skb:consume  handed to a reader (tap fd, socket) */
 	VMTRACE_POINT_SKB_DROP,		/* skb:drop     kfree_skb outside a netfilter hook */

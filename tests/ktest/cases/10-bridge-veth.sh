@@ -17,7 +17,6 @@ dev:tx br0
 bridge:output vm0-host
 bridge:postrouting vm0-host
 dev:tx vm0-host
-dev:backlog vm0
 dev:rx vm0
 ip:prerouting vm0
 ip:input vm0
@@ -27,7 +26,6 @@ expect_seq "host->vm reply" "$(hops $TMP/ev '.kind=="reply" and .src=="192.0.2.1
 "ip:output vm0
 ip:postrouting vm0
 dev:tx vm0
-dev:backlog vm0-host
 dev:rx vm0-host
 bridge:prerouting vm0-host
 bridge:input vm0-host
@@ -40,7 +38,6 @@ expect_seq "vm->host request" "$(hops $TMP/ev '.kind=="request" and .src=="192.0
 "ip:output vm0
 ip:postrouting vm0
 dev:tx vm0
-dev:backlog vm0-host
 dev:rx vm0-host
 bridge:prerouting vm0-host
 bridge:input vm0-host
@@ -56,7 +53,6 @@ dev:tx br0
 bridge:output vm0-host
 bridge:postrouting vm0-host
 dev:tx vm0-host
-dev:backlog vm0
 dev:rx vm0
 ip:prerouting vm0
 ip:input vm0

@@ -23,7 +23,6 @@ expect_seq "request" "$(hops $TMP/ev '.kind=="request"')" \
 "ip:output vm1
 ip:postrouting vm1
 dev:tx vm1
-dev:backlog vm1-host
 dev:rx vm1-host
 bridge:prerouting vm1-host
 bridge:forward vm1-host->vm2-host

@@ -14,7 +14,6 @@ dev:tx br0
 bridge:output vm0-host
 bridge:postrouting vm0-host
 dev:tx vm0-host
-dev:backlog vm0
 dev:rx vm0
 ip:prerouting vm0
 ip:input vm0
@@ -27,7 +26,6 @@ expect_seq "ipv6 reply" "$(hops $TMP/ev '.kind=="reply" and .family=="ipv6"')" \
 "ip:output vm0
 ip:postrouting vm0
 dev:tx vm0
-dev:backlog vm0-host
 dev:rx vm0-host
 bridge:prerouting vm0-host
 bridge:input vm0-host
@@ -60,7 +58,6 @@ dev:tx br0
 bridge:output vm0-host
 bridge:postrouting vm0-host
 dev:tx vm0-host
-dev:backlog vm0
 dev:rx vm0
 ip:prerouting vm0.100
 ip:input vm0.100
