@@ -449,6 +449,24 @@ static int decide(const struct vt_tracker *t, const struct vt_echo *e, uint64_t 
 	return 1;
 }
 
+uint64_t vt_tracker_next_ns(const struct vt_tracker *t, uint64_t now_ns)
+{
+	uint64_t next = UINT64_MAX, due;
+	unsigned int i;
+
+	for (i = 0; i < t->n; i++) {
+		const struct vt_echo *e = t->echoes[i];
+
+		/* decide() waits for an echo to settle; a settled one still here waits for its timeout */
+		due = e->last_ts + t->settle_ns;
+		if (due <= now_ns)
+			due = e->first_ts + t->timeout_ns;
+		if (due < next)
+			next = due;
+	}
+	return next;
+}
+
 void vt_tracker_tick(struct vt_tracker *t, uint64_t now_ns, int final)
 {
 	unsigned int i = 0;

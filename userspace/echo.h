@@ -65,6 +65,11 @@ void vt_tracker_expect(struct vt_tracker *t, int family, const uint8_t *dst, uin
 		       uint16_t seq, uint64_t now_ns, int send_err);
 /* Decide every echo that is settled (all of them if @final); @now_ns on the kernel's clock. */
 void vt_tracker_tick(struct vt_tracker *t, uint64_t now_ns, int final);
+/*
+ * After a tick at @now_ns: when vt_tracker_tick() may next decide an echo
+ * (UINT64_MAX: none is pending).
+ */
+uint64_t vt_tracker_next_ns(const struct vt_tracker *t, uint64_t now_ns);
 const char *vt_status_name(enum vt_status s);
 /* The path element an event happened on, if any. */
 const struct vt_path_elem *vt_vm_elem(const struct vt_vm *vm, const struct vmtrace_event *ev);

@@ -170,7 +170,7 @@ static void print_verdict_json(const struct follow *f, const struct vt_echo *e,
 static void print_verdict_text(const struct follow *f, const struct vt_echo *e,
 			       const struct vt_verdict *v)
 {
-	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], where[48];
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], where[48], us[24];
 	unsigned int i;
 
 	addr_str(e->family, e->src, s, sizeof(s));
@@ -185,8 +185,10 @@ static void print_verdict_text(const struct follow *f, const struct vt_echo *e,
 			snprintf(where, sizeof(where), "%.16s -> %.16s", ev->ifname, ev->out_ifname);
 		else
 			snprintf(where, sizeof(where), "%.16s", ev->ifname);
-		printf("  %s%+10.1fus  %-7s %-8s %-18s %-22s%s", drop ? c_on(f, "\033[31m") : "",
-		       (double)(ev->ts_ns - e->first_ts) / 1e3, vt_kind_name(ev->kind),
+		us[0] = '+';
+		vt_decimal(us + 1, sizeof(us) - 1, ev->ts_ns - e->first_ts, 3, 1);
+		printf("  %s%10sus  %-7s %-8s %-18s %-22s%s", drop ? c_on(f, "\033[31m") : "",
+		       us, vt_kind_name(ev->kind),
 		       netns_of(f, ev), vt_point_name(ev->point), where, drop ? c_on(f, "\033[0m") : "");
 		if (ev->flags & VMTRACE_EV_DROP)
 			printf(" %s%.*s at %.*s", drop ? "DROPPED " : "freed ", VMTRACE_REASON_LEN,
@@ -195,8 +197,8 @@ static void print_verdict_text(const struct follow *f, const struct vt_echo *e,
 	}
 	switch (v->status) {
 	case VT_REPLIED:
-		printf("  %sreplied%s in %.1fus\n", c_on(f, "\033[32m"), c_on(f, "\033[0m"),
-		       (double)v->rtt_ns / 1e3);
+		printf("  %sreplied%s in %sus\n", c_on(f, "\033[32m"), c_on(f, "\033[0m"),
+		       vt_decimal(us, sizeof(us), v->rtt_ns, 3, 1));
 		break;
 	case VT_UNSEEN:
 		printf("  %sunseen%s: a reply with no request on the traced path\n",
@@ -431,6 +433,24 @@ static void build_filter(const struct follow *f, struct vt_filter *flt, int icmp
 	}
 }
 
+/*
+ * Sleep until something is due: the next verdict, the next echo to send or
+ * the end of --duration, so that an idle follow costs nothing. Capped so
+ * that a stop signal landing just before poll() is seen soon.
+ */
+static int poll_ms(const struct follow *f, uint64_t now, uint64_t deadline, uint64_t next_send)
+{
+	uint64_t due = vt_tracker_next_ns(&f->tracker, now), cap = now + 250000000ULL;
+
+	if (deadline && deadline < due)
+		due = deadline;
+	if (next_send && next_send < due)
+		due = next_send;
+	if (due > cap)
+		due = cap;
+	return due <= now ? 0 : (int)((due - now + 999999) / 1000000);
+}
+
 static int run(struct follow *f)
 {
 	struct vt_prober pr = { .fd = -1 };
@@ -514,7 +534,8 @@ static int run(struct follow *f)
 			break;
 		if (!f->probe && f->count && f->sum.echoes >= f->count)
 			break;
-		err = vt_session_poll(&f->session, 20);
+		err = vt_session_poll(&f->session, poll_ms(f, now, deadline,
+							   f->probe && sent < f->count ? next_send : 0));
 		if (err && err != -EINTR && err != -EAGAIN) {
 			vt_nl_perror(&f->session.nl, "receiving events", err);
 			break;

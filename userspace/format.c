@@ -75,6 +75,23 @@ void vt_addr_str(unsigned int family, const uint8_t *addr, char *buf, size_t len
 		snprintf(buf, len, "?");
 }
 
+char *vt_decimal(char *buf, size_t len, uint64_t v, unsigned int scale, unsigned int decimals)
+{
+	uint64_t div = 1, unit = 1;
+	unsigned int i;
+
+	for (i = decimals; i < scale; i++)
+		div *= 10;
+	for (i = 0; i < decimals; i++)
+		unit *= 10;
+	v = (v + div / 2) / div;
+	if (decimals)
+		snprintf(buf, len, "%" PRIu64 ".%0*" PRIu64, v / unit, (int)decimals, v % unit);
+	else
+		snprintf(buf, len, "%" PRIu64, v);
+	return buf;
+}
+
 void vt_json_str(FILE *f, const char *s)
 {
 	fputc('"', f);
@@ -135,15 +152,15 @@ void vt_event_text(FILE *f, const struct vmtrace_event *ev,
 		   const struct vt_netns_names *names, uint64_t t0_ns)
 {
 	struct ev_strings s;
-	char where[48];
+	char where[48], t[24];
 
 	ev_strings(ev, names, &s);
 	if (s.out_ifname[0])
 		snprintf(where, sizeof(where), "%s->%s", s.ifname, s.out_ifname);
 	else
 		snprintf(where, sizeof(where), "%s", s.ifname[0] ? s.ifname : "-");
-	fprintf(f, "%12.6f %-4s %-18s %-24s %-8s %-2s %s %s > %s %s",
-		(double)(ev->ts_ns - t0_ns) / 1e9,
+	fprintf(f, "%12s %-4s %-18s %-24s %-8s %-2s %s %s > %s %s",
+		vt_decimal(t, sizeof(t), ev->ts_ns - t0_ns, 9, 6),
 		ev->flags & VMTRACE_EV_DROP ? "DROP" : "",
 		vt_point_name(ev->point), where, s.netns, vt_dir_name(ev->dir),
 		vt_family_name(ev->family), s.src, s.dst, vt_kind_name(ev->kind));

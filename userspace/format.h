@@ -16,6 +16,12 @@ const char *vt_devkind_name(unsigned int kind);
 const char *vt_family_name(unsigned int family);
 /* Address of the event's family as text; ARP carries IPv4. */
 void vt_addr_str(unsigned int family, const uint8_t *addr, char *buf, size_t len);
+/*
+ * @v / 10^@scale, rounded to @decimals digits (@decimals <= @scale): "%.Nf"
+ * without floating point, whose formatting is most of the CLI's time at
+ * flood rates.
+ */
+char *vt_decimal(char *buf, size_t len, uint64_t v, unsigned int scale, unsigned int decimals);
 void vt_json_str(FILE *f, const char *s);
 
 void vt_event_text(FILE *f, const struct vmtrace_event *ev,

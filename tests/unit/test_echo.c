@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../../userspace/echo.h"
+#include "../../userspace/format.h"
 
 #include "check.h"
 
@@ -334,6 +335,72 @@ static void test_expected(void)
 	vt_tracker_free(&t);
 }
 
+/* follow sleeps until vt_tracker_next_ns(): it must be the moment a verdict becomes due. */
+static void test_next_due(void)
+{
+	struct vmtrace_event e[] = {
+		ev(1000, REQ, VMTRACE_POINT_IP_OUTPUT, "br0", 2),
+		ev(5000, REQ, VMTRACE_POINT_DEV_TX, "tap0", 4),
+		ev(9000, REP, VMTRACE_POINT_DEV_RX, "tap0", 4),
+	};
+	struct vt_tracker t;
+	struct got g;
+	uint64_t due;
+
+	tracker_for(&t, &g);
+	CHECK(vt_tracker_next_ns(&t, 0) == UINT64_MAX, "nothing pending: nothing due");
+	vt_tracker_add(&t, &e[0]);
+	vt_tracker_add(&t, &e[1]);
+	due = vt_tracker_next_ns(&t, 5000);
+	CHECK(due == 5000 + t.settle_ns, "first due when the last event has settled: %llu",
+	      (unsigned long long)due);
+	vt_tracker_tick(&t, due, 0);
+	CHECK(g.n == 0, "settled without a reply: not decided yet");
+	due = vt_tracker_next_ns(&t, due);
+	CHECK(due == 1000 + t.timeout_ns, "then due at the timeout: %llu", (unsigned long long)due);
+	vt_tracker_tick(&t, due - 1, 0);
+	CHECK(g.n == 0, "no verdict just before the timeout");
+	vt_tracker_tick(&t, due, 0);
+	CHECK(g.n == 1 && g.status == VT_LOST_ON_HOST && vt_tracker_next_ns(&t, due) == UINT64_MAX,
+	      "decided at the timeout, nothing left: status %d", g.status);
+	vt_tracker_free(&t);
+
+	tracker_for(&t, &g);
+	vt_tracker_add(&t, &e[0]);
+	vt_tracker_add(&t, &e[2]);
+	due = vt_tracker_next_ns(&t, 9000);
+	vt_tracker_tick(&t, due, 0);
+	CHECK(due == 9000 + t.settle_ns && g.n == 1 && g.status == VT_REPLIED,
+	      "a replied echo is decided as soon as it settles: status %d", g.status);
+	vt_tracker_free(&t);
+}
+
+/* The CLI's fixed-point formatting says what printf("%.Nf") would. */
+static void test_decimal(void)
+{
+	static const struct { uint64_t v; unsigned int scale, dec; } cases[] = {
+		{ 0, 3, 1 }, { 6149, 3, 1 }, { 6150, 3, 1 }, { 6151, 3, 1 }, { 999949, 3, 1 },
+		{ 999950, 3, 1 }, { 1234567891, 9, 6 }, { 5, 9, 6 }, { 499, 9, 6 }, { 1500, 3, 0 },
+		{ 12345, 3, 3 }, { 7, 0, 0 },
+	};
+	char got[32], want[32];
+	double div;
+	unsigned int i, k;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		for (div = 1, k = 0; k < cases[i].scale; k++)
+			div *= 10;
+		vt_decimal(got, sizeof(got), cases[i].v, cases[i].scale, cases[i].dec);
+		/* exact halves: printf rounds to even, vt_decimal up; both are fine for a timeline */
+		snprintf(want, sizeof(want), "%.*f", (int)cases[i].dec, (double)cases[i].v / div);
+		CHECK(!strcmp(got, want) || (cases[i].v == 6150 && !strcmp(got, "6.2")) ||
+		      (cases[i].v == 999950 && !strcmp(got, "1000.0")) ||
+		      (cases[i].v == 1500 && !strcmp(got, "2")),
+		      "vt_decimal(%llu, %u, %u) = %s, printf says %s", (unsigned long long)cases[i].v,
+		      cases[i].scale, cases[i].dec, got, want);
+	}
+}
+
 int main(void)
 {
 	setup_vm();
@@ -343,6 +410,8 @@ int main(void)
 	test_neighbour();
 	test_wrong_vm();
 	test_expected();
+	test_next_due();
+	test_decimal();
 	printf("verdicts: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
