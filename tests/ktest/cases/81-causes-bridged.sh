@@ -98,7 +98,10 @@ c_9b_fix() { ip -n vm link set vm0 mtu 1500; }
 cause 9b 'dropped mtu vm0-host/.*' "VM NIC MTU 1400 behind a 1500 veth, 1500-byte ping" probe_got netns:vm --size 1472
 
 # 11. neighbours
-c_11a_break() { ip netns exec vm sysctl -qw net.ipv4.conf.all.arp_ignore=8; ip neigh flush dev br0; }
+# the VM's own entries go too: re-probing the host's MAC (5 s after it last
+# answered) would re-create the host's entry from the VM's ARP request
+c_11a_break() { ip netns exec vm sysctl -qw net.ipv4.conf.all.arp_ignore=8
+	ip -n vm neigh flush all; ip neigh flush dev br0; }
 c_11a_fix() { ip netns exec vm sysctl -qw net.ipv4.conf.all.arp_ignore=0; sleep 1; ping -c 1 -W 3 192.0.2.10 > /dev/null; }
 cause 11a 'lost-on-host neighbor .*' "VM does not answer ARP" probe_got netns:vm
 
