@@ -165,32 +165,30 @@ void vmtrace_nf_forget(const struct sk_buff *skb)
 static noinline void hook_seen(struct sk_buff *skb, const struct nf_hook_state *state,
 			       u16 l3, bool bridge, bool closed)
 {
+	const struct net_device *dev = state->in ?: state->out;
+	const struct net_device *dev_out = state->in != state->out ? state->out : NULL;
 	const struct vmtrace_filter_set *fs;
 	struct vmtrace_nf_frame f;
 
-	f.skb = skb;
+	if (dev == dev_out)
+		dev_out = NULL;
 	f.mask = 0;
-	f.bridge = bridge;
-	f.closed = closed;
-	f.dev = state->in ?: state->out;
-	f.dev_out = state->in != state->out ? state->out : NULL;
-	if (f.dev == f.dev_out)
-		f.dev_out = NULL;
-
 	rcu_read_lock();
 	fs = rcu_dereference(vmtrace_filters);
 	if (fs)
-		f.mask = vmtrace_match(fs, skb, f.dev, f.dev_out, l3, &f.pkt);
+		f.mask = vmtrace_match(fs, skb, dev, dev_out, l3, &f.pkt);
 	rcu_read_unlock();
 	if (!f.mask)
 		return;
 
+	f.skb = skb;
+	f.bridge = bridge;
+	f.closed = closed;
 	f.point = bridge ? br_points[state->hook] : ip_points[state->hook];
 	f.dir = hook_dir(state->hook);
+	vmtrace_devinfo_fill(&f.devs, dev, dev_out);
 	{
-		struct vmtrace_where w = {
-			.point = f.point, .dir = f.dir, .dev = f.dev, .dev_out = f.dev_out,
-		};
+		struct vmtrace_where w = { .point = f.point, .dir = f.dir, .devs = &f.devs };
 
 		vmtrace_record(skb, &w, f.mask, &f.pkt, 0, NULL);
 	}
@@ -271,6 +269,18 @@ struct nf_netns {
 };
 
 static unsigned int nf_net_id;
+static atomic_t nf_hooked_netns;
+
+/* For status: how many namespaces carry vmtrace's hooks now, and how many hooks each. */
+unsigned int vmtrace_nf_hooked_netns(void)
+{
+	return atomic_read(&nf_hooked_netns);
+}
+
+unsigned int vmtrace_nf_hooks_per_netns(void)
+{
+	return nf_nops;
+}
 
 static bool netns_watched(const struct vmtrace_filter_set *fs, u64 cookie)
 {
@@ -311,8 +321,10 @@ int vmtrace_nf_update(const struct vmtrace_filter_set *fs)
 			err = nf_register_net_hooks(net, nf_ops, nf_nops);
 			if (err)
 				break;
+			atomic_inc(&nf_hooked_netns);
 		} else {
 			nf_unregister_net_hooks(net, nf_ops, nf_nops);
+			atomic_dec(&nf_hooked_netns);
 		}
 		nn->hooked = want;
 	}
@@ -324,8 +336,10 @@ static void __net_exit nf_net_exit(struct net *net)
 {
 	struct nf_netns *nn = net_generic(net, nf_net_id);
 
-	if (nn->hooked)
+	if (nn->hooked) {
 		nf_unregister_net_hooks(net, nf_ops, nf_nops);
+		atomic_dec(&nf_hooked_netns);
+	}
 	nn->hooked = false;
 }
 

@@ -26,10 +26,12 @@ static noinline void record_dev(struct sk_buff *skb, u8 point, u8 dir, u8 flags,
 	if (fs) {
 		mask = vmtrace_match(fs, skb, skb->dev, NULL, 0, &pkt);
 		if (mask) {
+			struct vmtrace_devinfo devs;
 			struct vmtrace_where w = {
-				.point = point, .dir = dir, .flags = flags, .dev = skb->dev,
+				.point = point, .dir = dir, .flags = flags, .devs = &devs,
 			};
 
+			vmtrace_devinfo_fill(&devs, skb->dev, NULL);
 			vmtrace_record(skb, &w, mask, &pkt, reason, location);
 		}
 	}
@@ -70,8 +72,7 @@ static void probe_kfree_skb(VMTRACE_KFREE_SKB_ARGS)
 	if (vmtrace_nf_take_frame(skb, why, &f)) {
 		struct vmtrace_where w = {
 			.point = f.point, .dir = f.dir,
-			.flags = VMTRACE_EV_DROP | VMTRACE_EV_NF_ATTRIBUTED,
-			.dev = f.dev, .dev_out = f.dev_out,
+			.flags = VMTRACE_EV_DROP | VMTRACE_EV_NF_ATTRIBUTED, .devs = &f.devs,
 		};
 
 		vmtrace_record(skb, &w, f.mask, &f.pkt, why, location);

@@ -148,7 +148,8 @@ bool vmtrace_same_packet(const struct sk_buff *skb, const struct vmtrace_nf_fram
 	struct vmtrace_pkt pkt;
 	unsigned int alen;
 
-	if (!vmtrace_skb_wanted(skb, 0) || parse_skb(skb, f->dev ?: f->dev_out, 0, &pkt))
+	/* from the network header: the frame's devices may be gone */
+	if (!vmtrace_skb_wanted(skb, 0) || parse_skb(skb, NULL, 0, &pkt))
 		return false;
 	alen = pkt.family == AF_INET ? 4 : 16;
 	return pkt.kind == f->pkt.kind && pkt.family == f->pkt.family &&
@@ -180,21 +181,36 @@ static u8 dev_kind(const struct net_device *dev)
 	return VMTRACE_DEV_OTHER;
 }
 
-static void fill_dev(struct vmtrace_event *ev, const struct net_device *dev)
+static void fill_one(struct vmtrace_devinfo *d, const struct net_device *dev)
 {
 	const struct net *net = dev_net(dev);
 	struct net_device *master;
 
-	ev->ifindex = dev->ifindex;
-	strscpy(ev->ifname, dev->name, sizeof(ev->ifname));
-	ev->netns_cookie = vmtrace_net_cookie(net);
-	ev->netns_inum = net->ns.inum;
-	ev->dev_kind = dev_kind(dev);
+	d->ifindex = dev->ifindex;
+	strscpy(d->ifname, dev->name, sizeof(d->ifname));
+	d->netns_cookie = vmtrace_net_cookie(net);
+	d->netns_inum = net->ns.inum;
+	d->dev_kind = dev_kind(dev);
 	rcu_read_lock();
 	master = netdev_master_upper_dev_get_rcu((struct net_device *)dev);
 	if (master)
-		ev->master_ifindex = master->ifindex;
+		d->master_ifindex = master->ifindex;
 	rcu_read_unlock();
+}
+
+/* @dev (or, without it, @dev_out) is the event's device; @dev_out its output. */
+void vmtrace_devinfo_fill(struct vmtrace_devinfo *d, const struct net_device *dev,
+			  const struct net_device *dev_out)
+{
+	memset(d, 0, sizeof(*d));
+	if (dev)
+		fill_one(d, dev);
+	if (dev_out) {
+		if (!dev)
+			fill_one(d, dev_out);
+		d->out_ifindex = dev_out->ifindex;
+		strscpy(d->out_ifname, dev_out->name, sizeof(d->out_ifname));
+	}
 }
 
 void vmtrace_record(const struct sk_buff *skb, const struct vmtrace_where *w,
@@ -235,14 +251,14 @@ void vmtrace_record(const struct sk_buff *skb, const struct vmtrace_where *w,
 	ev->icmp_seq = pkt->icmp_seq;
 	memcpy(ev->src, pkt->src, sizeof(ev->src));
 	memcpy(ev->dst, pkt->dst, sizeof(ev->dst));
-	if (w->dev)
-		fill_dev(ev, w->dev);
-	if (w->dev_out) {
-		ev->out_ifindex = w->dev_out->ifindex;
-		strscpy(ev->out_ifname, w->dev_out->name, sizeof(ev->out_ifname));
-		if (!w->dev)
-			fill_dev(ev, w->dev_out);
-	}
+	ev->netns_cookie = w->devs->netns_cookie;
+	ev->netns_inum = w->devs->netns_inum;
+	ev->ifindex = w->devs->ifindex;
+	ev->master_ifindex = w->devs->master_ifindex;
+	ev->out_ifindex = w->devs->out_ifindex;
+	ev->dev_kind = w->devs->dev_kind;
+	memcpy(ev->ifname, w->devs->ifname, sizeof(ev->ifname));
+	memcpy(ev->out_ifname, w->devs->out_ifname, sizeof(ev->out_ifname));
 	ev->drop_reason = reason;
 	slot->location = location;
 	vmtrace_ring_commit();

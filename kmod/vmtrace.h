@@ -53,13 +53,31 @@ int vmtrace_session_init(void);
 void vmtrace_session_exit(void);
 
 /* record.c: recognise a packet of interest and queue its event. */
+
+/*
+ * The devices an event names, as it names them: a copy, not pointers, so
+ * that a netfilter frame can outlive the devices its hook saw.
+ */
+struct vmtrace_devinfo {
+	u64 netns_cookie;
+	u32 netns_inum;
+	s32 ifindex;
+	s32 master_ifindex;
+	s32 out_ifindex;
+	u8 dev_kind;
+	char ifname[VMTRACE_IFNAMSIZ];
+	char out_ifname[VMTRACE_IFNAMSIZ];
+};
+
 struct vmtrace_where {
 	u8 point;		/* enum vmtrace_point */
 	u8 dir;			/* enum vmtrace_dir */
 	u8 flags;		/* VMTRACE_EV_* */
-	const struct net_device *dev;
-	const struct net_device *dev_out;
+	const struct vmtrace_devinfo *devs;
 };
+
+void vmtrace_devinfo_fill(struct vmtrace_devinfo *d, const struct net_device *dev,
+			  const struct net_device *dev_out);
 
 void vmtrace_record_init(void);
 bool vmtrace_skb_wanted_paged(const struct sk_buff *skb, unsigned int at, u8 want);
@@ -144,8 +162,7 @@ void vmtrace_probes_wait(void);
 /* nfhooks.c: netfilter hooks in the namespaces sessions watch. */
 struct vmtrace_nf_frame {
 	const struct sk_buff *skb;
-	const struct net_device *dev;
-	const struct net_device *dev_out;
+	struct vmtrace_devinfo devs;
 	u64 ts;
 	u32 mask;
 	u8 point;
@@ -161,6 +178,8 @@ int vmtrace_nf_update(const struct vmtrace_filter_set *fs);
 bool vmtrace_nf_take_frame(const struct sk_buff *skb, unsigned int reason,
 			   struct vmtrace_nf_frame *out);
 void vmtrace_nf_forget(const struct sk_buff *skb);
+unsigned int vmtrace_nf_hooked_netns(void);
+unsigned int vmtrace_nf_hooks_per_netns(void);
 
 /* netlink.c */
 extern struct genl_family vmtrace_genl_family;

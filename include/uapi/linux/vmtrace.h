@@ -15,6 +15,8 @@
  *            VMTRACE_A_MAX_SESSIONS  u32
  *            VMTRACE_A_EVENT_SIZE    u32, sizeof(struct vmtrace_event)
  *            VMTRACE_A_RING_SLOTS    u32, events each per-CPU ring holds
+ *            VMTRACE_A_HOOKED_NETNS  u32, namespaces with vmtrace's netfilter hooks now
+ *            VMTRACE_A_NETNS_HOOKS   u32, netfilter hooks vmtrace registers in each of them
  *
  * VMTRACE_CMD_START_SESSION
  *   request: VMTRACE_A_FILTER nested
@@ -106,6 +108,8 @@ enum vmtrace_attr {
 	VMTRACE_A_LOST_CPU,
 	VMTRACE_A_EVENT,
 	VMTRACE_A_LOST_SESSION,
+	VMTRACE_A_HOOKED_NETNS,
+	VMTRACE_A_NETNS_HOOKS,
 	__VMTRACE_A_LAST
 };
 #define VMTRACE_A_MAX (__VMTRACE_A_LAST - 1)
