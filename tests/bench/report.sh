@@ -3,64 +3,97 @@
 # From the BENCH lines of a bench run to the tables of docs/performance.md
 # and a plot of delivered packets per second per configuration.
 #
-#   report.sh RESULT-FILE OUTDIR      writes OUTDIR/results.md, OUTDIR/pps.dat, OUTDIR/pps.png
+#   report.sh COST-RESULT STREAM-RESULT OUTDIR
+#       writes OUTDIR/results.md, OUTDIR/pps.dat, OUTDIR/pps.png
+#
+# COST-RESULT comes from tests/ktest/bench-cost.sh (guest time = instruction
+# count: one instruction per nanosecond), STREAM-RESULT from bench-stream.sh.
 set -eu
-in=$1 out=$2
+cost_in=$1 stream_in=$2 out=$3
 mkdir -p "$out"
-lines=$(tr -d '\r' < "$in" | grep '^BENCH ' | sed 's/^BENCH //')
-grep -q '^done' <<< "$lines" || { echo "report: $in has no complete bench run" >&2; exit 1; }
+bench_lines() { tr -d '\r' < "$1" | grep '^BENCH ' | sed 's/^BENCH //'; }
+cost=$(bench_lines "$cost_in")
+stream=$(bench_lines "$stream_in")
+for part in "$cost" "$stream"; do
+	grep -q '^done' <<< "$part" || { echo "report: a bench run is incomplete" >&2; exit 1; }
+done
 
 label() {
 	case $1 in
 	a) echo "a) not loaded" ;; b) echo "b) loaded, idle" ;; c) echo "c) following another VM" ;;
-	d) echo "d) following this path" ;; e) echo "e) bpftrace, same filter" ;; f) echo "f) dropwatch" ;;
+	d) echo "d) following this path" ;; k) echo "k) d)'s session, events counted, no CLI" ;;
+	e) echo "e) bpftrace, same filter" ;; f) echo "f) dropwatch" ;;
 	esac
 }
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+col() { awk -v t="$1" -v c="$2" -v f="$3" '$1 == t && $2 == c { print $f }'; }	# col TYPE CONFIG FIELD
+ns() { awk -v p="$1" 'BEGIN { printf "%.0f", 1e9 / p }'; }			# ns (= instructions) per packet
 
 {
-echo "$(grep '^machine' <<< "$lines" | cut -d' ' -f2-); $(grep '^params' <<< "$lines" | cut -d' ' -f2-)"
+echo "Cost part: $(grep '^machine' <<< "$cost" | cut -d' ' -f2-); $(grep '^params' <<< "$cost" | cut -d' ' -f2-)."
+echo "Stream part: $(grep '^machine' <<< "$stream" | cut -d' ' -f2-); $(grep '^params' <<< "$stream" | cut -d' ' -f2-)."
 echo
-echo "| configuration | median pps | min | max | ratio of medians to a) | median of per-round ratios to a) |"
-echo "|---|---:|---:|---:|---:|---:|"
-base=$(grep '^pps a ' <<< "$lines" | awk '{ print $4 }' | median)
+echo "| configuration | median pps | min | max | ratio of medians to a) | median of per-round ratios | instructions per packet over a) |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+base=$(col pps a 4 <<< "$cost" | median)
 : > "$out/pps.dat"
 i=0
-for c in a b c d e f; do
-	v=$(grep "^pps $c " <<< "$lines" | awk '{ print $4 }')
+for c in a b c d k e f; do
+	v=$(col pps "$c" 4 <<< "$cost")
 	[ -n "$v" ] || continue
 	med=$(median <<< "$v"); min=$(sort -n <<< "$v" | head -n 1); max=$(sort -n <<< "$v" | tail -n 1)
 	# each round measured a) next to this one: the paired ratio cancels drift
 	paired=$(awk -v c="$c" '$1 == "pps" && $2 == "a" { a[$3] = $4 } $1 == "pps" && $2 == c { x[$3] = $4 }
-		END { for (r in x) if (r in a) print 100 * x[r] / a[r] }' <<< "$lines" | median)
-	printf '| %s | %.0f | %s | %s | %.1f%% | %.1f%% |\n' "$(label "$c")" "$med" "$min" "$max" \
-		"$(awk -v m="$med" -v b="$base" 'BEGIN { print 100 * m / b }')" "$paired"
+		END { for (r in x) if (r in a) print 100 * x[r] / a[r] }' <<< "$cost" | median)
+	printf '| %s | %.0f | %s | %s | %.2f%% | %.2f%% | %+d |\n' "$(label "$c")" "$med" "$min" "$max" \
+		"$(awk -v m="$med" -v b="$base" 'BEGIN { print 100 * m / b }')" "$paired" \
+		"$(( $(ns "$med") - $(ns "$base") ))"
 	echo "$i \"$(label "$c")\" $med $min $max" >> "$out/pps.dat"
 	i=$((i + 1))
 done
 echo
-echo "Per-packet cost against a), from the medians (1/pps - 1/pps_a):"
-for c in b c d e f; do
-	med=$(grep "^pps $c " <<< "$lines" | awk '{ print $4 }' | median)
-	[ -n "$med" ] && awk -v m="$med" -v b="$base" -v l="$(label "$c")" \
-		'BEGIN { printf "- %s: %+.0f ns per forwarded packet\n", l, 1e9 / m - 1e9 / b }'
-done
-echo
-echo "| parallel ping -f | generated (module) | delivered (client) | counted lost | unaccounted | delivered/s |"
-echo "|---:|---:|---:|---:|---:|---:|"
-grep '^stream ' <<< "$lines" | while read -r _ flows gen got lost took; do
-	printf '| %s | %s | %s | %s | %s | %.0f |\n' "$flows" "$gen" "$got" "$lost" "$((gen - got - lost))" \
+
+# One rejected call: c) against a), both with one echo a second, divided by
+# the calls a UDP packet makes into vmtrace in c) (counted by bpftrace).
+qa=$(col quiet a 4 <<< "$cost" | median); qc=$(col quiet c 4 <<< "$cost" | median)
+qk=$(col quiet k 4 <<< "$cost" | median)
+read -r _ packets counts <<< "$(grep '^calls ' <<< "$cost")"
+total=$(sed -n 's/.*total=\([0-9]*\).*/\1/p' <<< "$counts")
+awk -v qa="$qa" -v qc="$qc" -v p="$packets" -v t="$total" -v counts="$counts" 'BEGIN {
+	per = t / p; extra = 1e9 / qc - 1e9 / qa
+	printf "Per rejected call (c) with one echo a second: nothing matches): %.0f pps against %.0f for a), " \
+		"%.0f instructions more per UDP packet, which makes %.1f calls into vmtrace (%s): " \
+		"**%.0f instructions per call**, the kernel'"'"'s dispatch (tracepoint static call, " \
+		"nf_hook_slow and its indirect call) included.\n\n", qc, qa, extra, per, counts, extra / per }'
+# One event, end to end (probe, ring, netlink, the counting client): k) with
+# the 200 echoes a second against k) with one, less what the echoes cost a).
+k_pps=$(col pps k 4 <<< "$cost" | median); k_ev=$(col pps k 5 <<< "$cost" | median)
+[ -z "$k_pps" ] || awk -v a="$base" -v qa="$qa" -v k="$k_pps" -v qk="$qk" -v ev="$k_ev" 'BEGIN {
+	share = (1 - k / qk) - (1 - a / qa)
+	printf "Per event (k) with 200 echoes a second against k) with one, less what the echoes cost without vmtrace): " \
+		"%.0f events/s took %.2f%% of the CPU: **%.0f instructions per event**, from the probe to the " \
+		"client'"'"'s callback.\n\n", ev, 100 * share, share * 1e9 / ev }'
+
+echo "| generator | parallel | generated (module) | delivered (client) | counted lost | unaccounted | delivered/s |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+grep '^stream ' <<< "$stream" | while read -r _ kind flows gen got lost took; do
+	printf '| %s | %s | %s | %s | %s | %s | %.0f |\n' "$([ "$kind" = ping ] && echo "ping -f" || echo "vtbench flood")" \
+		"$flows" "$gen" "$got" "$lost" "$((gen - got - lost))" \
 		"$(awk -v g="$got" -v t="$took" 'BEGIN { print g / t }')"
 done
 echo
-att=$(grep '^attach ' <<< "$lines")
-echo "Session start (hooks on): median $(awk '{ print $2 }' <<< "$att" | median) us, max $(awk '{ print $2 }' <<< "$att" | sort -n | tail -n 1) us;" \
-     "stop (hooks off, last events delivered): median $(awk '{ print $3 }' <<< "$att" | median) us, max $(awk '{ print $3 }' <<< "$att" | sort -n | tail -n 1) us ($(wc -l <<< "$att") rounds)."
-ld=$(grep '^load ' <<< "$lines")
-echo "insmod: median $(awk '{ print $2 }' <<< "$ld" | median) us; rmmod: median $(awk '{ print $3 }' <<< "$ld" | median) us."
+att=$(grep '^attach ' <<< "$stream")
+ms() { awk '{ printf "%.1f\n", $1 / 1000 }'; }	# µs -> ms
+over() { awk -v f="$1" '$f > 50000 { n++ } END { print n + 0 }' <<< "$att"; }
+echo "Session start (hooks on, reply received): median $(awk '{ print $2 }' <<< "$att" | median | ms) ms," \
+     "max $(awk '{ print $2 }' <<< "$att" | sort -n | tail -n 1 | ms) ms, $(over 2) over 50 ms;" \
+     "stop (hooks off, last events delivered, reply received): median $(awk '{ print $3 }' <<< "$att" | median | ms) ms," \
+     "max $(awk '{ print $3 }' <<< "$att" | sort -n | tail -n 1 | ms) ms, $(over 3) over 50 ms ($(wc -l <<< "$att") rounds)."
+ld=$(grep '^load ' <<< "$stream")
+echo "insmod: median $(awk '{ print $2 }' <<< "$ld" | median | ms) ms; rmmod: median $(awk '{ print $3 }' <<< "$ld" | median | ms) ms."
 echo
-read -r _ _ modsize _ rest <<< "$(grep '^mem module' <<< "$lines")"
-read -r _ _ one _ two _ cpus _ slots <<< "$(grep '^mem sessions1' <<< "$lines")"
+read -r _ _ modsize _ rest <<< "$(grep '^mem module' <<< "$stream")"
+read -r _ _ one _ two _ cpus _ slots <<< "$(grep '^mem sessions1' <<< "$stream")"
 echo "Memory: module image $modsize bytes; vmalloc at rest $rest bytes; with one session $one bytes, with two $two" \
      "bytes ($cpus CPUs, rings of $slots events x 240 bytes per CPU)."
 } > "$out/results.md"
@@ -69,8 +102,8 @@ if command -v gnuplot > /dev/null; then
 	gnuplot <<GP
 set terminal pngcairo size 900,480 font ",10"
 set output "$out/pps.png"
-set title "UDP forwarding veth -> bridge -> veth, 200 ICMP echoes/s alongside (median, min-max)"
-set ylabel "packets per second delivered"
+set title "UDP forwarding veth -> bridge -> veth, 200 ICMP echoes/s alongside (1 vCPU, guest time = instructions)"
+set ylabel "packets per second delivered (median, min-max)"
 set style fill solid 0.6
 set boxwidth 0.6
 set yrange [0:*]

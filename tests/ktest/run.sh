@@ -10,6 +10,11 @@
 #   run.sh [-k KERNELRELEASE] [-o OUTDIR] [-v] CASE...    (default: all cases)
 #
 # Exit status: 0 all passed (skips allowed only with a reason), 1 otherwise.
+#
+# The environment may change the machine (make bench does): VMTRACE_KTEST_SMP
+# (vCPUs, 2), VMTRACE_KTEST_CPU (QEMU -cpu, max), VMTRACE_KTEST_ICOUNT (QEMU
+# -icount options: guest time from the instruction count), VMTRACE_KTEST_TCG_THREADS
+# (single or multi) and VMTRACE_KTEST_TIMEOUT (seconds per boot, 600).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -107,7 +112,7 @@ run_case() {
 	# make bench runs multi-threaded: with one host thread, a busy CLI on
 	# one vCPU would take its time from the forwarding on the other.
 	timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 \
-		-accel "tcg,thread=$tcg_threads" -cpu max -m 2G -smp 2 -nodefaults -no-reboot -display none \
+		-accel "tcg,thread=$tcg_threads" ${VMTRACE_KTEST_ICOUNT:+-icount "$VMTRACE_KTEST_ICOUNT"} -cpu "${VMTRACE_KTEST_CPU:-max}" -m 2G -smp "${VMTRACE_KTEST_SMP:-2}" -nodefaults -no-reboot -display none \
 		-kernel "$kernel" -initrd "$initrd" \
 		-append "console=ttyS0 loglevel=5 panic=-1 oops=panic panic_on_warn=1 softlockup_panic=1 vmtest=$(case_file "$name") vmrepo=/run/vmtrace" \
 		-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \

@@ -1,16 +1,26 @@
-# The benchmark, tiny (one round of one second), so that `make bench` cannot
-# rot: every configuration measured, the event stream fully accounted for,
-# attach/detach and memory reported, and the report and plot produced.
+# The benchmark, tiny (one round of one second, in one ordinary boot), so
+# that `make bench` cannot rot: every configuration measured, the calls
+# counted, every event of every stream accounted for, attach/detach and
+# memory reported, and the report and plot produced.
 . "$VMTRACE_SRC/tests/ktest/lib.sh"
-BENCH_SECONDS=1 BENCH_ROUNDS=1 bash -e "$VMTRACE_SRC/tests/ktest/bench.sh" > $TMP/bench.out
-grep -q '^BENCH done' $TMP/bench.out
-for c in a b c d e f; do
-	expect "config $c measured" "$(awk -v c=$c '$2 == "pps" && $3 == c && $5 > 0 { print "yes" }' $TMP/bench.out)" yes
+export BENCH_SECONDS=1 BENCH_ROUNDS=1
+bash -e "$VMTRACE_SRC/tests/ktest/bench-cost.sh" > $TMP/cost.out
+grep -q '^BENCH done' $TMP/cost.out
+for c in a b c d k e f; do
+	expect "config $c measured" "$(awk -v c=$c '$2 == "pps" && $3 == c && $5 > 0 { print "yes" }' $TMP/cost.out)" yes
 done
-expect "stream runs" "$(grep -c '^BENCH stream' $TMP/bench.out)" 3
-expect "every event accounted for" "$(awk '$2 == "stream" && $4 != $5 + $6 { print }' $TMP/bench.out)" ""
-expect "attach rounds" "$(grep -c '^BENCH attach' $TMP/bench.out)" 20
-"$VMTRACE_SRC/tests/bench/report.sh" $TMP/bench.out $TMP/report > /dev/null
+expect "k) counts events" "$(awk '$2 == "pps" && $3 == "k" && $6 > 0 { print "yes" }' $TMP/cost.out)" yes
+expect "quiet configs" "$(grep -c '^BENCH quiet' $TMP/cost.out)" 6
+expect "calls counted" "$(awk '$2 == "calls" && $3 > 0 && /total=[1-9]/ { print "yes" }' $TMP/cost.out)" yes
+
+bash -e "$VMTRACE_SRC/tests/ktest/bench-stream.sh" > $TMP/stream.out
+grep -q '^BENCH done' $TMP/stream.out
+expect "stream runs" "$(grep -c '^BENCH stream' $TMP/stream.out)" 6
+expect "every event accounted for" "$(awk '$2 == "stream" && $5 != $6 + $7 { print }' $TMP/stream.out)" ""
+expect "floods made events" "$(awk '$2 == "stream" && $3 == "flood" && $6 > 0 { n++ } END { print n }' $TMP/stream.out)" 3
+expect "attach rounds" "$(grep -c '^BENCH attach' $TMP/stream.out)" 20
+"$VMTRACE_SRC/tests/bench/report.sh" $TMP/cost.out $TMP/stream.out $TMP/report > /dev/null
 grep -q '^| a) not loaded |' $TMP/report/results.md
+grep -q 'instructions per call' $TMP/report/results.md
 test -s $TMP/report/pps.png
 echo "ok: report and plot"

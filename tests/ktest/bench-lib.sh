@@ -1,5 +1,7 @@
-# The benchmark, run in the lab guest by `make bench` (tests/bench/report.sh
-# turns its BENCH lines into docs/performance.md's tables and plot).
+# SPDX-License-Identifier: GPL-2.0
+# The benchmark's lab, sourced by bench-cost.sh and bench-stream.sh (run in
+# the lab guest by `make bench`; tests/bench/report.sh turns their BENCH
+# lines into docs/performance.md's tables and plot).
 #
 #   host netns                                       netns sink
 #   gen0 (pktgen, UDP 64 B) ═veth═ gen0-host ─┐
@@ -7,9 +9,9 @@
 #   ping 198.51.100.2, 200/s (ICMP) ──────────┘                          (udpsink: UDP consumed)
 #   netns other: other0 198.51.100.3 on br0 (the "different VM" of config c)
 #
-# Configurations, alternated every round so drift cancels out; each carries
-# the same UDP stream and the same fixed-rate ICMP stream (a flood that
-# adapts to the machine would take a different share of the CPU in each):
+# Configurations (start_config / stop_config); each carries the same UDP
+# stream and the same fixed-rate ICMP stream (a flood that adapts to the
+# machine would take a different share of the CPU in each):
 #   a  vmtrace not loaded            b  loaded, idle
 #   c  following another VM          d  following the sink (the ICMP stream is its traffic)
 #   e  bpftrace, same tracepoints and ICMP filter (no vmtrace)
@@ -22,7 +24,6 @@ if [ -z "${BENCH_SECONDS:-}" ] && [ -f "$BIN/bench.env" ]; then
 fi
 secs=${BENCH_SECONDS:-5}
 rounds=${BENCH_ROUNDS:-5}
-configs=${BENCH_CONFIGS:-a b c d e f}
 KO=$VMTRACE_SRC/vmtrace.ko
 VTB=$BIN/vtbench
 
@@ -49,7 +50,11 @@ for c in "count 0" "clone_skb 0" "pkt_size 64" "delay 0" "dst 198.51.100.2" "src
 	pg gen0 "$c"
 done
 
+# what `vmtrace follow netns:sink` watches (--show-path)
+SINK_PATH="sink0@sink sink0-host br0 gen0-host other0-host"
+
 loaded() { grep -q '^vmtrace ' /proc/modules; }
+emitted() { if loaded; then "$VT" status --json | jq .emitted; else echo 0; fi; }
 load() { loaded || insmod "$KO"; }
 unload() { ! loaded || rmmod vmtrace; }
 rx() { ip -n sink -j -s link show sink0 | jq '.[0].stats64.rx.packets'; }
@@ -58,11 +63,13 @@ bg=""
 start_config() {
 	case $1 in
 	a|e|f) unload ;;
-	b|c|d) load ;;
+	*) load ;;
 	esac
 	case $1 in
 	c) "$VT" follow netns:other --duration $((secs + 30)) > /dev/null 2>&1 & bg=$!; wait_session > /dev/null ;;
 	d) "$VT" follow netns:sink --duration $((secs + 30)) > /dev/null 2>&1 & bg=$!; wait_session > /dev/null ;;
+	# d)'s interfaces, events only counted: the kernel's side of d) without the CLI's
+	k) "$VTB" stream $((secs + 30)) $SINK_PATH > /dev/null & bg=$!; wait_session > /dev/null ;;
 	e) bpftrace "$VMTRACE_SRC/tests/bench/icmp.bt" > "$TMP/bt.out" 2>&1 & bg=$!
 	   for _ in $(seq 600); do grep -q Attaching "$TMP/bt.out" && break; sleep 0.1; done
 	   grep -q Attaching "$TMP/bt.out" || { echo "bpftrace did not attach:"; cat "$TMP/bt.out"; kill "$bg"; return 1; }
@@ -90,69 +97,27 @@ stop_config() {
 # Traffic flows only between configuration changes: under multi-threaded
 # TCG, a vCPU once spun forever on a tracepoint's static branch that was
 # being re-patched while packets crossed it (see docs/performance.md).
-measure() {	# pps delivered to the sink over $secs seconds of pktgen
-	local r0 r1 t0 t1 pingp
-	ping -i 0.005 198.51.100.2 > /dev/null 2>&1 &
+measure() {	# "pps events/s": delivered to the sink, emitted by vmtrace, over $secs seconds of pktgen
+	local r0 r1 t0 t1 e0 e1 pingp
+	"$VTB" ping 198.51.100.2 "${BENCH_PING_RATE:-200}" $((secs + 10)) &
 	pingp=$!
 	(echo start > /proc/net/pktgen/pgctrl) 2> /dev/null &
 	local pgp=$!
-	# warm up: TCG retranslates code a module load or a hook change touched
+	# warm up: ARP, the tracer's first reads, TCG retranslating patched code
 	sleep 2
-	r0=$(rx); t0=$(date +%s%N)
+	e0=$(emitted); r0=$(rx); t0=$(date +%s%N)
 	sleep "$secs"
-	r1=$(rx); t1=$(date +%s%N)
+	r1=$(rx); t1=$(date +%s%N); e1=$(emitted)
 	echo stop > /proc/net/pktgen/pgctrl
 	wait $pgp 2> /dev/null || true
-	kill $pingp; wait $pingp 2> /dev/null || true
+	# a slow boot may outlast the sender's own end
+	kill $pingp 2> /dev/null || true
+	wait $pingp 2> /dev/null || true
 	sleep 0.5
-	echo $(( (r1 - r0) * 1000000000 / (t1 - t0) ))
+	echo $(( (r1 - r0) * 1000000000 / (t1 - t0) )) $(( (e1 - e0) * 1000000000 / (t1 - t0) ))
 }
 
-echo "BENCH machine $(nproc) vCPU, $(uname -r), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-echo "BENCH params seconds=$secs rounds=$rounds"
-for r in $(seq "$rounds"); do
-	for c in $configs; do
-		start_config "$c"
-		echo "BENCH pps $c $r $(measure)"
-		stop_config
-	done
-done
-
-# Event stream: N parallel floods through the followed path, the CLI's own
-# session code counting; generated (module) = delivered + lost, or it is a bug.
-load
-module_stat() { "$VT" status --json | jq -r "$1"; }	# a field of vmtrace status --json
-for flows in 1 2 4; do
-	e0=$(module_stat .emitted)
-	"$VTB" stream $((secs + 2)) br0 sink0-host gen0-host > "$TMP/stream" &
-	vtb=$!
-	wait_session > /dev/null
-	for _ in $(seq "$flows"); do ping -f -w "$secs" 198.51.100.2 > /dev/null 2>&1 & done
-	wait $vtb
-	read -r got lk ls took < "$TMP/stream"
-	e1=$(module_stat .emitted)
-	echo "BENCH stream $flows $((e1 - e0)) $got $((lk + ls)) $secs"
-done
-
-# Attach and detach, as the CLI does them (20 rounds), module load/unload.
-"$VTB" attach 20 br0 sink0-host gen0-host | sed 's/^/BENCH attach /'
-for _ in 1 2 3 4 5; do
-	unload
-	t0=$(date +%s%N); insmod "$KO"; t1=$(date +%s%N); rmmod vmtrace; t2=$(date +%s%N)
-	echo "BENCH load $(( (t1 - t0) / 1000 )) $(( (t2 - t1) / 1000 ))"
-done
-
-# Memory: the module at rest, with one and with two sessions.
-load
-vmalloc() { awk '/vmtrace/ { s += $2 } END { print s + 0 }' /proc/vmallocinfo; }
-echo "BENCH mem module $(awk '$1 == "vmtrace" { print $2 }' /proc/modules) rest $(vmalloc)"
-"$VT" follow netns:sink --duration 30 > /dev/null 2>&1 &
-s1=$!
-wait_session > /dev/null
-one=$(vmalloc)
-"$VT" follow netns:other --duration 30 > /dev/null 2>&1 &
-s2=$!
-for _ in $(seq 100); do [ "$(module_stat .sessions)" -ge 2 ] && break; sleep 0.05; done
-echo "BENCH mem sessions1 $one sessions2 $(vmalloc) cpus $(nproc) slots $("$VT" status | awk '/^rings:/ { print $2 }')"
-kill -INT $s1 $s2; wait $s1 $s2 2> /dev/null || true
-echo "BENCH done"
+machine() {
+	echo "BENCH machine $(nproc) vCPU, $(uname -r), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+	echo "BENCH params seconds=$secs rounds=$rounds"
+}
