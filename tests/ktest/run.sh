@@ -103,7 +103,7 @@ print_scoreboard() {
 }
 
 run_case() {
-	local name=$1 console="$out/$1.console" result="$out/$1.result" status
+	local name=$1 console="$out/$1.console" result="$out/$1.result" status t0=$SECONDS took
 	rm -f "$console" "$result"
 	# Single-threaded TCG: with one host thread per vCPU (MTTCG), a run once
 	# hung with both vCPUs spinning on a tracepoint's static branch that an
@@ -120,6 +120,7 @@ run_case() {
 		-fsdev local,id=repo,path="$repo",security_model=none,readonly=on,multidevs=remap \
 		-device virtio-9p-pci,fsdev=repo,mount_tag=vmrepo \
 		-serial file:"$console" -serial file:"$result" </dev/null
+	took="$((SECONDS - t0)) s"
 	status=$(sed -n 's/^VMTRACE-RESULT \([A-Z]*\).*/\1/p' "$result" 2>/dev/null | tail -n 1)
 	# the serial port ends lines with \r\n
 	tr -d '\r' < "$result" 2>/dev/null | grep -a '^VMTRACE-SCORE ' | sed "s/^VMTRACE-SCORE /$name\t/" > "$result.scores"
@@ -134,13 +135,13 @@ run_case() {
 	fi
 	case $status in
 	PASS)
-		passed=$((passed + 1)); echo "PASS $name" ;;
+		passed=$((passed + 1)); echo "PASS $name ($took)" ;;
 	SKIP)
 		skipped=$((skipped + 1))
-		echo "SKIP $name: $(sed -n 's/^VMTRACE-RESULT SKIP //p' "$result" | tail -n 1)" ;;
+		echo "SKIP $name ($took): $(sed -n 's/^VMTRACE-RESULT SKIP //p' "$result" | tail -n 1)" ;;
 	*)
 		failed=$((failed + 1)); failed_names="$failed_names $name"
-		echo "FAIL $name${status:+ ($status)}${status:- (no result: guest crashed or timed out)}"
+		echo "FAIL $name ($took)${status:+ ($status)}${status:- (no result: guest crashed or timed out)}"
 		[ $verbose = 1 ] || { echo "---- $name: last output ----"; tail -n 60 "$result" "$console" 2>/dev/null; echo "----"; } ;;
 	esac
 	if [ $verbose = 1 ]; then
