@@ -102,7 +102,8 @@ fuzz-smoke: $(B)/fuzz_parse
 	$(B)/fuzz_parse -max_total_time=20 -print_final_stats=1 $(B)/fuzz-corpus tests/fuzz/seeds
 
 # The benchmark's client (the CLI's session code, timed) and its UDP sink.
-VTBENCH_SRCS := userspace/session.c userspace/nl.c userspace/netns.c userspace/module.c userspace/prober.c
+VTBENCH_SRCS := userspace/session.c userspace/nl.c userspace/netns.c userspace/module.c userspace/prober.c \
+	userspace/stopsig.c
 $(B)/vtbench: tests/bench/vtbench.c $(VTBENCH_SRCS) userspace/*.h
 	@mkdir -p $(B)
 	$(CC) $(CFLAGS) $(US_CFLAGS) -o $@ tests/bench/vtbench.c $(VTBENCH_SRCS) $(NL_LIBS)

@@ -2,7 +2,6 @@
 /* vmtrace: where did the VM's ping die? */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,29 +94,6 @@ int vt_parse_seconds(const char *s, double *out)
 		return -EINVAL;
 	*out = v;
 	return 0;
-}
-
-/* The one piece of global state: what a signal handler may touch. */
-static volatile sig_atomic_t stop_requested;
-
-static void on_stop_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
-
-void vt_catch_stop_signals(void)
-{
-	struct sigaction sa = { .sa_handler = on_stop_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
-
-int vt_stop_requested(void)
-{
-	return stop_requested;
 }
 
 /* CLI, module and netlink versions; no privilege needed, nothing autoloaded. */

@@ -5,7 +5,8 @@
  *
  *   vtbench attach N IFNAME[@NETNS]...    start and stop a session N times;
  *                                         "start_us stop_us" per round
- *   vtbench stream SECONDS IFNAME...      one session; counts what arrives:
+ *   vtbench stream SECONDS IFNAME...      one session, for SECONDS or until SIGINT
+ *                                         or SIGTERM; counts what arrives:
  *                                         "received lost_kernel lost_socket seconds"
  *   vtbench flood IFNAME DSTMAC SRC DST SECONDS
  *                                         ICMP echo requests as fast as the kernel
@@ -107,9 +108,10 @@ static int stream(double seconds, int argc, char **argv)
 		fprintf(stderr, "vtbench: start: %s\n", strerror(-err));
 		return 1;
 	}
+	vt_catch_stop_signals();
 	t0 = vt_now_ns();
 	end = t0 + (uint64_t)(seconds * 1e9);
-	while (vt_now_ns() < end) {
+	while (vt_now_ns() < end && !vt_stop_requested()) {
 		err = vt_session_poll(&s, 50);
 		if (err && err != -EINTR && err != -EAGAIN)
 			break;
