@@ -19,7 +19,7 @@ done
 # second (nothing matches; every call is a rejection), and k) with it. The
 # calls a UDP packet makes into vmtrace in c) are counted separately, since
 # counting them costs.
-for r in 1 2; do
+for r in $(seq "${BENCH_QUIET_ROUNDS:-2}"); do
 	for c in a c k; do
 		start_config "$c"
 		echo "BENCH quiet $c $r $(BENCH_PING_RATE=1 measure)"
@@ -31,8 +31,7 @@ calls=kprobe:hook_first_bridge,kprobe:hook_first_ipv4,kprobe:hook_first_ipv6,kpr
 calls=$calls,kprobe:probe_netif_receive_skb,kprobe:probe_net_dev_queue,kprobe:probe_consume_skb
 calls=$calls,kprobe:probe_kfree_skb
 bpftrace -e "$calls { @[func] = count(); }" > "$TMP/calls.out" 2>&1 & bt=$!
-for _ in $(seq 1200); do grep -q Attaching "$TMP/calls.out" && break; sleep 0.1; done
-grep -q Attaching "$TMP/calls.out" || { echo "bpftrace did not attach:"; cat "$TMP/calls.out"; exit 1; }
+bpftrace_attached $bt "$TMP/calls.out"
 # pktgen runs only inside measure: every packet it sent is counted
 p0=$(rx)
 BENCH_PING_RATE=1 measure > /dev/null

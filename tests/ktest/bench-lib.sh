@@ -16,7 +16,8 @@
 #   c  following another VM          d  following the sink (the ICMP stream is its traffic)
 #   e  bpftrace, same tracepoints and ICMP filter (no vmtrace)
 #   f  dropwatch (drop_monitor) running (no vmtrace)
-# BENCH_SECONDS (5) per measurement, BENCH_ROUNDS (5) rounds.
+# BENCH_SECONDS (5) per measurement after BENCH_WARMUP (2) seconds of traffic,
+# BENCH_ROUNDS (5) rounds; BENCH_QUIET_ROUNDS (2) of the per-call and per-event part.
 . "$VMTRACE_SRC/tests/ktest/lib.sh"
 # make bench leaves its parameters beside the binaries; the smoke test sets its own
 if [ -z "${BENCH_SECONDS:-}" ] && [ -f "$BIN/bench.env" ]; then
@@ -59,6 +60,20 @@ load() { loaded || insmod "$KO"; }
 unload() { ! loaded || rmmod vmtrace; }
 rx() { ip -n sink -j -s link show sink0 | jq '.[0].stats64.rx.packets'; }
 
+# bpftrace prints "Attaching N probes..." before it attaches them, and only
+# then catches SIGINT (a background job starts with it ignored): until then
+# the probes are not all live and the SIGINT that should end it is lost.
+catches_sigint() {
+	local cgt
+	cgt=$(awk '$1 == "SigCgt:" { print $2 }' "/proc/$1/status" 2> /dev/null)
+	[ -n "$cgt" ] && (( (16#$cgt >> 1) & 1 ))
+}
+bpftrace_attached() {	# PID OUTPUT
+	for _ in $(seq 1200); do catches_sigint "$1" && return 0; kill -0 "$1" 2> /dev/null || break; sleep 0.1; done
+	echo "bpftrace did not attach:"; cat "$2"; kill "$1" 2> /dev/null
+	return 1
+}
+
 bg=""
 start_config() {
 	case $1 in
@@ -71,9 +86,7 @@ start_config() {
 	# d)'s interfaces, events only counted: the kernel's side of d) without the CLI's
 	k) "$VTB" stream $((secs + 30)) $SINK_PATH > /dev/null & bg=$!; wait_session > /dev/null ;;
 	e) bpftrace "$VMTRACE_SRC/tests/bench/icmp.bt" > "$TMP/bt.out" 2>&1 & bg=$!
-	   for _ in $(seq 600); do grep -q Attaching "$TMP/bt.out" && break; sleep 0.1; done
-	   grep -q Attaching "$TMP/bt.out" || { echo "bpftrace did not attach:"; cat "$TMP/bt.out"; kill "$bg"; return 1; }
-	   sleep 1 ;;
+	   bpftrace_attached "$bg" "$TMP/bt.out" || return 1 ;;
 	f) rm -f "$TMP/dw.in"; mkfifo "$TMP/dw.in"
 	   modprobe drop_monitor
 	   stdbuf -oL dropwatch -l kas < "$TMP/dw.in" > "$TMP/dw.out" 2>&1 & bg=$!
@@ -104,7 +117,7 @@ measure() {	# "pps events/s": delivered to the sink, emitted by vmtrace, over $s
 	(echo start > /proc/net/pktgen/pgctrl) 2> /dev/null &
 	local pgp=$!
 	# warm up: ARP, the tracer's first reads, TCG retranslating patched code
-	sleep 2
+	sleep "${BENCH_WARMUP:-2}"
 	e0=$(emitted); r0=$(rx); t0=$(date +%s%N)
 	sleep "$secs"
 	r1=$(rx); t1=$(date +%s%N); e1=$(emitted)
