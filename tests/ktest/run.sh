@@ -7,7 +7,10 @@
 # to its second serial port, and every run's kernel log is scanned for
 # splats.
 #
-#   run.sh [-k KERNELRELEASE] [-o OUTDIR] [-v] CASE...    (default: all cases)
+#   run.sh [-j JOBS] [-k KERNELRELEASE] [-o OUTDIR] [-v] CASE...    (default: all cases)
+#
+# JOBS boots run at once (default: one per host CPU; each guest is one host
+# thread); each case's report is printed when it ends.
 #
 # Exit status: 0 all passed (skips allowed only with a reason), 1 otherwise.
 #
@@ -21,16 +24,18 @@ repo=$(cd "$here/../.." && pwd)
 kver=""
 out="$repo/build/ktest"
 verbose=0
+jobs=${VMTRACE_KTEST_JOBS:-$(nproc)}
 timeout_s=${VMTRACE_KTEST_TIMEOUT:-600}
 # The benchmark wants one host thread per vCPU (see run_case); tests run single.
 tcg_threads=${VMTRACE_KTEST_TCG_THREADS:-single}
 
-while getopts "k:o:v" o; do
+while getopts "j:k:o:v" o; do
 	case $o in
+	j) jobs=$OPTARG ;;
 	k) kver=$OPTARG ;;
 	o) out=$OPTARG ;;
 	v) verbose=1 ;;
-	*) echo "usage: $0 [-k KVER] [-o OUTDIR] [-v] [CASE...]" >&2; exit 2 ;;
+	*) echo "usage: $0 [-j JOBS] [-k KVER] [-o OUTDIR] [-v] [CASE...]" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -82,10 +87,12 @@ if [ $# -eq 0 ]; then
 	set -- $(cd "$here/cases" && ls -1 *.sh | sed 's/\.sh$//')
 fi
 
+case $jobs in
+''|*[!0-9]*|0) echo "ktest: -j wants a positive number, not '$jobs'" >&2; exit 2 ;;
+esac
 passed=0 failed=0 skipped=0
 failed_names=""
 scores=$out/scoreboard.in
-: > "$scores"
 
 # The fault catalogue's entries from this run, one table, and the count of
 # causes vmtrace named (a cause is named when every entry for it passed).
@@ -127,20 +134,21 @@ run_case() {
 	if grep -q '	fail$' "$result.scores"; then
 		status=FAIL
 	fi
-	cat "$result.scores" >> "$scores"
 	if grep -Eq "$splat_re" "$console" "$result" 2>/dev/null; then
 		echo "ktest: $name: kernel log shows a splat:" >&2
 		grep -Eh -A20 "$splat_re" "$console" "$result" | head -60 >&2
 		status=FAIL
 	fi
 	case $status in
+	PASS|SKIP) echo "$status" > "$out/$name.status" ;;
+	*) echo FAIL > "$out/$name.status" ;;
+	esac
+	case $status in
 	PASS)
-		passed=$((passed + 1)); echo "PASS $name ($took)" ;;
+		echo "PASS $name ($took)" ;;
 	SKIP)
-		skipped=$((skipped + 1))
 		echo "SKIP $name ($took): $(sed -n 's/^VMTRACE-RESULT SKIP //p' "$result" | tail -n 1)" ;;
 	*)
-		failed=$((failed + 1)); failed_names="$failed_names $name"
 		echo "FAIL $name ($took)${status:+ ($status)}${status:- (no result: guest crashed or timed out)}"
 		[ $verbose = 1 ] || { echo "---- $name: last output ----"; tail -n 60 "$result" "$console" 2>/dev/null; echo "----"; } ;;
 	esac
@@ -154,14 +162,26 @@ case_file() {	# lab cases live in cases/; scenarios like the demo beside this sc
 }
 
 for c in "$@"; do
+	rm -f "$out/$c.status"
 	if [ -z "$(case_file "$c")" ]; then
 		echo "ktest: no such case: $c" >&2
-		failed=$((failed + 1)); failed_names="$failed_names $c"
 		continue
 	fi
-	run_case "$c"
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
+	# a report goes out whole, never interleaved with another's
+	{ run_case "$c" > "$out/$c.report" 2>&1; flock "$out/.print" cat "$out/$c.report"; } &
 done
+wait
 
+: > "$scores"
+for c in "$@"; do
+	case $(cat "$out/$c.status" 2>/dev/null) in
+	PASS) passed=$((passed + 1)) ;;
+	SKIP) skipped=$((skipped + 1)) ;;
+	*) failed=$((failed + 1)); failed_names="$failed_names $c" ;;
+	esac
+	cat "$out/$c.result.scores" >> "$scores" 2>/dev/null
+done
 print_scoreboard
 echo "ktest:${failed_names:+ failed:$failed_names}"
 echo "$passed passed, $failed failed, $skipped skipped"
