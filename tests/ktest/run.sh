@@ -9,8 +9,8 @@
 #
 #   run.sh [-j JOBS] [-k KERNELRELEASE] [-o OUTDIR] [-v] CASE...    (default: all cases)
 #
-# JOBS boots run at once (default: one per host CPU; each guest is one host
-# thread); each case's report is printed when it ends.
+# JOBS boots run at once (default VMTRACE_KTEST_JOBS, else one per host CPU:
+# each guest is one host thread); each case's report is printed when it ends.
 #
 # Exit status: 0 all passed (skips allowed only with a reason), 1 otherwise.
 #
