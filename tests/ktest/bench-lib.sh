@@ -38,6 +38,9 @@ host ip link set gen0 up
 add_veth_vm sink sink0 2 br0 198.51.100 2001:db8:1
 add_veth_vm other other0 3 br0 198.51.100 2001:db8:2
 } > /dev/null 2>&1
+# each part leaves the guest as it found it: the smoke runs both in one boot
+lab_down() { ip link del br0; ip link del gen0; ip netns del sink; ip netns del other; }
+trap 'cleanup; lab_down 2> /dev/null || true' EXIT
 ping -c 1 -W 2 198.51.100.2 > /dev/null
 ip netns exec sink "$BIN/udpsink" 9 &
 pids+=($!)
@@ -55,7 +58,8 @@ done
 SINK_PATH="sink0@sink sink0-host br0 gen0-host other0-host"
 
 loaded() { grep -q '^vmtrace ' /proc/modules; }
-emitted() { if loaded; then "$VT" status --json | jq .emitted; else echo 0; fi; }
+module_stat() { "$VT" status --json | jq -r "$1"; }	# a field of vmtrace status --json
+emitted() { if loaded; then module_stat .emitted; else echo 0; fi; }
 load() { loaded || insmod "$KO"; }
 unload() { ! loaded || rmmod vmtrace; }
 rx() { ip -n sink -j -s link show sink0 | jq '.[0].stats64.rx.packets'; }

@@ -11,7 +11,6 @@ machine
 # per syscall) spends far less of the guest on making echoes, so the event
 # rate is vmtrace's and not ping's.
 load
-module_stat() { "$VT" status --json | jq -r "$1"; }	# a field of vmtrace status --json
 gen0_mac=$(ip -j link show gen0 | jq -r '.[0].address')
 # the sink answers the flood's made-up source straight back to gen0
 ip -n sink neigh replace 198.51.100.9 lladdr "$gen0_mac" dev sink0 nud permanent

@@ -13,12 +13,6 @@ expect "k) counts events" "$(awk '$2 == "pps" && $3 == "k" && $6 > 0 { print "ye
 expect "quiet configs" "$(grep -c '^BENCH quiet' $TMP/cost.out)" 3
 expect "calls counted" "$(awk '$2 == "calls" && $3 > 0 && /total=[1-9]/ { print "yes" }' $TMP/cost.out)" yes
 
-# make bench gives each part a boot of its own: take the first part's lab down
-ip link del br0
-ip link del gen0
-ip netns del sink
-ip netns del other
-
 bash -e "$VMTRACE_SRC/tests/ktest/bench-stream.sh" > $TMP/stream.out
 grep -q '^BENCH done' $TMP/stream.out
 expect "stream runs" "$(grep -c '^BENCH stream' $TMP/stream.out)" 6
