@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Netfilter hooks at every bridge, IPv4 and IPv6 hook point of each network
- * namespace a session watches. nf_hook_slow() frees a dropped packet with
+ * Netfilter hooks at the IPv4 and IPv6 hook points of each network namespace
+ * a session watches, and at its bridge points that something else filters
+ * (ops_wanted()). nf_hook_slow() frees a dropped packet with
  * NETFILTER_DROP and its own address as location, which says nothing of
  * where; vmtrace's first-priority hook opens a frame "skb P is inside hook
  * point X" on a per-CPU stack so that the kfree_skb probe can name the hook
@@ -30,21 +31,17 @@
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
 #include <linux/if_ether.h>
+#include <linux/mutex.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
 #include "compat/compat.h"
 #include "vmtrace.h"
 
-#define NF_STACK_DEPTH		8
 #define NF_FRAME_MAX_AGE_NS	(100 * NSEC_PER_MSEC)
 
-struct nf_stack {
-	unsigned int depth;
-	struct vmtrace_nf_frame frames[NF_STACK_DEPTH];
-};
-
-static DEFINE_PER_CPU(struct nf_stack, nf_stack);
+DEFINE_PER_CPU(struct vmtrace_nf_stack, vmtrace_nf_stack);
 
 static const u8 br_points[NF_BR_NUMHOOKS] = {
 	[NF_BR_PRE_ROUTING]	= VMTRACE_POINT_BR_PREROUTING,
@@ -84,7 +81,7 @@ static bool br_point_closed(unsigned int hook)
 }
 
 /* Remove frame @i of @st. */
-static void drop_frame(struct nf_stack *st, unsigned int i)
+static void drop_frame(struct vmtrace_nf_stack *st, unsigned int i)
 {
 	memmove(&st->frames[i], &st->frames[i + 1], sizeof(st->frames[0]) * (st->depth - i - 1));
 	st->depth--;
@@ -92,12 +89,12 @@ static void drop_frame(struct nf_stack *st, unsigned int i)
 
 static void push_frame(const struct vmtrace_nf_frame *f)
 {
-	struct nf_stack *st;
+	struct vmtrace_nf_stack *st;
 	unsigned long flags;
 	unsigned int i;
 
 	local_irq_save(flags);
-	st = this_cpu_ptr(&nf_stack);
+	st = this_cpu_ptr(&vmtrace_nf_stack);
 	/* Frames left behind by stolen packets age out here. */
 	while (st->depth &&
 	       f->ts - st->frames[st->depth - 1].ts > NF_FRAME_MAX_AGE_NS)
@@ -107,7 +104,7 @@ static void push_frame(const struct vmtrace_nf_frame *f)
 		for (i = st->depth; i--; )
 			if (st->frames[i].skb == f->skb)
 				drop_frame(st, i);
-	if (st->depth == NF_STACK_DEPTH)
+	if (st->depth == VMTRACE_NF_STACK_DEPTH)
 		drop_frame(st, 0);
 	st->frames[st->depth++] = *f;
 	local_irq_restore(flags);
@@ -116,13 +113,13 @@ static void push_frame(const struct vmtrace_nf_frame *f)
 /* Remove the topmost frame for @skb (and, if closed, anything above it); copy it out. */
 static bool pop_frame(const struct sk_buff *skb, struct vmtrace_nf_frame *out)
 {
-	struct nf_stack *st;
+	struct vmtrace_nf_stack *st;
 	unsigned long flags;
 	bool found = false;
 	unsigned int i;
 
 	local_irq_save(flags);
-	st = this_cpu_ptr(&nf_stack);
+	st = this_cpu_ptr(&vmtrace_nf_stack);
 	for (i = st->depth; i--; ) {
 		if (st->frames[i].skb != skb)
 			continue;
@@ -147,7 +144,7 @@ static bool pop_frame(const struct sk_buff *skb, struct vmtrace_nf_frame *out)
 bool vmtrace_nf_take_frame(const struct sk_buff *skb, unsigned int reason,
 			   struct vmtrace_nf_frame *out)
 {
-	if (!this_cpu_read(nf_stack.depth) || !pop_frame(skb, out))
+	if (!pop_frame(skb, out))
 		return false;
 	if (out->closed)
 		return true;
@@ -157,7 +154,7 @@ bool vmtrace_nf_take_frame(const struct sk_buff *skb, unsigned int reason,
 /* @skb is consumed: its frames are over. */
 void vmtrace_nf_forget(const struct sk_buff *skb)
 {
-	if (this_cpu_read(nf_stack.depth))
+	if (vmtrace_nf_frames_open())
 		pop_frame(skb, NULL);
 }
 
@@ -224,7 +221,7 @@ static unsigned int hook_first_ipv6(void *priv, struct sk_buff *skb,
 static unsigned int hook_last(void *priv, struct sk_buff *skb,
 			      const struct nf_hook_state *state)
 {
-	if (this_cpu_read(nf_stack.depth))
+	if (vmtrace_nf_frames_open())
 		pop_frame(skb, NULL);
 	return NF_ACCEPT;
 }
@@ -263,18 +260,34 @@ static void fill_ops(void)
 	nf_nops = i;
 }
 
-/* Per namespace: are vmtrace's hooks registered here? */
+/* Per namespace: does a session watch it, and which of nf_ops are registered here? */
 struct nf_netns {
-	bool hooked;
+	bool watched;
+	u32 registered;		/* bit i: nf_ops[i] */
 };
 
 static unsigned int nf_net_id;
 static atomic_t nf_hooked_netns;
+static atomic_t nf_hooks;
+/* Serialises registration: session changes and the recheck. */
+static DEFINE_MUTEX(nf_lock);
 
-/* For status: how many namespaces carry vmtrace's hooks now, and how many hooks each. */
+#define NF_RECHECK_INTERVAL	(HZ / 10)
+static void nf_recheck(struct work_struct *work);
+static DECLARE_DELAYED_WORK(nf_recheck_work, nf_recheck);
+
+/*
+ * For status: how many namespaces carry vmtrace's hooks now, how many hooks
+ * in all, and the most one namespace can carry.
+ */
 unsigned int vmtrace_nf_hooked_netns(void)
 {
 	return atomic_read(&nf_hooked_netns);
+}
+
+unsigned int vmtrace_nf_hooks(void)
+{
+	return atomic_read(&nf_hooks);
 }
 
 unsigned int vmtrace_nf_hooks_per_netns(void)
@@ -294,12 +307,119 @@ static bool netns_watched(const struct vmtrace_filter_set *fs, u64 cookie)
 	return false;
 }
 
+/* Does anyone but vmtrace hook bridge point @hook of @net? */
+static bool bridge_point_filtered(struct net *net, unsigned int hook)
+{
+	const struct nf_hook_entries *e;
+	bool found = false;
+	unsigned int i;
+
+	rcu_read_lock();
+	e = rcu_dereference(net->nf.hooks_bridge[hook]);
+	for (i = 0; e && i < e->num_hook_entries; i++)
+		if (e->hooks[i].hook != hook_first_bridge && e->hooks[i].hook != hook_last)
+			found = true;
+	rcu_read_unlock();
+	return found;
+}
+
+/*
+ * The hooks a watched namespace needs. Every IP point: its frames tell the
+ * drops of netfilter and br_netfilter apart from the stack's own. A bridge
+ * point only while something else (nftables' bridge family, ebtables,
+ * br_netfilter) hooks it: on a bridge that nobody filters, a bridge hook
+ * point cannot drop, vmtrace would be the only reason the kernel runs
+ * netfilter there for every frame of every VM, and the ports' own dev:rx and
+ * dev:tx already show the frame crossing.
+ */
+static u32 ops_wanted(struct net *net)
+{
+	bool filtered[HOOKS_PER_FAMILY];
+	unsigned int i;
+	u32 want = 0;
+
+	for (i = 0; i < HOOKS_PER_FAMILY; i++)
+		filtered[i] = bridge_point_filtered(net, i);
+	for (i = 0; i < nf_nops; i++)
+		if (nf_ops[i].pf != NFPROTO_BRIDGE || filtered[nf_ops[i].hooknum])
+			want |= BIT(i);
+	return want;
+}
+
+/* Register and unregister nf_ops in @net until @want is what is registered. */
+static int nf_apply(struct net *net, struct nf_netns *nn, u32 want)
+{
+	unsigned long change = nn->registered ^ want;
+	bool was_hooked = nn->registered;
+	unsigned int i;
+	int err = 0;
+
+	for_each_set_bit(i, &change, nf_nops) {
+		if (want & BIT(i)) {
+			err = nf_register_net_hook(net, &nf_ops[i]);
+			if (err)
+				break;
+			nn->registered |= BIT(i);
+			atomic_inc(&nf_hooks);
+		} else {
+			nf_unregister_net_hook(net, &nf_ops[i]);
+			nn->registered &= ~BIT(i);
+			atomic_dec(&nf_hooks);
+		}
+	}
+	if (!was_hooked && nn->registered)
+		atomic_inc(&nf_hooked_netns);
+	else if (was_hooked && !nn->registered)
+		atomic_dec(&nf_hooked_netns);
+	return err;
+}
+
+/* Every watched namespace gets the bridge hooks its filters now call for. */
+static bool nf_apply_all(void)
+{
+	bool any = false;
+	struct net *net;
+
+	down_read(&net_rwsem);
+	for_each_net(net) {
+		struct nf_netns *nn = net_generic(net, nf_net_id);
+
+		if (!nn->watched)
+			continue;
+		any = true;
+		/* a failure is tried again on the next round */
+		if (nf_apply(net, nn, ops_wanted(net)))
+			pr_warn_ratelimited("cannot register a bridge hook in netns %u\n",
+					    net->ns.inum);
+	}
+	up_read(&net_rwsem);
+	return any;
+}
+
+/*
+ * Filters come and go while a session runs (an nft table loaded, a
+ * firewall restarted) and the kernel tells no one: look again ten times a
+ * second. A drop at a point filtered since the last look is still recorded,
+ * as skb:drop NETFILTER_DROP on its device.
+ */
+static void nf_recheck(struct work_struct *work)
+{
+	bool any;
+
+	mutex_lock(&nf_lock);
+	any = nf_apply_all();
+	if (any)
+		schedule_delayed_work(&nf_recheck_work, NF_RECHECK_INTERVAL);
+	mutex_unlock(&nf_lock);
+}
+
 /*
  * Hook the namespaces that hold an interface @fs watches, unhook the others
  * (all of them for a NULL @fs). Hooks run for every packet of their
  * namespace and hook point, so a namespace nobody traces must not have them.
  * Returns without waiting: the caller waits for running hooks once, for
- * everything it took down.
+ * everything it took down. Fails only when a newly watched namespace cannot
+ * get its IP hooks.
  *
  * Under net_rwsem a listed namespace has not reached its pernet exit (it is
  * unlisted first), so a namespace hooked here is always unhooked by
@@ -307,28 +427,33 @@ static bool netns_watched(const struct vmtrace_filter_set *fs, u64 cookie)
  */
 int vmtrace_nf_update(const struct vmtrace_filter_set *fs)
 {
+	bool any = false;
 	struct net *net;
 	int err = 0;
 
+	mutex_lock(&nf_lock);
 	down_read(&net_rwsem);
 	for_each_net(net) {
 		struct nf_netns *nn = net_generic(net, nf_net_id);
 		bool want = fs && netns_watched(fs, vmtrace_net_cookie(net));
 
-		if (want == nn->hooked)
+		any |= want;
+		if (want == nn->watched)
 			continue;
-		if (want) {
-			err = nf_register_net_hooks(net, nf_ops, nf_nops);
-			if (err)
-				break;
-			atomic_inc(&nf_hooked_netns);
-		} else {
-			nf_unregister_net_hooks(net, nf_ops, nf_nops);
-			atomic_dec(&nf_hooked_netns);
+		nn->watched = want;
+		err = nf_apply(net, nn, want ? ops_wanted(net) : 0);
+		if (err) {
+			nn->watched = false;
+			nf_apply(net, nn, 0);
+			break;
 		}
-		nn->hooked = want;
 	}
 	up_read(&net_rwsem);
+	if (any && !err)
+		mod_delayed_work(system_wq, &nf_recheck_work, NF_RECHECK_INTERVAL);
+	mutex_unlock(&nf_lock);
+	if (!any)
+		cancel_delayed_work_sync(&nf_recheck_work);
 	return err;
 }
 
@@ -336,11 +461,8 @@ static void __net_exit nf_net_exit(struct net *net)
 {
 	struct nf_netns *nn = net_generic(net, nf_net_id);
 
-	if (nn->hooked) {
-		nf_unregister_net_hooks(net, nf_ops, nf_nops);
-		atomic_dec(&nf_hooked_netns);
-	}
-	nn->hooked = false;
+	nn->watched = false;
+	nf_apply(net, nn, 0);
 }
 
 static struct pernet_operations nf_pernet_ops = {
@@ -358,5 +480,6 @@ int vmtrace_nf_init(void)
 
 void vmtrace_nf_exit(void)
 {
+	cancel_delayed_work_sync(&nf_recheck_work);
 	unregister_pernet_subsys(&nf_pernet_ops);
 }

@@ -63,21 +63,32 @@ static void probe_consume_skb(VMTRACE_CONSUME_SKB_ARGS)
 	record_dev(skb, VMTRACE_POINT_SKB_CONSUME, VMTRACE_DIR_NONE, 0, 0, NULL);
 }
 
+/*
+ * Freed inside a netfilter hook: record it at that hook point, not at
+ * nf_hook_slow. Out of line, because the frame is large and this kernel
+ * zeroes every local at entry: kfree_skb must not pay for it.
+ */
+static noinline bool record_nf_drop(struct sk_buff *skb, unsigned int why, void *location)
+{
+	struct vmtrace_nf_frame f;
+	struct vmtrace_where w = {
+		.flags = VMTRACE_EV_DROP | VMTRACE_EV_NF_ATTRIBUTED, .devs = &f.devs,
+	};
+
+	if (!vmtrace_nf_take_frame(skb, why, &f))
+		return false;
+	w.point = f.point;
+	w.dir = f.dir;
+	vmtrace_record(skb, &w, f.mask, &f.pkt, why, location);
+	return true;
+}
+
 static void probe_kfree_skb(VMTRACE_KFREE_SKB_ARGS)
 {
 	unsigned int why = VMTRACE_KFREE_SKB_REASON(reason);
-	struct vmtrace_nf_frame f;
 
-	/* Freed inside a netfilter hook: say which one, not nf_hook_slow. */
-	if (vmtrace_nf_take_frame(skb, why, &f)) {
-		struct vmtrace_where w = {
-			.point = f.point, .dir = f.dir,
-			.flags = VMTRACE_EV_DROP | VMTRACE_EV_NF_ATTRIBUTED, .devs = &f.devs,
-		};
-
-		vmtrace_record(skb, &w, f.mask, &f.pkt, why, location);
+	if (vmtrace_nf_frames_open() && record_nf_drop(skb, why, location))
 		return;
-	}
 	if (vmtrace_skb_wanted(skb, 0))
 		record_dev(skb, VMTRACE_POINT_SKB_DROP, VMTRACE_DIR_NONE, VMTRACE_EV_DROP, why,
 			   location);

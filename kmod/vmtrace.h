@@ -172,6 +172,24 @@ struct vmtrace_nf_frame {
 	struct vmtrace_pkt pkt;
 };
 
+/*
+ * Per CPU: the frames of the hook points a wanted packet is inside, newest
+ * last. A stack because br_netfilter runs IP hooks inside bridge hooks.
+ */
+#define VMTRACE_NF_STACK_DEPTH	8
+struct vmtrace_nf_stack {
+	unsigned int depth;
+	struct vmtrace_nf_frame frames[VMTRACE_NF_STACK_DEPTH];
+};
+
+DECLARE_PER_CPU(struct vmtrace_nf_stack, vmtrace_nf_stack);
+
+/* One per-CPU read: what every kfree_skb pays while nothing is inside a hook. */
+static __always_inline bool vmtrace_nf_frames_open(void)
+{
+	return this_cpu_read(vmtrace_nf_stack.depth);
+}
+
 int vmtrace_nf_init(void);
 void vmtrace_nf_exit(void);
 int vmtrace_nf_update(const struct vmtrace_filter_set *fs);
@@ -179,6 +197,7 @@ bool vmtrace_nf_take_frame(const struct sk_buff *skb, unsigned int reason,
 			   struct vmtrace_nf_frame *out);
 void vmtrace_nf_forget(const struct sk_buff *skb);
 unsigned int vmtrace_nf_hooked_netns(void);
+unsigned int vmtrace_nf_hooks(void);
 unsigned int vmtrace_nf_hooks_per_netns(void);
 
 /* netlink.c */

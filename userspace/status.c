@@ -14,7 +14,7 @@
 struct status {
 	char version[64];
 	uint64_t caps;
-	uint32_t sessions, max_sessions, event_size, ring_slots, hooked_netns, netns_hooks;
+	uint32_t sessions, max_sessions, event_size, ring_slots, hooked_netns, netns_hooks, nf_hooks;
 	uint64_t emitted, delivered, lost_ring, lost_send, messages;
 	struct {
 		uint64_t emitted, lost;
@@ -45,6 +45,7 @@ static int status_reply(struct nlattr **tb, void *arg)
 	st->ring_slots = get_u32(tb[VMTRACE_A_RING_SLOTS]);
 	st->hooked_netns = get_u32(tb[VMTRACE_A_HOOKED_NETNS]);
 	st->netns_hooks = get_u32(tb[VMTRACE_A_NETNS_HOOKS]);
+	st->nf_hooks = get_u32(tb[VMTRACE_A_NF_HOOKS]);
 	return 0;
 }
 
@@ -119,7 +120,8 @@ static void print_text(const struct status *st, int family_version)
 	printf("\nsessions:     %u active of %u\n", st->sessions, st->max_sessions);
 	printf("rings:        %u events of %u bytes per CPU while tracing\n",
 	       st->ring_slots, st->event_size);
-	printf("hooks:        netfilter hooks in %u namespace%s (%u each)\n", st->hooked_netns,
+	printf("hooks:        %u netfilter hook%s in %u namespace%s (at most %u each)\n",
+	       st->nf_hooks, st->nf_hooks == 1 ? "" : "s", st->hooked_netns,
 	       st->hooked_netns == 1 ? "" : "s", st->netns_hooks);
 	printf("events:       %" PRIu64 " emitted, %" PRIu64 " delivered, %" PRIu64
 	       " lost in kernel (ring full), %" PRIu64 " undeliverable, %" PRIu64 " messages\n",
@@ -144,11 +146,12 @@ static void print_json(const struct status *st, int family_version)
 		printf("%s\"%s\"", first ? "" : ",", cap_names[i].name);
 		first = 0;
 	}
-	printf("],\"sessions\":%u,\"max_sessions\":%u,\"hooked_netns\":%u,\"netns_hooks\":%u,"
+	printf("],\"sessions\":%u,\"max_sessions\":%u,\"hooked_netns\":%u,\"netns_hooks\":%u,\"nf_hooks\":%u,"
 	       "\"emitted\":%" PRIu64
 	       ",\"delivered\":%" PRIu64 ",\"lost_ring\":%" PRIu64 ",\"lost_send\":%" PRIu64
 	       ",\"messages\":%" PRIu64 ",\"points\":{",
-	       st->sessions, st->max_sessions, st->hooked_netns, st->netns_hooks, st->emitted,
+	       st->sessions, st->max_sessions, st->hooked_netns, st->netns_hooks, st->nf_hooks,
+	       st->emitted,
 	       st->delivered, st->lost_ring,
 	       st->lost_send, st->messages);
 	first = 1;

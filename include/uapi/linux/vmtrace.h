@@ -16,7 +16,8 @@
  *            VMTRACE_A_EVENT_SIZE    u32, sizeof(struct vmtrace_event)
  *            VMTRACE_A_RING_SLOTS    u32, events each per-CPU ring holds
  *            VMTRACE_A_HOOKED_NETNS  u32, namespaces with vmtrace's netfilter hooks now
- *            VMTRACE_A_NETNS_HOOKS   u32, netfilter hooks vmtrace registers in each of them
+ *            VMTRACE_A_NETNS_HOOKS   u32, the most netfilter hooks vmtrace registers in one of them
+ *            VMTRACE_A_NF_HOOKS      u32, netfilter hooks vmtrace has registered now, in all of them
  *
  * VMTRACE_CMD_START_SESSION
  *   request: VMTRACE_A_FILTER nested
@@ -110,6 +111,7 @@ enum vmtrace_attr {
 	VMTRACE_A_LOST_SESSION,
 	VMTRACE_A_HOOKED_NETNS,
 	VMTRACE_A_NETNS_HOOKS,
+	VMTRACE_A_NF_HOOKS,
 	__VMTRACE_A_LAST
 };
 #define VMTRACE_A_MAX (__VMTRACE_A_LAST - 1)

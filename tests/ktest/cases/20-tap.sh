@@ -14,8 +14,6 @@ expect_seq "request" "$(hops $TMP/ev '.kind=="request"')" \
 "ip:output br0
 ip:postrouting br0
 dev:tx br0
-bridge:output tap0
-bridge:postrouting tap0
 dev:tx tap0
 skb:consume tap0
 dev:rx tap0vm
@@ -29,8 +27,6 @@ ip:postrouting tap0vm
 dev:tx tap0vm
 skb:consume tap0vm
 dev:rx tap0
-bridge:prerouting tap0
-bridge:input tap0
 dev:rx br0
 ip:prerouting br0
 ip:input br0

@@ -24,7 +24,6 @@ expect_seq "request" "$(hops $TMP/ev '.kind=="request"')" \
 ip:postrouting vm1
 dev:tx vm1
 dev:rx vm1-host
-bridge:prerouting vm1-host
 bridge:forward vm1-host->vm2-host
 bridge:forward vm1-host->vm2-host"
 # nf_hook_slow() frees the packet; the location is wherever the compiler put

@@ -23,8 +23,6 @@ expect_seq "paused reader path of seq 6" "$(hops $TMP/ev '.kind=="request" and .
 "ip:output br0
 ip:postrouting br0
 dev:tx br0
-bridge:output tap0
-bridge:postrouting tap0
 dev:tx tap0
 skb:drop tap0"
 resume_vm tap0
