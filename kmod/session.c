@@ -67,16 +67,16 @@ static int hooks_attach(const struct vmtrace_filter_set *fs)
 		goto err_rings;
 	err = vmtrace_nf_update(fs);
 	if (err)
-		goto err_nf;
+		goto err_hooks;
 	err = vmtrace_probes_attach();
 	if (err)
-		goto err_probes;
+		goto err_hooks;
 	return 0;
 
-err_probes:
+err_hooks:
+	/* a failed update may have hooked some namespaces before it failed */
 	vmtrace_nf_update(NULL);
 	vmtrace_probes_wait();
-err_nf:
 	vmtrace_rings_free();
 err_rings:
 	return err;
