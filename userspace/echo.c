@@ -57,7 +57,8 @@ static struct vt_echo *find_or_add(struct vt_tracker *t, const struct vmtrace_ev
 	struct vt_echo *e;
 	unsigned int i;
 
-	for (i = 0; i < t->n; i++) {
+	/* newest first: an event almost always belongs to one of the last echoes */
+	for (i = t->n; i--; ) {
 		e = t->echoes[i];
 		if (e->family != ev->family || e->id != ev->icmp_id || e->seq != ev->icmp_seq ||
 		    memcmp(e->dst, dst, alen(e->family)))

@@ -200,8 +200,12 @@ static void print_hop_text(const struct follow *f, const struct vt_echo *e,
 			   const struct vmtrace_event *ev)
 {
 	int drop = (ev->flags & VMTRACE_EV_DROP) && !vt_drop_is_benign(ev);
-	struct line l = { .len = 0 }, where = { .len = 0 };
+	struct line l, where;
 	char us[24];
+
+	/* only len: the buffers are written before they are read */
+	l.len = 0;
+	where.len = 0;
 
 	put(&where, ev->ifname, VMTRACE_IFNAMSIZ, 0);
 	if (ev->out_ifname[0]) {

@@ -75,20 +75,32 @@ void vt_addr_str(unsigned int family, const uint8_t *addr, char *buf, size_t len
 		snprintf(buf, len, "?");
 }
 
+/* Digit by digit, not with snprintf: follow formats one per hop it prints. */
 char *vt_decimal(char *buf, size_t len, uint64_t v, unsigned int scale, unsigned int decimals)
 {
-	uint64_t div = 1, unit = 1;
-	unsigned int i;
+	char rev[48];	/* the digits, last first */
+	uint64_t div = 1;
+	size_t n = 0, i;
+	unsigned int d;
 
-	for (i = decimals; i < scale; i++)
+	if (!len)
+		return buf;
+	for (d = decimals; d < scale; d++)
 		div *= 10;
-	for (i = 0; i < decimals; i++)
-		unit *= 10;
 	v = (v + div / 2) / div;
+	for (d = 0; d < decimals && n < sizeof(rev) - 2; d++) {
+		rev[n++] = (char)('0' + v % 10);
+		v /= 10;
+	}
 	if (decimals)
-		snprintf(buf, len, "%" PRIu64 ".%0*" PRIu64, v / unit, (int)decimals, v % unit);
-	else
-		snprintf(buf, len, "%" PRIu64, v);
+		rev[n++] = '.';
+	do {
+		rev[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v && n < sizeof(rev));
+	for (i = 0; i < n && i < len - 1; i++)
+		buf[i] = rev[n - 1 - i];
+	buf[i] = '\0';
 	return buf;
 }
 

@@ -399,6 +399,12 @@ static void test_decimal(void)
 		      "vt_decimal(%llu, %u, %u) = %s, printf says %s", (unsigned long long)cases[i].v,
 		      cases[i].scale, cases[i].dec, got, want);
 	}
+	/* like snprintf: cut to the buffer, always terminated */
+	vt_decimal(got, 4, 1234567891, 9, 6);
+	CHECK(!strcmp(got, "1.2"), "vt_decimal into 4 bytes = %s", got);
+	got[0] = 'x';
+	vt_decimal(got, 0, 5, 0, 0);
+	CHECK(got[0] == 'x', "vt_decimal into 0 bytes wrote");
 }
 
 int main(void)
