@@ -1,21 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Netfilter hooks at the IPv4 and IPv6 hook points of each network namespace
- * a session watches, and at its bridge points that something else filters
- * (ops_wanted()). nf_hook_slow() frees a dropped packet with
- * NETFILTER_DROP and its own address as location, which says nothing of
- * where; vmtrace's first-priority hook opens a frame "skb P is inside hook
- * point X" on a per-CPU stack so that the kfree_skb probe can name the hook
- * point, namespace and devices. It is a stack because br_netfilter runs IP
- * hooks from inside bridge hooks.
+ * Netfilter hooks in each network namespace a session watches.
+ * nf_hook_slow() frees a dropped packet with NETFILTER_DROP and its own
+ * address as location, which says nothing of where; vmtrace's
+ * first-priority hook opens a frame "skb P is inside hook point X" on a
+ * per-CPU stack so that the kfree_skb probe can name the hook point,
+ * namespace and devices. It is a stack because br_netfilter runs IP hooks
+ * from inside bridge hooks.
  *
- * Every hook costs every packet of its namespace a call, so there are as
- * few as attribution allows:
- * - IPv4 and IPv6 points and bridge prerouting also have a last-priority
- *   hook that closes the frame: IP frames, because a bridge hook after
- *   br_netfilter's may drop the packet once its IP traversal is over;
- *   bridge prerouting, because its drops are plain kfree_skb(), told apart
- *   only by the frame being open.
+ * Every hook costs every packet of its namespace and hook point a call, so
+ * there are as few as attribution allows (ops_wanted()):
+ * - A point that nobody else hooks cannot drop: it gets no frame. An IP
+ *   point gets a first hook that only records the hop; a bridge point gets
+ *   nothing (its ports' dev:rx and dev:tx show the crossing).
+ * - A point something filters gets a frame. IP points and bridge
+ *   prerouting also have a last-priority hook that closes it: IP frames,
+ *   because a bridge hook after br_netfilter's may drop the packet once its
+ *   IP traversal is over; bridge prerouting, because its drops are plain
+ *   kfree_skb(), told apart only by the frame being open.
  * - The other bridge points have no last hook. Their frame stays until the
  *   skb's next bridge frame, its free or its age retires it, and it names
  *   only a NETFILTER_DROP (which nothing but nf_hook_slow() uses) of the
@@ -158,9 +160,16 @@ void vmtrace_nf_forget(const struct sk_buff *skb)
 		pop_frame(skb, NULL);
 }
 
+/*
+ * What a first hook opens for a packet a session wants: its op's priv says.
+ * A frame only where something else hooks the point, since only there can
+ * the packet be dropped inside it; elsewhere the hook just records the hop.
+ */
+enum frame_kind { FRAME_NONE, FRAME_OPEN, FRAME_CLOSED };
+
 /* A packet vmtrace_skb_wanted() let through: record it and open its frame if a session wants it. */
 static noinline void hook_seen(struct sk_buff *skb, const struct nf_hook_state *state,
-			       u16 l3, bool bridge, bool closed)
+			       u16 l3, bool bridge, enum frame_kind kind)
 {
 	const struct net_device *dev = state->in ?: state->out;
 	const struct net_device *dev_out = state->in != state->out ? state->out : NULL;
@@ -180,7 +189,7 @@ static noinline void hook_seen(struct sk_buff *skb, const struct nf_hook_state *
 
 	f.skb = skb;
 	f.bridge = bridge;
-	f.closed = closed;
+	f.closed = kind == FRAME_CLOSED;
 	f.point = bridge ? br_points[state->hook] : ip_points[state->hook];
 	f.dir = hook_dir(state->hook);
 	vmtrace_devinfo_fill(&f.devs, dev, dev_out);
@@ -189,8 +198,15 @@ static noinline void hook_seen(struct sk_buff *skb, const struct nf_hook_state *
 
 		vmtrace_record(skb, &w, f.mask, &f.pkt, 0, NULL);
 	}
+	if (kind == FRAME_NONE)
+		return;
 	f.ts = ktime_get_ns();
 	push_frame(&f);
+}
+
+static enum frame_kind frame_kind_of(const void *priv)
+{
+	return (enum frame_kind)(unsigned long)priv;
 }
 
 /* Every packet of a hooked namespace comes through these: reject it in a few loads. */
@@ -198,7 +214,7 @@ static unsigned int hook_first_bridge(void *priv, struct sk_buff *skb,
 				      const struct nf_hook_state *state)
 {
 	if (vmtrace_skb_wanted(skb, 0))
-		hook_seen(skb, state, 0, true, br_point_closed(state->hook));
+		hook_seen(skb, state, 0, true, frame_kind_of(priv));
 	return NF_ACCEPT;
 }
 
@@ -206,7 +222,7 @@ static unsigned int hook_first_ipv4(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
 	if (vmtrace_skb_wanted(skb, ETH_P_IP))
-		hook_seen(skb, state, ETH_P_IP, false, true);
+		hook_seen(skb, state, ETH_P_IP, false, frame_kind_of(priv));
 	return NF_ACCEPT;
 }
 
@@ -214,7 +230,7 @@ static unsigned int hook_first_ipv6(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
 	if (vmtrace_skb_wanted(skb, ETH_P_IPV6))
-		hook_seen(skb, state, ETH_P_IPV6, false, true);
+		hook_seen(skb, state, ETH_P_IPV6, false, frame_kind_of(priv));
 	return NF_ACCEPT;
 }
 
@@ -226,44 +242,60 @@ static unsigned int hook_last(void *priv, struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
+static bool vmtrace_hookfn(nf_hookfn *fn)
+{
+	return fn == hook_first_bridge || fn == hook_first_ipv4 || fn == hook_first_ipv6 ||
+	       fn == hook_last;
+}
+
+/* An op's part at its hook point (see the top of this file). */
+enum op_role { OP_FIRST_PLAIN, OP_FIRST_FRAMED, OP_LAST };
+
 #define HOOKS_PER_FAMILY	5
-/* at most a first and a last hook per point */
-static struct nf_hook_ops nf_ops[3 * HOOKS_PER_FAMILY * 2];
+#define NF_MAX_OPS		(3 * HOOKS_PER_FAMILY * 3)
+static struct nf_hook_ops nf_ops[NF_MAX_OPS];
+static u8 nf_role[NF_MAX_OPS];
 static unsigned int nf_nops;
+
+static void add_op(nf_hookfn *fn, u8 pf, unsigned int hook, enum op_role role,
+		   enum frame_kind kind)
+{
+	nf_ops[nf_nops] = (struct nf_hook_ops){
+		.hook = fn, .pf = pf, .hooknum = hook,
+		.priority = role == OP_LAST ? INT_MAX : INT_MIN,
+		.priv = (void *)(unsigned long)kind,
+	};
+	nf_role[nf_nops++] = role;
+}
 
 static void fill_ops(void)
 {
-	static const struct {
-		u8 pf;
-		nf_hookfn *first;
-	} families[] = {
-		{ NFPROTO_BRIDGE, hook_first_bridge },
-		{ NFPROTO_IPV4, hook_first_ipv4 },
-		{ NFPROTO_IPV6, hook_first_ipv6 },
-	};
-	unsigned int i = 0, p, h;
+	unsigned int h;
 
-	for (p = 0; p < ARRAY_SIZE(families); p++) {
-		for (h = 0; h < HOOKS_PER_FAMILY; h++) {
-			nf_ops[i++] = (struct nf_hook_ops){
-				.hook = families[p].first, .pf = families[p].pf, .hooknum = h,
-				.priority = INT_MIN,
-			};
-			if (families[p].pf == NFPROTO_BRIDGE && !br_point_closed(h))
-				continue;
-			nf_ops[i++] = (struct nf_hook_ops){
-				.hook = hook_last, .pf = families[p].pf, .hooknum = h,
-				.priority = INT_MAX,
-			};
-		}
+	for (h = 0; h < HOOKS_PER_FAMILY; h++) {
+		bool closed = br_point_closed(h);
+
+		add_op(hook_first_bridge, NFPROTO_BRIDGE, h, OP_FIRST_FRAMED,
+		       closed ? FRAME_CLOSED : FRAME_OPEN);
+		if (closed)
+			add_op(hook_last, NFPROTO_BRIDGE, h, OP_LAST, FRAME_NONE);
 	}
-	nf_nops = i;
+	for (h = 0; h < HOOKS_PER_FAMILY; h++) {
+		add_op(hook_first_ipv4, NFPROTO_IPV4, h, OP_FIRST_PLAIN, FRAME_NONE);
+		add_op(hook_first_ipv4, NFPROTO_IPV4, h, OP_FIRST_FRAMED, FRAME_CLOSED);
+		add_op(hook_last, NFPROTO_IPV4, h, OP_LAST, FRAME_NONE);
+	}
+	for (h = 0; h < HOOKS_PER_FAMILY; h++) {
+		add_op(hook_first_ipv6, NFPROTO_IPV6, h, OP_FIRST_PLAIN, FRAME_NONE);
+		add_op(hook_first_ipv6, NFPROTO_IPV6, h, OP_FIRST_FRAMED, FRAME_CLOSED);
+		add_op(hook_last, NFPROTO_IPV6, h, OP_LAST, FRAME_NONE);
+	}
 }
 
 /* Per namespace: does a session watch it, and which of nf_ops are registered here? */
 struct nf_netns {
 	bool watched;
-	u32 registered;		/* bit i: nf_ops[i] */
+	u64 registered;		/* bit i: nf_ops[i] */
 };
 
 static unsigned int nf_net_id;
@@ -292,7 +324,11 @@ unsigned int vmtrace_nf_hooks(void)
 
 unsigned int vmtrace_nf_hooks_per_netns(void)
 {
-	return nf_nops;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < nf_nops; i++)
+		n += nf_role[i] != OP_FIRST_PLAIN;
+	return n;
 }
 
 static bool netns_watched(const struct vmtrace_filter_set *fs, u64 cookie)
@@ -307,64 +343,85 @@ static bool netns_watched(const struct vmtrace_filter_set *fs, u64 cookie)
 	return false;
 }
 
-/* Does anyone but vmtrace hook bridge point @hook of @net? */
-static bool bridge_point_filtered(struct net *net, unsigned int hook)
+static struct nf_hook_entries __rcu **point_hooks(struct net *net, u8 pf, unsigned int hook)
+{
+	switch (pf) {
+	case NFPROTO_BRIDGE:
+		return &net->nf.hooks_bridge[hook];
+	case NFPROTO_IPV4:
+		return &net->nf.hooks_ipv4[hook];
+	default:
+		return &net->nf.hooks_ipv6[hook];
+	}
+}
+
+/* Does anyone but vmtrace hook point @hook of family @pf in @net? */
+static bool point_filtered(struct net *net, u8 pf, unsigned int hook)
 {
 	const struct nf_hook_entries *e;
 	bool found = false;
 	unsigned int i;
 
 	rcu_read_lock();
-	e = rcu_dereference(net->nf.hooks_bridge[hook]);
+	e = rcu_dereference(*point_hooks(net, pf, hook));
 	for (i = 0; e && i < e->num_hook_entries; i++)
-		if (e->hooks[i].hook != hook_first_bridge && e->hooks[i].hook != hook_last)
+		if (!vmtrace_hookfn(e->hooks[i].hook))
 			found = true;
 	rcu_read_unlock();
 	return found;
 }
 
-/*
- * The hooks a watched namespace needs. Every IP point: its frames tell the
- * drops of netfilter and br_netfilter apart from the stack's own. A bridge
- * point only while something else (nftables' bridge family, ebtables,
- * br_netfilter) hooks it: on a bridge that nobody filters, a bridge hook
- * point cannot drop, vmtrace would be the only reason the kernel runs
- * netfilter there for every frame of every VM, and the ports' own dev:rx and
- * dev:tx already show the frame crossing.
- */
-static u32 ops_wanted(struct net *net)
+/* The hooks a watched namespace needs now: see the top of this file. */
+static u64 ops_wanted(struct net *net)
 {
-	bool filtered[HOOKS_PER_FAMILY];
+	u64 want = 0;
 	unsigned int i;
-	u32 want = 0;
 
-	for (i = 0; i < HOOKS_PER_FAMILY; i++)
-		filtered[i] = bridge_point_filtered(net, i);
-	for (i = 0; i < nf_nops; i++)
-		if (nf_ops[i].pf != NFPROTO_BRIDGE || filtered[nf_ops[i].hooknum])
-			want |= BIT(i);
+	for (i = 0; i < nf_nops; i++) {
+		bool filtered = point_filtered(net, nf_ops[i].pf, nf_ops[i].hooknum);
+
+		if (nf_role[i] == OP_FIRST_PLAIN ? !filtered : filtered)
+			want |= BIT_ULL(i);
+	}
 	return want;
 }
 
-/* Register and unregister nf_ops in @net until @want is what is registered. */
-static int nf_apply(struct net *net, struct nf_netns *nn, u32 want)
+/*
+ * Register and unregister nf_ops in @net until @want is what is registered.
+ * Registering publishes a new hook array and a packet runs one array from
+ * start to end, so the order makes every array it can see consistent: a
+ * point's framed first hook never without its last hook (the frame would
+ * stay open), never beside its plain one (the hop twice). First hooks go
+ * before last hooks, last hooks come before first hooks.
+ */
+static int nf_apply(struct net *net, struct nf_netns *nn, u64 want)
 {
-	unsigned long change = nn->registered ^ want;
+	u64 change = nn->registered ^ want;
 	bool was_hooked = nn->registered;
-	unsigned int i;
+	unsigned int pass, i;
 	int err = 0;
 
-	for_each_set_bit(i, &change, nf_nops) {
-		if (want & BIT(i)) {
-			err = nf_register_net_hook(net, &nf_ops[i]);
-			if (err)
-				break;
-			nn->registered |= BIT(i);
-			atomic_inc(&nf_hooks);
-		} else {
-			nf_unregister_net_hook(net, &nf_ops[i]);
-			nn->registered &= ~BIT(i);
-			atomic_dec(&nf_hooks);
+	for (pass = 0; pass < 4 && !err; pass++) {
+		/* 0: first hooks off, 1: last hooks off, 2: last hooks on, 3: first hooks on */
+		bool on = pass >= 2, last = pass == 1 || pass == 2;
+
+		for (i = 0; i < nf_nops; i++) {
+			bool is_last = nf_role[i] == OP_LAST;
+
+			if (!(change & BIT_ULL(i)) || !!(want & BIT_ULL(i)) != on ||
+			    is_last != last)
+				continue;
+			if (on) {
+				err = nf_register_net_hook(net, &nf_ops[i]);
+				if (err)
+					break;
+				nn->registered |= BIT_ULL(i);
+				atomic_inc(&nf_hooks);
+			} else {
+				nf_unregister_net_hook(net, &nf_ops[i]);
+				nn->registered &= ~BIT_ULL(i);
+				atomic_dec(&nf_hooks);
+			}
 		}
 	}
 	if (!was_hooked && nn->registered)
@@ -374,7 +431,7 @@ static int nf_apply(struct net *net, struct nf_netns *nn, u32 want)
 	return err;
 }
 
-/* Every watched namespace gets the bridge hooks its filters now call for. */
+/* Every watched namespace gets the hooks its filters now call for. */
 static bool nf_apply_all(void)
 {
 	bool any = false;
@@ -389,7 +446,7 @@ static bool nf_apply_all(void)
 		any = true;
 		/* a failure is tried again on the next round */
 		if (nf_apply(net, nn, ops_wanted(net)))
-			pr_warn_ratelimited("cannot register a bridge hook in netns %u\n",
+			pr_warn_ratelimited("cannot register a netfilter hook in netns %u\n",
 					    net->ns.inum);
 	}
 	up_read(&net_rwsem);
@@ -419,7 +476,7 @@ static void nf_recheck(struct work_struct *work)
  * namespace and hook point, so a namespace nobody traces must not have them.
  * Returns without waiting: the caller waits for running hooks once, for
  * everything it took down. Fails only when a newly watched namespace cannot
- * get its IP hooks.
+ * get its hooks.
  *
  * Under net_rwsem a listed namespace has not reached its pernet exit (it is
  * unlisted first), so a namespace hooked here is always unhooked by

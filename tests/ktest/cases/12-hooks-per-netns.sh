@@ -1,9 +1,10 @@
 # Netfilter hooks exist only in the namespaces a session watches and only
 # while it runs; a watched namespace that dies takes its hooks with it. A
-# watched namespace has a first and a last hook at its 10 IPv4 and IPv6
-# points; a bridge point gets a first hook (prerouting a last one too) only
-# while something else hooks it there, looked for again while the session
-# runs (docs/design.md). Status reports 26, the most a namespace can carry.
+# point that something else hooks gets a frame: a first hook, and a last
+# one at IP points and bridge prerouting. Otherwise an IP point has one
+# hook that only records the hop, and a bridge point none. Filters are
+# looked for again while the session runs (docs/design.md). Status
+# reports 26, the most a namespace can carry.
 . "$VMTRACE_SRC/tests/ktest/lib.sh"
 make_bridge
 add_veth_vm vm vm0 10
@@ -14,10 +15,14 @@ wait_hooked() { for _ in $(seq 50); do [ "$(hooked)" = "$1" ] && break; sleep 0.
 
 expect "hooks without a session" "$(hooked)" "0 0 26"
 trace $TMP/ev --if vm0@vm
-expect "one watched namespace" "$(hooked)" "1 20 26"
+# B: 10 plain hooks, one more per IP point filtered in every namespace
+# (Debian's AppArmor hooks IPv4 and IPv6 postrouting: B is 12 there)
+B=$("$VT" status --json | jq .nf_hooks)
+expect "one watched namespace" "$(hooked)" "1 $B 26"
+expect "B, with AppArmor's postrouting hooks" "$B" 12
 trace_stop $TMP/ev
 trace $TMP/ev --if br0,vm0-host,vm0@vm
-expect "host and vm watched, no bridge filter" "$(hooked)" "2 40 26"
+expect "host and vm watched, no bridge filter" "$(hooked)" "2 $((2 * B)) 26"
 
 # A bridge filter loaded while the session runs: its points get hooked.
 host nft -f - <<'NFT'
@@ -25,17 +30,29 @@ table bridge vmtrace_test {
 	chain forward { type filter hook forward priority 0; policy accept; }
 }
 NFT
-wait_hooked "2 41 26"
-expect "bridge forward filtered" "$(hooked)" "2 41 26"
+wait_hooked "2 $((2 * B + 1)) 26"
+expect "bridge forward filtered" "$(hooked)" "2 $((2 * B + 1)) 26"
 host nft add chain bridge vmtrace_test pre '{ type filter hook prerouting priority 0; policy accept; }'
-wait_hooked "2 43 26"
-expect "bridge prerouting filtered too" "$(hooked)" "2 43 26"
+wait_hooked "2 $((2 * B + 3)) 26"
+expect "bridge prerouting filtered too" "$(hooked)" "2 $((2 * B + 3)) 26"
 host ping -c 1 -W 2 192.0.2.10
 host nft delete table bridge vmtrace_test
-wait_hooked "2 40 26"
-expect "bridge filter gone" "$(hooked)" "2 40 26"
+wait_hooked "2 $((2 * B)) 26"
+expect "bridge filter gone" "$(hooked)" "2 $((2 * B)) 26"
+# An IP filter in the VM: its input point trades the plain hook for a frame.
+n vm nft add table ip vmtrace_test
+n vm nft add chain ip vmtrace_test in '{ type filter hook input priority 0; policy accept; }'
+wait_hooked "2 $((2 * B + 1)) 26"
+expect "vm input filtered" "$(hooked)" "2 $((2 * B + 1)) 26"
+host ping -c 1 -W 2 192.0.2.10
+n vm nft delete table ip vmtrace_test
+wait_hooked "2 $((2 * B)) 26"
+expect "ip filter gone" "$(hooked)" "2 $((2 * B)) 26"
 trace_stop $TMP/ev
 expect "hooks after the session" "$(hooked)" "0 0 26"
+# every echo saw ip:input in the VM once, framed or not
+expect "ip:input in the vm" "$(jq -M -r 'select(.kind=="request" and .point=="ip:input") | .ifname' $TMP/ev | sort | uniq -c | tr -s ' ')" \
+	" 2 vm0"
 # the reply enters the bridge at vm0-host; the request leaves it by
 # output and postrouting, which nobody filters
 expect "bridge hops while filtered" \
@@ -48,18 +65,18 @@ table bridge vmtrace_test {
 }
 NFT
 trace $TMP/ev --if br0
-expect "bridge postrouting filtered at start" "$(hooked)" "1 21 26"
+expect "bridge postrouting filtered at start" "$(hooked)" "1 $((B + 1)) 26"
 trace_stop $TMP/ev
 host nft delete table bridge vmtrace_test
 
 ip netns add doomed
 ip link add doomed0 netns doomed type dummy
 trace $TMP/ev --if vm0@vm,doomed0@doomed
-expect "vm and doomed watched" "$(hooked)" "2 40 26"
+expect "vm and doomed watched" "$(hooked)" "2 $((2 * B)) 26"
 ip netns del doomed
 # netns teardown is asynchronous (cleanup_net in a worker)
-wait_hooked "1 20 26"
-expect "the dead namespace's hooks are gone" "$(hooked)" "1 20 26"
+wait_hooked "1 $B 26"
+expect "the dead namespace's hooks are gone" "$(hooked)" "1 $B 26"
 host ping -c 1 -W 2 192.0.2.10
 trace_stop $TMP/ev
 expect "hooks after the last session" "$(hooked)" "0 0 26"
