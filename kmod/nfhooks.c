@@ -270,7 +270,14 @@ static void add_op(nf_hookfn *fn, u8 pf, unsigned int hook, enum op_role role,
 
 static void fill_ops(void)
 {
-	unsigned int h;
+	static const struct {
+		u8 pf;
+		nf_hookfn *first;
+	} ip[] = {
+		{ NFPROTO_IPV4, hook_first_ipv4 },
+		{ NFPROTO_IPV6, hook_first_ipv6 },
+	};
+	unsigned int p, h;
 
 	for (h = 0; h < HOOKS_PER_FAMILY; h++) {
 		bool closed = br_point_closed(h);
@@ -280,15 +287,12 @@ static void fill_ops(void)
 		if (closed)
 			add_op(hook_last, NFPROTO_BRIDGE, h, OP_LAST, FRAME_NONE);
 	}
-	for (h = 0; h < HOOKS_PER_FAMILY; h++) {
-		add_op(hook_first_ipv4, NFPROTO_IPV4, h, OP_FIRST_PLAIN, FRAME_NONE);
-		add_op(hook_first_ipv4, NFPROTO_IPV4, h, OP_FIRST_FRAMED, FRAME_CLOSED);
-		add_op(hook_last, NFPROTO_IPV4, h, OP_LAST, FRAME_NONE);
-	}
-	for (h = 0; h < HOOKS_PER_FAMILY; h++) {
-		add_op(hook_first_ipv6, NFPROTO_IPV6, h, OP_FIRST_PLAIN, FRAME_NONE);
-		add_op(hook_first_ipv6, NFPROTO_IPV6, h, OP_FIRST_FRAMED, FRAME_CLOSED);
-		add_op(hook_last, NFPROTO_IPV6, h, OP_LAST, FRAME_NONE);
+	for (p = 0; p < ARRAY_SIZE(ip); p++) {
+		for (h = 0; h < HOOKS_PER_FAMILY; h++) {
+			add_op(ip[p].first, ip[p].pf, h, OP_FIRST_PLAIN, FRAME_NONE);
+			add_op(ip[p].first, ip[p].pf, h, OP_FIRST_FRAMED, FRAME_CLOSED);
+			add_op(hook_last, ip[p].pf, h, OP_LAST, FRAME_NONE);
+		}
 	}
 }
 
