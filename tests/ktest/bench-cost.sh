@@ -36,7 +36,7 @@ bpftrace_attached $bt "$TMP/calls.out"
 p0=$(rx)
 BENCH_PING_RATE=1 measure > /dev/null
 p1=$(rx)
-kill -INT $bt; wait $bt || true
+kill -INT $bt; reap $bt "bpftrace counting calls"
 stop_config
 # bpftrace prints "@[hook_last]: 12345" per function
 echo "BENCH calls $((p1 - p0)) $(sed -n 's/^@\[\([a-z_0-9]*\)\]: *\([0-9]*\)$/\1 \2/p' "$TMP/calls.out" |

@@ -102,12 +102,23 @@ start_config() {
 	esac
 	[ -z "$bg" ] || pids+=("$bg")
 }
+# reap PID WHAT: wait for a process told to end, 20 s at most, then kill
+# it and say so: one bench run in the lab sat until its boot timed out on
+# a child that never ended, and said nothing of which.
+reap() {
+	for _ in $(seq 200); do kill -0 "$1" 2> /dev/null || break; sleep 0.1; done
+	if kill -0 "$1" 2> /dev/null; then
+		echo "bench: $2 (pid $1) did not end within 20 s: killed" >&2
+		kill -KILL "$1" 2> /dev/null || true
+	fi
+	wait "$1" 2> /dev/null || true
+}
 stop_config() {
 	if [ -n "$bg" ]; then
 		kill -INT "$bg" 2> /dev/null || true
 		# dropwatch goes back to its prompt on SIGINT: end its input too
 		exec 9>&- || true
-		wait "$bg" 2> /dev/null || true
+		reap "$bg" "the tracer of this configuration"
 		bg=""
 	fi
 }
@@ -125,11 +136,16 @@ measure() {	# "pps events/s": delivered to the sink, emitted by vmtrace, over $s
 	e0=$(emitted); r0=$(rx); t0=$(date +%s%N)
 	sleep "$secs"
 	r1=$(rx); t1=$(date +%s%N); e1=$(emitted)
-	echo stop > /proc/net/pktgen/pgctrl
-	wait $pgp 2> /dev/null || true
+	# a "start" that began after this "stop" would run on: stop until it returns
+	for _ in $(seq 100); do
+		echo stop > /proc/net/pktgen/pgctrl
+		kill -0 $pgp 2> /dev/null || break
+		sleep 0.2
+	done
+	reap $pgp "pktgen"
 	# a slow boot may outlast the sender's own end
 	kill $pingp 2> /dev/null || true
-	wait $pingp 2> /dev/null || true
+	reap $pingp "the echo sender"
 	sleep 0.5
 	echo $(( (r1 - r0) * 1000000000 / (t1 - t0) )) $(( (e1 - e0) * 1000000000 / (t1 - t0) ))
 }

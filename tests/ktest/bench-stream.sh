@@ -58,5 +58,5 @@ one=$(vmalloc)
 s2=$!
 for _ in $(seq 100); do [ "$(module_stat .sessions)" -ge 2 ] && break; sleep 0.05; done
 echo "BENCH mem sessions1 $one sessions2 $(vmalloc) cpus $(nproc) slots $("$VT" status | awk '/^rings:/ { print $2 }')"
-kill -INT $s1 $s2; wait $s1 $s2 2> /dev/null || true
+kill -INT $s1 $s2; reap $s1 "a follow"; reap $s2 "a follow"
 echo "BENCH done"

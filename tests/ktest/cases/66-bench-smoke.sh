@@ -4,7 +4,8 @@
 # memory reported, and the report and plot produced.
 . "$VMTRACE_SRC/tests/ktest/lib.sh"
 export BENCH_SECONDS=1 BENCH_ROUNDS=1 BENCH_QUIET_ROUNDS=1 BENCH_WARMUP=1
-bash -e "$VMTRACE_SRC/tests/ktest/bench-cost.sh" > $TMP/cost.out
+# tee: if a part hangs until the boot's timeout, the log shows where
+bash -e "$VMTRACE_SRC/tests/ktest/bench-cost.sh" | tee $TMP/cost.out
 grep -q '^BENCH done' $TMP/cost.out
 for c in a b c d k e f; do
 	expect "config $c measured" "$(awk -v c=$c '$2 == "pps" && $3 == c && $5 > 0 { print "yes" }' $TMP/cost.out)" yes
@@ -13,7 +14,7 @@ expect "k) counts events" "$(awk '$2 == "pps" && $3 == "k" && $6 > 0 { print "ye
 expect "quiet configs" "$(grep -c '^BENCH quiet' $TMP/cost.out)" 3
 expect "calls counted" "$(awk '$2 == "calls" && $3 > 0 && /total=[1-9]/ { print "yes" }' $TMP/cost.out)" yes
 
-bash -e "$VMTRACE_SRC/tests/ktest/bench-stream.sh" > $TMP/stream.out
+bash -e "$VMTRACE_SRC/tests/ktest/bench-stream.sh" | tee $TMP/stream.out
 grep -q '^BENCH done' $TMP/stream.out
 expect "stream runs" "$(grep -c '^BENCH stream' $TMP/stream.out)" 6
 expect "every event accounted for" "$(awk '$2 == "stream" && $5 != $6 + $7 { print }' $TMP/stream.out)" ""
