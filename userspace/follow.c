@@ -172,7 +172,7 @@ static void print_verdict_json(const struct follow *f, const struct vt_echo *e,
  * echoes a second, and vfprintf was most of its CPU time.
  */
 struct line {
-	char buf[384];
+	char buf[640];	/* the longest line: a 255-byte netns name, a reason, a location */
 	size_t len;
 };
 
@@ -220,7 +220,7 @@ static void print_hop_text(const struct follow *f, const struct vt_echo *e,
 	put(&l, "us  ", 4, 0);
 	put(&l, vt_kind_name(ev->kind), 32, 7);
 	put(&l, " ", 1, 0);
-	put(&l, netns_of(f, ev), 64, 8);
+	put(&l, netns_of(f, ev), 256, 8);
 	put(&l, " ", 1, 0);
 	put(&l, vt_point_name(ev->point), 32, 18);
 	put(&l, " ", 1, 0);
