@@ -378,12 +378,15 @@ static bool point_filtered(struct net *net, u8 pf, unsigned int hook)
 /* The hooks a watched namespace needs now: see the top of this file. */
 static u64 ops_wanted(struct net *net)
 {
+	bool filtered = false;
 	u64 want = 0;
 	unsigned int i;
 
 	for (i = 0; i < nf_nops; i++) {
-		bool filtered = point_filtered(net, nf_ops[i].pf, nf_ops[i].hooknum);
-
+		/* fill_ops() puts a point's ops side by side: read its hooks once */
+		if (!i || nf_ops[i].pf != nf_ops[i - 1].pf ||
+		    nf_ops[i].hooknum != nf_ops[i - 1].hooknum)
+			filtered = point_filtered(net, nf_ops[i].pf, nf_ops[i].hooknum);
 		if (nf_role[i] == OP_FIRST_PLAIN ? !filtered : filtered)
 			want |= BIT_ULL(i);
 	}
@@ -395,8 +398,8 @@ static u64 ops_wanted(struct net *net)
  * Registering publishes a new hook array and a packet runs one array from
  * start to end, so the order makes every array it can see consistent: a
  * point's framed first hook never without its last hook (the frame would
- * stay open), never beside its plain one (the hop twice). First hooks go
- * before last hooks, last hooks come before first hooks.
+ * stay open), never beside its plain one (the hop twice): first hooks come
+ * off before last hooks, last hooks go on before first hooks.
  */
 static int nf_apply(struct net *net, struct nf_netns *nn, u64 want)
 {
