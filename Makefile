@@ -86,6 +86,9 @@ $(B)/fuzz_parse: tests/fuzz/fuzz_parse.c kmod/parse.c kmod/parse.h
 $(B)/tapvm: tests/ktest/tapvm.c
 	@mkdir -p $(B)
 	$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -o $@ $<
+$(B)/skbstress: tests/ktest/skbstress.c
+	@mkdir -p $(B)
+	$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -o $@ $<
 $(B)/nlprobe: tests/ktest/nlprobe.c include/uapi/linux/vmtrace.h
 	@mkdir -p $(B)
 	$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude/uapi -o $@ $< -lmnl
@@ -111,7 +114,7 @@ $(B)/udpsink: tests/bench/udpsink.c
 	@mkdir -p $(B)
 	$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -o $@ $<
 
-LAB_BINS := vmtrace.ko $(B)/vmtrace $(B)/tapvm $(B)/nlprobe $(B)/vtbench $(B)/udpsink
+LAB_BINS := vmtrace.ko $(B)/vmtrace $(B)/tapvm $(B)/nlprobe $(B)/vtbench $(B)/udpsink $(B)/skbstress
 
 ktest: $(LAB_BINS) dkms-check deb
 	tests/ktest/run.sh $(KTEST_ARGS) $(CASES)

@@ -315,6 +315,13 @@ struct genl_family vmtrace_genl_family __ro_after_init = {
 	.maxattr = VMTRACE_A_MAX,
 	.policy = vmtrace_policy,
 	.netnsok = false,
+	/*
+	 * No genl_mutex around the handlers: session start and stop wait for
+	 * RCU and register hooks in every watched namespace, which must not
+	 * stall every other generic netlink family. session_lock serialises
+	 * sessions; status and statistics read without locks.
+	 */
+	.parallel_ops = true,
 	.module = THIS_MODULE,
 	.ops = vmtrace_ops,
 	.n_ops = ARRAY_SIZE(vmtrace_ops),

@@ -160,6 +160,15 @@ void vmtrace_nf_forget(const struct sk_buff *skb)
 		pop_frame(skb, NULL);
 }
 
+/* No hook or probe runs (the last session is gone): forget every frame. */
+void vmtrace_nf_frames_reset(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		per_cpu(vmtrace_nf_stack, cpu).depth = 0;
+}
+
 /*
  * What a first hook opens for a packet a session wants: its op's priv says.
  * A frame only where something else hooks the point, since only there can
@@ -182,7 +191,7 @@ static noinline void hook_seen(struct sk_buff *skb, const struct nf_hook_state *
 	rcu_read_lock();
 	fs = rcu_dereference(vmtrace_filters);
 	if (fs)
-		f.mask = vmtrace_match(fs, skb, dev, dev_out, l3, &f.pkt);
+		f.mask = vmtrace_match(fs, skb, dev, dev_out, l3, skb_network_offset(skb), &f.pkt);
 	rcu_read_unlock();
 	if (!f.mask)
 		return;

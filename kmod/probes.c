@@ -13,10 +13,16 @@
 #include "compat/compat.h"
 #include "vmtrace.h"
 
-/* Record @skb at @point for the sessions that watch skb->dev; vmtrace_skb_wanted() said yes. */
-static noinline void record_dev(struct sk_buff *skb, u8 point, u8 dir, u8 flags,
+/*
+ * Record @skb at @point for the sessions that watch skb->dev; it passed
+ * vmtrace_skb_wanted(). skb->dev is read once: in the free-time probes it
+ * may be anything (UDP's dev_scratch, an rb-tree link, a freed device), and
+ * vmtrace_match() only compares it until it proves to be a watched device.
+ */
+static noinline void record_dev(struct sk_buff *skb, u8 point, u8 dir, u8 flags, int nh_off,
 				unsigned int reason, void *location)
 {
+	const struct net_device *dev = READ_ONCE(skb->dev);
 	const struct vmtrace_filter_set *fs;
 	struct vmtrace_pkt pkt;
 	u32 mask;
@@ -24,43 +30,45 @@ static noinline void record_dev(struct sk_buff *skb, u8 point, u8 dir, u8 flags,
 	rcu_read_lock();
 	fs = rcu_dereference(vmtrace_filters);
 	if (fs) {
-		mask = vmtrace_match(fs, skb, skb->dev, NULL, 0, &pkt);
+		mask = vmtrace_match(fs, skb, dev, NULL, 0, nh_off, &pkt);
 		if (mask) {
 			struct vmtrace_devinfo devs;
 			struct vmtrace_where w = {
 				.point = point, .dir = dir, .flags = flags, .devs = &devs,
 			};
 
-			vmtrace_devinfo_fill(&devs, skb->dev, NULL);
+			vmtrace_devinfo_fill(&devs, dev, NULL);
 			vmtrace_record(skb, &w, mask, &pkt, reason, location);
 		}
 	}
 	rcu_read_unlock();
 }
 
-static __always_inline void probe_dev(struct sk_buff *skb, u8 point, u8 dir)
-{
-	if (vmtrace_skb_wanted(skb, 0))
-		record_dev(skb, point, dir, 0, 0, NULL);
-}
-
+/*
+ * netif_receive_skb fires before __netif_receive_skb_core() resets the
+ * network header: a packet that skipped GRO still carries its sender's
+ * there. The network header is at skb->data.
+ */
 static void probe_netif_receive_skb(void *data, struct sk_buff *skb)
 {
-	probe_dev(skb, VMTRACE_POINT_DEV_RX, VMTRACE_DIR_RX);
+	if (vmtrace_skb_wanted_nh(skb, 0, skb->data))
+		record_dev(skb, VMTRACE_POINT_DEV_RX, VMTRACE_DIR_RX, 0, 0, 0, NULL);
 }
 
 static void probe_net_dev_queue(void *data, struct sk_buff *skb)
 {
-	probe_dev(skb, VMTRACE_POINT_DEV_TX, VMTRACE_DIR_TX);
+	if (vmtrace_skb_wanted(skb, 0))
+		record_dev(skb, VMTRACE_POINT_DEV_TX, VMTRACE_DIR_TX, 0, skb_network_offset(skb),
+			   0, NULL);
 }
 
 static void probe_consume_skb(VMTRACE_CONSUME_SKB_ARGS)
 {
-	/* before skb->dev is touched: at free time it may not be a device */
 	if (!vmtrace_skb_wanted(skb, 0))
 		return;
 	vmtrace_nf_forget(skb);
-	record_dev(skb, VMTRACE_POINT_SKB_CONSUME, VMTRACE_DIR_NONE, 0, 0, NULL);
+	record_dev(skb, VMTRACE_POINT_SKB_CONSUME, VMTRACE_DIR_NONE, 0, skb_network_offset(skb),
+		   0, NULL);
 }
 
 /*
@@ -90,8 +98,8 @@ static void probe_kfree_skb(VMTRACE_KFREE_SKB_ARGS)
 	if (vmtrace_nf_frames_open() && record_nf_drop(skb, why, location))
 		return;
 	if (vmtrace_skb_wanted(skb, 0))
-		record_dev(skb, VMTRACE_POINT_SKB_DROP, VMTRACE_DIR_NONE, VMTRACE_EV_DROP, why,
-			   location);
+		record_dev(skb, VMTRACE_POINT_SKB_DROP, VMTRACE_DIR_NONE, VMTRACE_EV_DROP,
+			   skb_network_offset(skb), why, location);
 }
 
 struct vmtrace_tp {

@@ -20,23 +20,25 @@ void vmtrace_record_init(void)
 	get_random_bytes(&skb_tag_key, sizeof(skb_tag_key));
 }
 
+/*
+ * The sessions that watch @dev. @dev is compared, never dereferenced: in a
+ * free-time probe it is whatever skb->dev holds, and only a match proves it
+ * a live device (see struct vmtrace_iface).
+ */
 static u32 match_dev(const struct vmtrace_filter_set *fs,
 		     const struct net_device *dev)
 {
 	unsigned long active = fs->active;
-	u64 cookie;
 	u32 mask = 0;
 	unsigned int s, i;
 
-	if (!dev || !test_bit(dev->ifindex & (VMTRACE_IFMAP_BITS - 1), fs->ifmap))
+	if (!dev || !test_bit(vmtrace_ifmap_bit(dev), fs->ifmap))
 		return 0;
-	cookie = vmtrace_net_cookie(dev_net(dev));
 	for_each_set_bit(s, &active, VMTRACE_MAX_SESSIONS) {
 		const struct vmtrace_sess_filter *f = &fs->sess[s];
 
 		for (i = 0; i < f->nifaces; i++) {
-			if (f->ifaces[i].ifindex == dev->ifindex &&
-			    f->ifaces[i].netns_cookie == cookie) {
+			if (READ_ONCE(f->ifaces[i].dev) == dev) {
 				mask |= BIT(s);
 				break;
 			}
@@ -75,10 +77,11 @@ static bool session_wants(const struct vmtrace_sess_filter *f,
  * linear area at or before skb->data (receive paths, bridge hooks, transmit
  * after the header was pushed), parse from it so that an in-band 802.1Q tag
  * is seen; otherwise (locally built packets before the neighbour layer)
- * start at the network header and trust skb->protocol.
+ * start at the network header (@nh_off from skb->data) and trust
+ * skb->protocol. @dev is a device match_dev() found, or NULL.
  */
 static int parse_skb(const struct sk_buff *skb, const struct net_device *dev,
-		     u16 l3_ethertype, struct vmtrace_pkt *pkt)
+		     u16 l3_ethertype, int nh_off, struct vmtrace_pkt *pkt)
 {
 	u8 buf[VMTRACE_PARSE_MAX];
 	enum vmtrace_parse_layer layer = VMTRACE_PARSE_L3;
@@ -92,7 +95,7 @@ static int parse_skb(const struct sk_buff *skb, const struct net_device *dev,
 		layer = VMTRACE_PARSE_ETH;
 		len = min_t(int, VMTRACE_PARSE_MAX, skb_headlen(skb) - off);
 	} else {
-		off = skb_network_offset(skb);
+		off = nh_off;
 		if (off < 0 && -off > (int)skb_headroom(skb))
 			return VMTRACE_PARSE_BAD;
 		len = min_t(int, VMTRACE_PARSE_MAX, (int)skb->len - off);
@@ -108,9 +111,8 @@ static int parse_skb(const struct sk_buff *skb, const struct net_device *dev,
 }
 
 /* vmtrace_skb_wanted()'s slow path: the protocol byte is not in the linear area. */
-bool vmtrace_skb_wanted_paged(const struct sk_buff *skb, unsigned int at, u8 want)
+bool vmtrace_skb_wanted_paged(const struct sk_buff *skb, int off, u8 want)
 {
-	int off = skb_network_offset(skb) + (int)at;
 	u8 buf;
 	const u8 *p;
 
@@ -120,18 +122,23 @@ bool vmtrace_skb_wanted_paged(const struct sk_buff *skb, unsigned int at, u8 wan
 	return p && vmtrace_l3_proto_wanted(*p, want);
 }
 
-/* Which sessions want @skb, which has passed vmtrace_skb_wanted(); @pkt is filled for them. */
+/*
+ * Which sessions want @skb, which has passed vmtrace_skb_wanted(); @pkt is
+ * filled for them. @dev and @dev_out are only compared until one of them
+ * matches; @nh_off is where the network header is, from skb->data.
+ */
 u32 vmtrace_match(const struct vmtrace_filter_set *fs, const struct sk_buff *skb,
 		  const struct net_device *dev, const struct net_device *dev_out,
-		  u16 l3_ethertype, struct vmtrace_pkt *pkt)
+		  u16 l3_ethertype, int nh_off, struct vmtrace_pkt *pkt)
 {
-	unsigned long mask;
+	unsigned long mask, mask_in;
 	unsigned int s;
 
-	mask = match_dev(fs, dev) | match_dev(fs, dev_out);
+	mask_in = match_dev(fs, dev);
+	mask = mask_in | match_dev(fs, dev_out);
 	if (!mask)
 		return 0;
-	if (parse_skb(skb, dev ?: dev_out, l3_ethertype, pkt))
+	if (parse_skb(skb, mask_in ? dev : dev_out, l3_ethertype, nh_off, pkt))
 		return 0;
 	for_each_set_bit(s, &mask, VMTRACE_MAX_SESSIONS)
 		if (!session_wants(&fs->sess[s], pkt))
@@ -149,7 +156,7 @@ bool vmtrace_same_packet(const struct sk_buff *skb, const struct vmtrace_nf_fram
 	unsigned int alen;
 
 	/* from the network header: the frame's devices may be gone */
-	if (!vmtrace_skb_wanted(skb, 0) || parse_skb(skb, NULL, 0, &pkt))
+	if (!vmtrace_skb_wanted(skb, 0) || parse_skb(skb, NULL, 0, skb_network_offset(skb), &pkt))
 		return false;
 	alen = pkt.family == AF_INET ? 4 : 16;
 	return pkt.kind == f->pkt.kind && pkt.family == f->pkt.family &&

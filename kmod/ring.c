@@ -8,6 +8,7 @@
  * A full ring refuses the event and counts it; nothing is overwritten and
  * nothing is lost without a counter saying so.
  */
+#include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/timer.h>
 #include <linux/vmalloc.h>
@@ -53,6 +54,8 @@ static atomic64_t stat_delivered, stat_lost_send, stat_messages;
 static struct vmtrace_seq mcast_seq, session_seq[VMTRACE_MAX_SESSIONS];
 static struct timer_list flush_timer;
 static struct work_struct drain_work;
+/* One consumer at a time: the worker, a stopping session, the last free. */
+static DEFINE_MUTEX(drain_lock);
 
 /* Large messages keep the per-event cost low at high rates. */
 #define VMTRACE_MSG_SIZE	(16384 - NLMSG_HDRLEN)
@@ -298,7 +301,21 @@ static void drain(void)
 
 static void drain_work_fn(struct work_struct *work)
 {
+	mutex_lock(&drain_lock);
 	drain();
+	mutex_unlock(&drain_lock);
+}
+
+/*
+ * Send what the rings hold now, before returning: a stopping session's
+ * last events go out before its stop is acked, on the socket that waits
+ * for that ack.
+ */
+void vmtrace_ring_flush(void)
+{
+	mutex_lock(&drain_lock);
+	drain();
+	mutex_unlock(&drain_lock);
 }
 
 static void flush_timer_fn(struct timer_list *t)
@@ -336,7 +353,7 @@ void vmtrace_rings_free(void)
 		return;
 	vmtrace_timer_delete_sync(&flush_timer);
 	flush_work(&drain_work);
-	drain();
+	vmtrace_ring_flush();
 	for_each_possible_cpu(cpu)
 		vfree(per_cpu_ptr(rings, cpu)->slots);
 	free_percpu(rings);

@@ -15,12 +15,22 @@
 
 struct vmtrace_filter_set __rcu *vmtrace_filters;
 
+/*
+ * session_lock serialises sessions starting and stopping (and with them
+ * hook registration and the rings). devs_lock serialises every write of
+ * vmtrace_filters and of the device pointers in the published set: the
+ * netdevice notifier takes it under RTNL, and session code under
+ * session_lock. Nothing is taken while devs_lock is held, and nothing that
+ * holds session_lock takes RTNL.
+ */
 static DEFINE_MUTEX(session_lock);
+static DEFINE_MUTEX(devs_lock);
 static u32 next_generation;
 
 static struct vmtrace_filter_set *current_set(void)
 {
-	return rcu_dereference_protected(vmtrace_filters, lockdep_is_held(&session_lock));
+	return rcu_dereference_protected(vmtrace_filters, lockdep_is_held(&session_lock) ||
+					 lockdep_is_held(&devs_lock));
 }
 
 static void rebuild_ifmap(struct vmtrace_filter_set *fs)
@@ -31,8 +41,40 @@ static void rebuild_ifmap(struct vmtrace_filter_set *fs)
 	bitmap_zero(fs->ifmap, VMTRACE_IFMAP_BITS);
 	for_each_set_bit(s, &active, VMTRACE_MAX_SESSIONS)
 		for (i = 0; i < fs->sess[s].nifaces; i++)
-			__set_bit(fs->sess[s].ifaces[i].ifindex & (VMTRACE_IFMAP_BITS - 1),
-				  fs->ifmap);
+			if (fs->sess[s].ifaces[i].dev)
+				__set_bit(vmtrace_ifmap_bit(fs->sess[s].ifaces[i].dev), fs->ifmap);
+}
+
+static bool iface_is(const struct vmtrace_iface *iface, const struct net_device *dev)
+{
+	return iface->ifindex == dev->ifindex &&
+	       iface->netns_cookie == vmtrace_net_cookie(dev_net(dev));
+}
+
+/*
+ * The device @iface names, if it is registered now; under devs_lock. A
+ * device found here that is being unregistered meanwhile has its
+ * NETDEV_UNREGISTER still to come (it runs after the device left the index
+ * and an RCU wait), which waits for devs_lock and then clears it.
+ */
+static const struct net_device *iface_lookup(const struct vmtrace_iface *iface)
+{
+	const struct net_device *found = NULL;
+	struct net_device *dev;
+	struct net *net;
+
+	rcu_read_lock();
+	for_each_net_rcu(net) {
+		if (vmtrace_net_cookie(net) != iface->netns_cookie)
+			continue;
+		dev = dev_get_by_index_rcu(net, iface->ifindex);
+		if (dev && READ_ONCE(dev->reg_state) == NETREG_REGISTERED) {
+			found = dev;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
 }
 
 static struct vmtrace_filter_set *copy_set(const struct vmtrace_filter_set *old)
@@ -44,18 +86,39 @@ static struct vmtrace_filter_set *copy_set(const struct vmtrace_filter_set *old)
 	return fs;
 }
 
-/*
- * Replace the published set; the old one is freed once no probe can see it.
- * Expedited: a session starting or stopping is rare, and the operator is
- * waiting for it (and start must not return before probes see the filter).
- */
-static void publish(struct vmtrace_filter_set *fs)
+static void free_set_rcu(struct rcu_head *head)
 {
-	struct vmtrace_filter_set *old = current_set();
+	kvfree(container_of(head, struct vmtrace_filter_set, rcu));
+}
 
+/*
+ * Replace the published set (NULL: none); the old one is freed once no
+ * probe can see it. The sessions @fs shares with the old set keep the
+ * device pointers the notifier has kept true there; @new_slot's are looked
+ * up now.
+ */
+static void publish(struct vmtrace_filter_set *fs, unsigned int new_slot)
+{
+	struct vmtrace_filter_set *old;
+	unsigned long active;
+	unsigned int s, i;
+
+	mutex_lock(&devs_lock);
+	old = current_set();
+	active = fs ? fs->active : 0;
+	for_each_set_bit(s, &active, VMTRACE_MAX_SESSIONS) {
+		struct vmtrace_sess_filter *f = &fs->sess[s];
+
+		for (i = 0; i < f->nifaces; i++)
+			f->ifaces[i].dev = s == new_slot ? iface_lookup(&f->ifaces[i]) :
+							   old->sess[s].ifaces[i].dev;
+	}
+	if (fs)
+		rebuild_ifmap(fs);
 	rcu_assign_pointer(vmtrace_filters, fs);
-	synchronize_rcu_expedited();
-	kvfree(old);
+	mutex_unlock(&devs_lock);
+	if (old)
+		call_rcu(&old->rcu, free_set_rcu);
 }
 
 static int hooks_attach(const struct vmtrace_filter_set *fs)
@@ -87,14 +150,15 @@ err_rings:
  * probe, hook and reader of @old to have returned (one wait, not one per
  * kind of hook: stopping is what an operator waits for).
  */
-static void hooks_detach(struct vmtrace_filter_set *old)
+static void hooks_detach(void)
 {
 	vmtrace_probes_detach();
 	vmtrace_nf_update(NULL);
-	rcu_assign_pointer(vmtrace_filters, NULL);
+	publish(NULL, VMTRACE_MAX_SESSIONS);
 	vmtrace_probes_wait();
+	/* no hook runs now: frames left open must not reach the next session */
+	vmtrace_nf_frames_reset();
 	vmtrace_rings_free();
-	kvfree(old);
 }
 
 int vmtrace_session_start(struct vmtrace_sess_filter *f, u32 *id,
@@ -121,18 +185,18 @@ int vmtrace_session_start(struct vmtrace_sess_filter *f, u32 *id,
 	fs->active |= BIT(slot);
 	fs->generation[slot] = ++next_generation;
 	vmtrace_ring_reset_session(slot);
-	rebuild_ifmap(fs);
 
 	if (!old) {
 		/* Probes find the filter as soon as they are attached. */
-		rcu_assign_pointer(vmtrace_filters, fs);
+		publish(fs, slot);
 		err = hooks_attach(fs);
 		if (err) {
 			NL_SET_ERR_MSG(extack, "cannot attach tracepoints or netfilter hooks");
-			publish(NULL);
+			publish(NULL, VMTRACE_MAX_SESSIONS);
 			goto out;
 		}
 	} else {
+		/* namespaces only: the devices are looked up as fs is published */
 		err = vmtrace_nf_update(fs);
 		if (err) {
 			NL_SET_ERR_MSG(extack, "cannot register netfilter hooks");
@@ -140,7 +204,7 @@ int vmtrace_session_start(struct vmtrace_sess_filter *f, u32 *id,
 			kvfree(fs);
 			goto out;
 		}
-		publish(fs);
+		publish(fs, slot);
 	}
 	*id = slot;
 	pr_debug("session %u started by port %u\n", slot, f->owner_portid);
@@ -157,7 +221,7 @@ static int stop_locked(u32 id)
 		return -ENOENT;
 	if (old->active == BIT(id)) {
 		/* Last session: unhook first, then deliver what is queued. */
-		hooks_detach(old);
+		hooks_detach();
 		return 0;
 	}
 	fs = copy_set(old);
@@ -165,10 +229,15 @@ static int stop_locked(u32 id)
 		return -ENOMEM;
 	fs->active &= ~BIT(id);
 	memset(&fs->sess[id], 0, sizeof(fs->sess[id]));
-	rebuild_ifmap(fs);
-	publish(fs);
+	publish(fs, VMTRACE_MAX_SESSIONS);
 	/* cannot fail: it only unhooks the namespaces this session alone watched */
 	WARN_ON_ONCE(vmtrace_nf_update(fs));
+	/*
+	 * Deliver this session's last events before its stop is acked: once
+	 * no probe can still be recording with the old set, drain the rings.
+	 */
+	synchronize_rcu_expedited();
+	vmtrace_ring_flush();
 	return 0;
 }
 
@@ -184,15 +253,63 @@ int vmtrace_session_stop(u32 id, struct netlink_ext_ack *extack)
 	return err;
 }
 
+/* Lockless: status must not wait behind a session that is starting. */
 unsigned int vmtrace_session_count(void)
 {
+	const struct vmtrace_filter_set *fs;
 	unsigned int n;
 
-	mutex_lock(&session_lock);
-	n = current_set() ? hweight32(current_set()->active) : 0;
-	mutex_unlock(&session_lock);
+	rcu_read_lock();
+	fs = rcu_dereference(vmtrace_filters);
+	n = fs ? hweight32(fs->active) : 0;
+	rcu_read_unlock();
 	return n;
 }
+
+/*
+ * Keep every session's device pointers true: cleared before a watched
+ * device is freed (or leaves its namespace), set when a device that a
+ * filter names appears (moved into its namespace). Updated in place, under
+ * devs_lock: a probe sees the old pointer or the new one, and the old
+ * one stays valid until the RCU wait that follows NETDEV_UNREGISTER in
+ * unregister_netdevice_many(). A stale ifmap bit costs a compare, nothing.
+ */
+static int dev_event(struct notifier_block *nb, unsigned long event, void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct vmtrace_filter_set *fs;
+	unsigned long active;
+	unsigned int s, i;
+
+	if (event != NETDEV_UNREGISTER && event != NETDEV_REGISTER)
+		return NOTIFY_DONE;
+	mutex_lock(&devs_lock);
+	fs = current_set();
+	active = fs ? fs->active : 0;
+	for_each_set_bit(s, &active, VMTRACE_MAX_SESSIONS) {
+		struct vmtrace_sess_filter *f = &fs->sess[s];
+
+		for (i = 0; i < f->nifaces; i++) {
+			struct vmtrace_iface *iface = &f->ifaces[i];
+
+			if (event == NETDEV_UNREGISTER) {
+				if (iface->dev == dev)
+					WRITE_ONCE(iface->dev, NULL);
+			} else if (!iface->dev && iface_is(iface, dev)) {
+				set_bit(vmtrace_ifmap_bit(dev), fs->ifmap);
+				/* the bit before the pointer: a probe that sees one sees both */
+				smp_wmb();
+				WRITE_ONCE(iface->dev, dev);
+			}
+		}
+	}
+	mutex_unlock(&devs_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block dev_nb = {
+	.notifier_call = dev_event,
+};
 
 static int netlink_release(struct notifier_block *nb, unsigned long event, void *ptr)
 {
@@ -223,7 +340,20 @@ static struct notifier_block netlink_release_nb = {
 
 int vmtrace_session_init(void)
 {
-	return netlink_register_notifier(&netlink_release_nb);
+	int err;
+
+	err = register_netdevice_notifier(&dev_nb);
+	if (err)
+		goto err_netdev;
+	err = netlink_register_notifier(&netlink_release_nb);
+	if (err)
+		goto err_netlink;
+	return 0;
+
+err_netlink:
+	unregister_netdevice_notifier(&dev_nb);
+err_netdev:
+	return err;
 }
 
 /* Called after the family is gone: no new session can start. */
@@ -236,4 +366,7 @@ void vmtrace_session_exit(void)
 	for (s = 0; s < VMTRACE_MAX_SESSIONS; s++)
 		stop_locked(s);
 	mutex_unlock(&session_lock);
+	unregister_netdevice_notifier(&dev_nb);
+	/* the sets retired with call_rcu() are freed before this code goes */
+	rcu_barrier();
 }

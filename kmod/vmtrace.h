@@ -4,6 +4,8 @@
 #define VMTRACE_H
 
 #include <linux/bitmap.h>
+#include <linux/hash.h>
+#include <linux/log2.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <net/genetlink.h>
@@ -15,6 +17,16 @@
 struct vmtrace_iface {
 	u64 netns_cookie;
 	int ifindex;
+	/*
+	 * The device while it is registered, NULL otherwise: compared, never
+	 * held. Its NETDEV_UNREGISTER clears it (session.c), and the kernel
+	 * waits for RCU readers before it frees the device, so a pointer read
+	 * here under RCU names a live device. This is what makes skb->dev
+	 * usable in a probe on a packet being freed: there it may be UDP's
+	 * dev_scratch, an rb-tree link or a device long gone, and it is
+	 * dereferenced only once it equals one of these.
+	 */
+	const struct net_device *dev;
 };
 
 struct vmtrace_addr {
@@ -32,11 +44,15 @@ struct vmtrace_sess_filter {
 };
 
 /*
- * All live sessions, published with RCU for the probes. ifmap is a cheap
- * first test: a bit per ifindex (modulo its size) that any session watches.
+ * All live sessions, published with RCU for the probes; a new set replaces
+ * the old one under session_lock, except for ifaces[].dev and ifmap, which
+ * the netdevice notifier updates in place (also under session_lock). ifmap
+ * is a cheap first test: a bit per watched device pointer's hash, taken
+ * without touching the device.
  */
 #define VMTRACE_IFMAP_BITS	1024
 struct vmtrace_filter_set {
+	struct rcu_head rcu;
 	DECLARE_BITMAP(ifmap, VMTRACE_IFMAP_BITS);
 	u32 active;		/* bit N: session N is live */
 	u32 generation[VMTRACE_MAX_SESSIONS];
@@ -44,6 +60,11 @@ struct vmtrace_filter_set {
 };
 
 extern struct vmtrace_filter_set __rcu *vmtrace_filters;
+
+static inline unsigned int vmtrace_ifmap_bit(const struct net_device *dev)
+{
+	return hash_ptr(dev, ilog2(VMTRACE_IFMAP_BITS));
+}
 
 int vmtrace_session_start(struct vmtrace_sess_filter *f, u32 *id,
 			  struct netlink_ext_ack *extack);
@@ -80,7 +101,7 @@ void vmtrace_devinfo_fill(struct vmtrace_devinfo *d, const struct net_device *de
 			  const struct net_device *dev_out);
 
 void vmtrace_record_init(void);
-bool vmtrace_skb_wanted_paged(const struct sk_buff *skb, unsigned int at, u8 want);
+bool vmtrace_skb_wanted_paged(const struct sk_buff *skb, int off, u8 want);
 
 /* ICMP, ICMPv6, or IPv6 extension headers the parser walks to find ICMPv6 (MLD, fragments) */
 static inline bool vmtrace_l3_proto_wanted(u8 proto, u8 want)
@@ -92,18 +113,18 @@ static inline bool vmtrace_l3_proto_wanted(u8 proto, u8 want)
 
 /*
  * The first test of every probe and hook, made before any device is looked
- * at: only IPv4 ICMP, ICMPv6, ARP and VLAN-tagged frames go on. Almost all
- * traffic is something else and must stop here at the cost of a few loads:
- * a session that watches a busy bridge port must not parse its TCP and UDP.
- * @l3_ethertype is the family an IP hook runs for, 0 to go by skb->protocol.
- *
- * It also guards the free-time probes: once an skb is queued to a socket,
- * skb->dev cannot be trusted (UDP reuses the field as dev_scratch, and the
- * skb can outlive its device). Only ICMP, ICMPv6 and ARP, which the kernel
- * never queues with a stale dev (raw, ping and packet sockets clear it), may
- * go on to the device match.
+ * at: only IPv4 ICMP, ICMPv6 (or an IPv6 extension header that may lead to
+ * it), ARP and VLAN-tagged frames go on. Almost all traffic is something
+ * else and must stop here at the cost of a few loads: a session that
+ * watches a busy bridge port must not parse its TCP and UDP. It reads only
+ * the skb and its data, never skb->dev: it is a filter for cost, not for
+ * safety (match_dev() is that).
+ * @l3_ethertype is the family an IP hook runs for, 0 to go by skb->protocol;
+ * @nh is where the network header is: skb_network_header() wherever the
+ * stack has set it, skb->data where it has not yet (dev:rx).
  */
-static __always_inline bool vmtrace_skb_wanted(const struct sk_buff *skb, u16 l3_ethertype)
+static __always_inline bool vmtrace_skb_wanted_nh(const struct sk_buff *skb, u16 l3_ethertype,
+						  const u8 *nh)
 {
 	__be16 proto = l3_ethertype ? htons(l3_ethertype) : skb->protocol;
 	const u8 *p;
@@ -121,15 +142,20 @@ static __always_inline bool vmtrace_skb_wanted(const struct sk_buff *skb, u16 l3
 		       proto == htons(ETH_P_8021AD);
 	}
 	/* the network header lies at or after head, maybe before data */
-	p = skb_network_header(skb) + at;
+	p = nh + at;
 	if (unlikely(p >= skb_tail_pointer(skb)))
-		return vmtrace_skb_wanted_paged(skb, at, want);
+		return vmtrace_skb_wanted_paged(skb, (int)(nh - skb->data) + at, want);
 	return vmtrace_l3_proto_wanted(*p, want);
+}
+
+static __always_inline bool vmtrace_skb_wanted(const struct sk_buff *skb, u16 l3_ethertype)
+{
+	return vmtrace_skb_wanted_nh(skb, l3_ethertype, skb_network_header(skb));
 }
 
 u32 vmtrace_match(const struct vmtrace_filter_set *fs, const struct sk_buff *skb,
 		  const struct net_device *dev, const struct net_device *dev_out,
-		  u16 l3_ethertype, struct vmtrace_pkt *pkt);
+		  u16 l3_ethertype, int nh_off, struct vmtrace_pkt *pkt);
 struct vmtrace_nf_frame;
 bool vmtrace_same_packet(const struct sk_buff *skb, const struct vmtrace_nf_frame *f);
 void vmtrace_record(const struct sk_buff *skb, const struct vmtrace_where *w,
@@ -147,6 +173,7 @@ struct vmtrace_slot {
 struct vmtrace_slot *vmtrace_ring_reserve(unsigned int point, u32 mask);
 void vmtrace_ring_reset_session(unsigned int slot);
 void vmtrace_ring_commit(void);
+void vmtrace_ring_flush(void);
 int vmtrace_rings_alloc(void);
 void vmtrace_rings_free(void);
 int vmtrace_stats_put(struct sk_buff *msg);
@@ -196,6 +223,7 @@ int vmtrace_nf_update(const struct vmtrace_filter_set *fs);
 bool vmtrace_nf_take_frame(const struct sk_buff *skb, unsigned int reason,
 			   struct vmtrace_nf_frame *out);
 void vmtrace_nf_forget(const struct sk_buff *skb);
+void vmtrace_nf_frames_reset(void);
 unsigned int vmtrace_nf_hooked_netns(void);
 unsigned int vmtrace_nf_hooks(void);
 unsigned int vmtrace_nf_hooks_per_netns(void);
