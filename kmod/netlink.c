@@ -199,7 +199,7 @@ static int cmd_get_status(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, VMTRACE_A_SESSIONS, vmtrace_session_count()) ||
 	    nla_put_u32(msg, VMTRACE_A_MAX_SESSIONS, VMTRACE_MAX_SESSIONS) ||
 	    nla_put_u32(msg, VMTRACE_A_EVENT_SIZE, sizeof(struct vmtrace_event)) ||
-	    nla_put_u32(msg, VMTRACE_A_RING_SLOTS, VMTRACE_RING_SLOTS) ||
+	    nla_put_u32(msg, VMTRACE_A_RING_SLOTS, vmtrace_ring_slots()) ||
 	    nla_put_u32(msg, VMTRACE_A_HOOKED_NETNS, vmtrace_nf_hooked_netns()) ||
 	    nla_put_u32(msg, VMTRACE_A_NETNS_HOOKS, vmtrace_nf_hooks_per_netns()) ||
 	    nla_put_u32(msg, VMTRACE_A_NF_HOOKS, vmtrace_nf_hooks())) {

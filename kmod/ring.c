@@ -8,6 +8,8 @@
  * A full ring refuses the event and counts it; nothing is overwritten and
  * nothing is lost without a counter saying so.
  */
+#include <linux/log2.h>
+#include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/timer.h>
@@ -48,6 +50,17 @@ struct vmtrace_seq {
 	u32 generation;
 };
 
+/*
+ * All rings together take at most this much, however many CPUs the host
+ * may have: a ring per possible CPU, each of the largest power-of-two
+ * number of slots that fits (VMTRACE_RING_MIN_SLOTS at least, which only
+ * a cap below 64 slots per possible CPU exceeds).
+ */
+static unsigned int ring_mem_mb = 32;
+module_param(ring_mem_mb, uint, 0444);
+MODULE_PARM_DESC(ring_mem_mb, "Memory for the event rings of all CPUs together, in MiB (default 32)");
+
+static unsigned int ring_slots __read_mostly;	/* per CPU, a power of two */
 static struct vmtrace_ring __percpu *rings;
 static DEFINE_PER_CPU(struct vmtrace_point_stats, point_stats);
 static atomic64_t stat_delivered, stat_lost_send, stat_messages;
@@ -68,7 +81,7 @@ struct vmtrace_slot *vmtrace_ring_reserve(unsigned int point, u32 mask)
 	unsigned long sessions = mask;
 	unsigned int s;
 
-	if (r->head - tail >= VMTRACE_RING_SLOTS) {
+	if (r->head - tail >= ring_slots) {
 		r->lost++;
 		__this_cpu_inc(point_stats.lost[point]);
 		for_each_set_bit(s, &sessions, VMTRACE_MAX_SESSIONS)
@@ -76,7 +89,7 @@ struct vmtrace_slot *vmtrace_ring_reserve(unsigned int point, u32 mask)
 		return NULL;
 	}
 	__this_cpu_inc(point_stats.emitted[point]);
-	return &r->slots[r->head & (VMTRACE_RING_SLOTS - 1)];
+	return &r->slots[r->head & (ring_slots - 1)];
 }
 
 void vmtrace_ring_commit(void)
@@ -278,7 +291,7 @@ static void drain(void)
 		unsigned int tail = r->tail;
 
 		for (pos = tail; pos != head; pos++) {
-			struct vmtrace_slot *s = &r->slots[pos & (VMTRACE_RING_SLOTS - 1)];
+			struct vmtrace_slot *s = &r->slots[pos & (ring_slots - 1)];
 
 			resolve(s);
 			for (i = 0; i < ndests; i++) {
@@ -333,7 +346,7 @@ int vmtrace_rings_alloc(void)
 	for_each_possible_cpu(cpu) {
 		struct vmtrace_ring *r = per_cpu_ptr(rings, cpu);
 
-		r->slots = vzalloc_node(array_size(VMTRACE_RING_SLOTS, sizeof(*r->slots)),
+		r->slots = vzalloc_node(array_size(ring_slots, sizeof(*r->slots)),
 					cpu_to_node(cpu));
 		if (!r->slots)
 			goto err;
@@ -402,8 +415,17 @@ int vmtrace_stats_put(struct sk_buff *msg)
 	return 0;
 }
 
+unsigned int vmtrace_ring_slots(void)
+{
+	return ring_slots;
+}
+
 int vmtrace_ring_init(void)
 {
+	u64 fit = ((u64)ring_mem_mb << 20) / num_possible_cpus() / sizeof(struct vmtrace_slot);
+
+	ring_slots = clamp_t(u64, fit, VMTRACE_RING_MIN_SLOTS, VMTRACE_RING_MAX_SLOTS);
+	ring_slots = rounddown_pow_of_two(ring_slots);
 	timer_setup(&flush_timer, flush_timer_fn, 0);
 	INIT_WORK(&drain_work, drain_work_fn);
 	return 0;

@@ -163,7 +163,9 @@ void vmtrace_record(const struct sk_buff *skb, const struct vmtrace_where *w,
 		    unsigned int reason, void *location);
 
 /* ring.c: per-CPU event rings, drained into netlink by a worker. */
-#define VMTRACE_RING_SLOTS	2048	/* power of two */
+/* Slots per CPU: a power of two within these, from the ring_mem_mb cap. */
+#define VMTRACE_RING_MIN_SLOTS	64
+#define VMTRACE_RING_MAX_SLOTS	2048
 
 struct vmtrace_slot {
 	struct vmtrace_event ev;
@@ -177,6 +179,7 @@ void vmtrace_ring_flush(void);
 int vmtrace_rings_alloc(void);
 void vmtrace_rings_free(void);
 int vmtrace_stats_put(struct sk_buff *msg);
+unsigned int vmtrace_ring_slots(void);
 int vmtrace_ring_init(void);
 void vmtrace_ring_exit(void);
 

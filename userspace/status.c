@@ -147,11 +147,11 @@ static void print_json(const struct status *st, int family_version)
 		first = 0;
 	}
 	printf("],\"sessions\":%u,\"max_sessions\":%u,\"hooked_netns\":%u,\"netns_hooks\":%u,\"nf_hooks\":%u,"
-	       "\"emitted\":%" PRIu64
+	       "\"ring_slots\":%u,\"event_size\":%u,\"emitted\":%" PRIu64
 	       ",\"delivered\":%" PRIu64 ",\"lost_ring\":%" PRIu64 ",\"lost_send\":%" PRIu64
 	       ",\"messages\":%" PRIu64 ",\"points\":{",
 	       st->sessions, st->max_sessions, st->hooked_netns, st->netns_hooks, st->nf_hooks,
-	       st->emitted,
+	       st->ring_slots, st->event_size, st->emitted,
 	       st->delivered, st->lost_ring,
 	       st->lost_send, st->messages);
 	first = 1;

@@ -16,5 +16,15 @@ expect "rc without module" "$rc" 3
 expect "message" "$(head -1 $TMP/err)" "vmtrace: module not loaded: run 'sudo modprobe vmtrace' (or 'make install')"
 # the lab insmods from the source tree: nothing is installed for this kernel
 expect "why" "$(sed -n 2p $TMP/err)" "vmtrace: note: vmtrace.ko is not installed for kernel $(uname -r): install vmtrace-dkms, or run 'make install'"
-insmod "$VMTRACE_SRC/vmtrace.ko"
+insmod "$VMTRACE_KO"
 "$VT" status > /dev/null
+# Ring memory has one cap for all CPUs together (ring_mem_mb), not a size per CPU.
+expect "ring slots by default" "$("$VT" status --json | jq .ring_slots)" 2048
+rmmod vmtrace
+insmod "$VMTRACE_KO" ring_mem_mb=0
+expect "ring slots at the smallest cap" "$("$VT" status --json | jq .ring_slots)" 64
+trace $TMP/ev --if lo
+expect "ring memory at the smallest cap" "$(awk '/vmtrace_rings_alloc/ { s += $2 } END { print (s <= 2 * 64 * 512 + 65536) }' /proc/vmallocinfo)" 1
+kill -INT "$trace_pid"; wait "$trace_pid" || true
+rmmod vmtrace
+insmod "$VMTRACE_KO"
