@@ -49,7 +49,8 @@ CLI_SRCS := $(wildcard userspace/*.c)
 CLI_OBJS := $(CLI_SRCS:userspace/%.c=$(B)/cli/%.o)
 KMOD_SRCS := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/compat/*) include/uapi/linux/vmtrace.h
 
-.PHONY: all module cli unit fuzz-smoke check ktest demo bench deps deps-check deps-demo deps-bench \
+.PHONY: all module cli unit fuzz-smoke check check-debug ktest demo bench deps deps-check deps-demo \
+	deps-bench deps-debug \
 	install uninstall module-install cli-install man-install completion-install style clean \
 	dkms-install dkms-check deb
 
@@ -89,6 +90,9 @@ $(B)/tapvm: tests/ktest/tapvm.c
 $(B)/skbstress: tests/ktest/skbstress.c
 	@mkdir -p $(B)
 	$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -o $@ $<
+$(B)/nlfuzz: tests/ktest/nlfuzz.c include/uapi/linux/vmtrace.h
+	@mkdir -p $(B)
+	$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude/uapi -o $@ $< -lmnl
 $(B)/nlprobe: tests/ktest/nlprobe.c include/uapi/linux/vmtrace.h
 	@mkdir -p $(B)
 	$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude/uapi -o $@ $< -lmnl
@@ -99,6 +103,7 @@ unit: $(B)/test_parse $(B)/test_echo $(B)/vmtrace
 	tests/unit/cli-args.sh $(B)/vmtrace
 	tests/unit/version.sh
 	tests/unit/packaging.sh
+	tests/unit/splat-scan.sh
 
 fuzz-smoke: $(B)/fuzz_parse
 	@mkdir -p $(B)/fuzz-corpus
@@ -114,7 +119,7 @@ $(B)/udpsink: tests/bench/udpsink.c
 	@mkdir -p $(B)
 	$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -o $@ $<
 
-LAB_BINS := vmtrace.ko $(B)/vmtrace $(B)/tapvm $(B)/nlprobe $(B)/vtbench $(B)/udpsink $(B)/skbstress
+LAB_BINS := vmtrace.ko $(B)/vmtrace $(B)/tapvm $(B)/nlprobe $(B)/vtbench $(B)/udpsink $(B)/skbstress $(B)/nlfuzz
 
 ktest: $(LAB_BINS) dkms-check deb
 	tests/ktest/run.sh $(KTEST_ARGS) $(CASES)
@@ -127,6 +132,8 @@ deps-demo:
 	scripts/install-deps.sh demo
 deps-bench:
 	scripts/install-deps.sh bench
+deps-debug:
+	scripts/install-deps.sh debug
 
 # Recursive so that the dependencies exist before anything is built.
 check: deps-check
@@ -154,6 +161,23 @@ bench: deps-bench
 	$(BENCH_COST_QEMU) VMTRACE_KTEST_TIMEOUT=10800 tests/ktest/run.sh -v bench-cost
 	VMTRACE_KTEST_TIMEOUT=3600 VMTRACE_KTEST_TCG_THREADS=multi tests/ktest/run.sh -v bench-stream
 	tests/bench/report.sh $(B)/ktest/bench-cost.result $(B)/ktest/bench-stream.result $(B)/bench
+
+# The lab on the debug kernel (KASAN, KFENCE, kmemleak, lockdep, UBSAN), built
+# once from linux-source-6.1 and cached; vmtrace.ko is built for it from a copy
+# of the sources. Early boot under TCG is slow there: tsc=unstable skips the
+# calibration that hung, the timeout allows for the crypto-less ~80 s boot.
+DEBUG_KCACHE ?= /var/cache/vmtrace/debug-kernel
+DEBUG_KMOD := $(B)/debug-kmod
+check-debug: deps-debug
+	$(MAKE) all $(LAB_BINS)
+	scripts/debug-kernel.sh $(DEBUG_KCACHE)
+	rm -rf $(DEBUG_KMOD) && mkdir -p $(DEBUG_KMOD) && cp -r Kbuild kmod include $(DEBUG_KMOD)/
+	$(MAKE) -C $(DEBUG_KCACHE)/modules/lib/modules/$$(cat $(DEBUG_KCACHE)/kver)/build \
+		M=$(CURDIR)/$(DEBUG_KMOD) modules
+	VMTRACE_KTEST_APPEND="$(DEBUG_APPEND)" VMTRACE_KTEST_TIMEOUT=1500 \
+		tests/ktest/run.sh -o $(B)/ktest-debug -K $(DEBUG_KCACHE)/vmlinuz -M $(DEBUG_KCACHE)/modules \
+		-m $(DEBUG_KMOD)/vmtrace.ko $(KTEST_ARGS) $(CASES)
+DEBUG_APPEND := tsc=unstable kmemleak=on
 
 module-install: vmtrace.ko
 	$(MAKE) -C $(KERNELDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install

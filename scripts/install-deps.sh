@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Install the Debian packages a vmtrace target needs, only those missing.
-#   install-deps.sh build|check|demo|bench
+#   install-deps.sh build|check|demo|bench|debug
 set -eu
 build="make gcc pkg-config libnl-genl-3-dev libnl-3-dev libmnl-dev libvirt-dev linux-headers-amd64 kmod"
 lab="linux-image-amd64 qemu-system-x86 busybox-static cpio iproute2 iputils-ping nftables iptables tcpdump procps util-linux jq libvirt-daemon-system libvirt-clients"
@@ -9,13 +9,15 @@ fuzz="clang libclang-rt-14-dev"
 style="linux-source-6.1 xz-utils perl"
 packaging="dkms man-db groff-base bash-completion debhelper dh-dkms dpkg-dev"
 bench="bpftrace dropwatch gnuplot-nox"
+debugkernel="linux-source-6.1 xz-utils flex bison bc libssl-dev libelf-dev"
 
 case ${1:-check} in
 build)	want="$build" ;;
 demo)	want="$build $lab" ;;
 check)	want="$build $lab $fuzz $style $packaging $bench" ;;
 bench)	want="$build $lab $bench" ;;
-*)	echo "usage: $0 build|check|demo|bench" >&2; exit 2 ;;
+debug)	want="$build $lab $debugkernel" ;;
+*)	echo "usage: $0 build|check|demo|bench|debug" >&2; exit 2 ;;
 esac
 
 missing=""

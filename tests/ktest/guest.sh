@@ -13,12 +13,22 @@ cd /tmp
 echo "VMTRACE-OUTPUT-BEGIN"
 modprobe -a bridge veth tun 8021q vhost_net nf_tables >/dev/null 2>&1
 rc=0
-if ! insmod "$VMTRACE_SRC/vmtrace.ko"; then
+export VMTRACE_KO=$VMTRACE_SRC/${vmko:-vmtrace.ko}
+kmemleak=/sys/kernel/debug/kmemleak
+# what leaked before vmtrace came is not vmtrace's
+[ -w $kmemleak ] && echo clear > $kmemleak
+if ! insmod "$VMTRACE_KO"; then
 	echo "cannot load vmtrace.ko"
 	rc=1
 else
 	bash -e "$VMTRACE_SRC/tests/ktest/$case_name"
 	rc=$?
+	# the debug kernel: what vmtrace leaked shows once it is gone
+	if [ -w $kmemleak ]; then
+		rmmod vmtrace 2>/dev/null
+		echo scan > $kmemleak; sleep 1; echo scan > $kmemleak
+		cat $kmemleak
+	fi
 fi
 echo "VMTRACE-OUTPUT-END"
 echo "VMTRACE-DMESG-BEGIN"

@@ -8,6 +8,12 @@
 # splats.
 #
 #   run.sh [-j JOBS] [-k KERNELRELEASE] [-o OUTDIR] [-v] CASE...    (default: all cases)
+#   run.sh -K IMAGE -M MODBASE -m MODULE.ko [...] CASE...
+#
+# -K/-M boot a kernel that is not installed on the host (the debug kernel):
+# its image, and the directory holding its lib/modules/KVER, which the guest
+# sees as /lib/modules; -m names the vmtrace.ko built for it (a path under
+# the repo).
 #
 # JOBS boots run at once (default VMTRACE_KTEST_JOBS, else one per host CPU:
 # each guest is one host thread); each case's report is printed when it ends.
@@ -22,49 +28,63 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 kver=""
+image=""
+modbase=""
+module=vmtrace.ko
 out="$repo/build/ktest"
 verbose=0
 jobs=${VMTRACE_KTEST_JOBS:-$(nproc)}
 timeout_s=${VMTRACE_KTEST_TIMEOUT:-600}
 # The benchmark wants one host thread per vCPU (see run_case); tests run single.
 tcg_threads=${VMTRACE_KTEST_TCG_THREADS:-single}
+# more kernel command line (the debug kernel's)
+boot_args=${VMTRACE_KTEST_APPEND:-}
 
-while getopts "j:k:o:v" o; do
+while getopts "j:k:K:M:m:o:v" o; do
 	case $o in
 	j) jobs=$OPTARG ;;
 	k) kver=$OPTARG ;;
+	K) image=$OPTARG ;;
+	M) modbase=$OPTARG ;;
+	m) module=$OPTARG ;;
 	o) out=$OPTARG ;;
 	v) verbose=1 ;;
-	*) echo "usage: $0 [-j JOBS] [-k KVER] [-o OUTDIR] [-v] [CASE...]" >&2; exit 2 ;;
+	*) echo "usage: $0 [-j JOBS] [-k KVER | -K IMAGE -M MODBASE -m MODULE.ko] [-o OUTDIR] [-v] [CASE...]" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 
-if [ -z "$kver" ]; then
-	kver=$(ls -1 /boot/vmlinuz-* 2>/dev/null | sed 's|/boot/vmlinuz-||' | sort -V | tail -n 1)
+if [ -n "$image" ]; then
+	kver=$(ls -1 "$modbase/lib/modules" 2>/dev/null | head -n 1)
+	kernel=$image
+	moddir=$modbase/lib/modules/$kver
+else
+	if [ -z "$kver" ]; then
+		kver=$(ls -1 /boot/vmlinuz-* 2>/dev/null | sed 's|/boot/vmlinuz-||' | sort -V | tail -n 1)
+	fi
+	kernel=/boot/vmlinuz-$kver
+	moddir=/lib/modules/$kver
 fi
-kernel=/boot/vmlinuz-$kver
-if [ ! -r "$kernel" ] || [ ! -d "/lib/modules/$kver" ]; then
-	echo "ktest: no bootable kernel $kver (install linux-image-amd64)" >&2
+if [ ! -r "$kernel" ] || [ -z "$kver" ] || [ ! -d "$moddir" ]; then
+	echo "ktest: no bootable kernel ${kver:-in $modbase} (install linux-image-amd64)" >&2
 	exit 1
 fi
-if [ ! -f "$repo/vmtrace.ko" ]; then
-	echo "ktest: $repo/vmtrace.ko is not built (run make)" >&2
+if [ ! -f "$repo/$module" ]; then
+	echo "ktest: $repo/$module is not built (run make)" >&2
 	exit 1
 fi
 
 mkdir -p "$out"
 initrd="$out/initramfs-$kver.cpio.gz"
 
-# splats that fail a run, wherever they appear in the guest's kernel log
-splat_re='WARNING:|BUG:|Oops|general protection|lockdep|possible recursive locking|refcount_t|UBSAN|KASAN|Kernel panic|kmemleak|list_add corruption|list_del corruption|stack-protector'
 
 build_initramfs() {
 	local root="$out/initramfs-root" m
 	rm -rf "$root"
 	mkdir -p "$root"/{bin,sbin,dev,proc,sys,mnt,lib/modules}
 	cp /bin/busybox "$root/bin/busybox"
-	for m in $(modprobe -S "$kver" --show-depends -a virtio_pci 9pnet_virtio 9p |
+	# built in (the debug kernel), they print no insmod line
+	for m in $(modprobe ${modbase:+-d "$modbase"} -S "$kver" --show-depends -a virtio_pci 9pnet_virtio 9p 2>/dev/null |
 		   awk '$1 == "insmod" { print $2 }' | awk '!seen[$0]++'); do
 		cp "$m" "$root/lib/modules/"
 		basename "$m" >> "$root/lib/modules/order"
@@ -121,11 +141,13 @@ run_case() {
 	timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 \
 		-accel "tcg,thread=$tcg_threads" ${VMTRACE_KTEST_ICOUNT:+-icount "$VMTRACE_KTEST_ICOUNT"} -cpu "${VMTRACE_KTEST_CPU:-max}" -m 2G -smp "${VMTRACE_KTEST_SMP:-2}" -nodefaults -no-reboot -display none \
 		-kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 loglevel=5 panic=-1 oops=panic panic_on_warn=1 softlockup_panic=1 vmtest=$(case_file "$name") vmrepo=/run/vmtrace" \
+		-append "console=ttyS0 loglevel=5 panic=-1 oops=panic panic_on_warn=1 softlockup_panic=1 $boot_args vmtest=$(case_file "$name") vmrepo=/run/vmtrace vmko=$module${modbase:+ vmmods=1}" \
 		-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
 		-device virtio-9p-pci,fsdev=root,mount_tag=hostroot \
 		-fsdev local,id=repo,path="$repo",security_model=none,readonly=on,multidevs=remap \
 		-device virtio-9p-pci,fsdev=repo,mount_tag=vmrepo \
+		${modbase:+-fsdev local,id=mods,path="$moddir",security_model=none,readonly=on,multidevs=remap} \
+		${modbase:+-device virtio-9p-pci,fsdev=mods,mount_tag=vmmods} \
 		-serial file:"$console" -serial file:"$result" </dev/null
 	took="$((SECONDS - t0)) s"
 	status=$(sed -n 's/^VMTRACE-RESULT \([A-Z]*\).*/\1/p' "$result" 2>/dev/null | tail -n 1)
@@ -134,9 +156,8 @@ run_case() {
 	if grep -q '	fail$' "$result.scores"; then
 		status=FAIL
 	fi
-	if grep -Eq "$splat_re" "$console" "$result" 2>/dev/null; then
-		echo "ktest: $name: kernel log shows a splat:" >&2
-		grep -Eh -A20 "$splat_re" "$console" "$result" | head -60 >&2
+	if ! "$here/splat-scan.sh" "$console" "$result" >&2; then
+		echo "ktest: $name: kernel log shows a splat" >&2
 		status=FAIL
 	fi
 	case $status in

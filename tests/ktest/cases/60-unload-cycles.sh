@@ -20,7 +20,7 @@ for i in $(seq 20); do
 	kill "$trace_pid" 2>/dev/null || true
 	wait "$trace_pid" 2>/dev/null || true
 	wait "$flood" 2>/dev/null || true
-	insmod "$VMTRACE_SRC/vmtrace.ko"
+	insmod "$VMTRACE_KO"
 	expect "sessions after reload ($i)" "$("$VT" status --json | jq .sessions)" 0
 done
 

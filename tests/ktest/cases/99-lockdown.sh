@@ -7,7 +7,7 @@ mountpoint -q /sys/kernel/security || mount -t securityfs securityfs /sys/kernel
 grep -q integrity /sys/kernel/security/lockdown || skip "this kernel has no lockdown LSM"
 echo integrity > /sys/kernel/security/lockdown
 set +e
-insmod "$VMTRACE_SRC/vmtrace.ko" 2> $TMP/insmod; irc=$?
+insmod "$VMTRACE_KO" 2> $TMP/insmod; irc=$?
 "$VT" status 2> $TMP/err; rc=$?
 set -e
 cat $TMP/insmod $TMP/err
