@@ -367,10 +367,12 @@ static void print_summary(const struct follow *f)
 		printf("},\"lost_in_vm\":%" PRIu64 ",\"lost_on_host\":%" PRIu64 ",\"wrong_vm\":%" PRIu64
 		       ",\"unseen\":%" PRIu64
 		       ",\"events_lost\":%" PRIu64 ",\"events_lost_kernel\":%" PRIu64
-		       ",\"events_lost_socket\":%" PRIu64 "}\n",
+		       ",\"events_lost_socket\":%" PRIu64 ",\"events_lost_echo_full\":%" PRIu64
+		       ",\"echoes_evicted\":%" PRIu64 "}\n",
 		       s->by_status[VT_LOST_IN_VM], s->by_status[VT_LOST_ON_HOST], s->by_status[VT_WRONG_VM],
 		       s->by_status[VT_UNSEEN], f->session.lost_kernel + f->session.lost_socket + f->tracker.dropped_events,
-		       f->session.lost_kernel, f->session.lost_socket);
+		       f->session.lost_kernel, f->session.lost_socket, f->tracker.dropped_events,
+		       f->tracker.evicted);
 		return;
 	}
 	printf("\n%" PRIu64 " echoes: %" PRIu64 " replied, %" PRIu64 " dropped", s->echoes,
@@ -380,8 +382,11 @@ static void print_summary(const struct follow *f)
 	printf("%s, %" PRIu64 " lost-in-vm, %" PRIu64 " lost-on-host, %" PRIu64 " wrong-vm, %" PRIu64
 	       " unseen\n", s->ndrops ? ")" : "", s->by_status[VT_LOST_IN_VM], s->by_status[VT_LOST_ON_HOST],
 	       s->by_status[VT_WRONG_VM], s->by_status[VT_UNSEEN]);
-	printf("trace events lost: %" PRIu64 " in the kernel, %" PRIu64 " in the socket\n",
-	       f->session.lost_kernel, f->session.lost_socket);
+	printf("trace events lost: %" PRIu64 " in the kernel, %" PRIu64 " in the socket, %" PRIu64
+	       " past an echo's %d\n", f->session.lost_kernel, f->session.lost_socket,
+	       f->tracker.dropped_events, VT_ECHO_EVENTS);
+	printf("echoes evicted undecided: %" PRIu64 " (more than %d at once)\n", f->tracker.evicted,
+	       VT_ECHO_MAX);
 }
 
 static int parse_opts(int argc, char **argv, struct follow *f)

@@ -375,6 +375,64 @@ static void test_next_due(void)
 	vt_tracker_free(&t);
 }
 
+/* An echo flood: never more than VT_ECHO_MAX echoes, the oldest evicted and counted. */
+static void test_flood(void)
+{
+	const struct vt_echo *found;
+	struct vmtrace_event e;
+	struct vt_tracker t;
+	struct got g;
+	unsigned int i, total = VT_ECHO_MAX + 300;
+
+	tracker_for(&t, &g);
+	for (i = 0; i < total; i++) {
+		e = ev(1000 + i, REQ, VMTRACE_POINT_DEV_TX, "tap0", 4);
+		e.icmp_id = (uint16_t)(i >> 16);
+		e.icmp_seq = (uint16_t)i;
+		vt_tracker_add(&t, &e);
+		if (t.n > VT_ECHO_MAX)
+			break;
+	}
+	CHECK(t.n == VT_ECHO_MAX && t.evicted == total - VT_ECHO_MAX,
+	      "flood of %u echoes: %u live, %llu evicted (cap %d)", total, t.n,
+	      (unsigned long long)t.evicted, VT_ECHO_MAX);
+	CHECK(t.oldest && t.oldest->seq == (uint16_t)(total - VT_ECHO_MAX) &&
+	      t.newest && t.newest->seq == (uint16_t)(total - 1),
+	      "the oldest were evicted: oldest seq %u", t.oldest ? t.oldest->seq : 0);
+
+	/* lookup: a reply finds its request by (family, id, seq) and the addresses swapped */
+	e = ev(5000, REP, VMTRACE_POINT_DEV_RX, "tap0", 4);
+	e.icmp_id = 0;
+	e.icmp_seq = (uint16_t)(total - 10);
+	found = vt_tracker_find(&t, &e);
+	CHECK(found && found->seq == e.icmp_seq && found->nev == 1,
+	      "reply finds its request among %u echoes", t.n);
+	vt_tracker_add(&t, &e);
+	CHECK(found && found->nev == 2 && t.n == VT_ECHO_MAX && t.evicted == total - VT_ECHO_MAX,
+	      "the reply joins its echo, nothing new tracked: nev %u n %u",
+	      found ? found->nev : 0, t.n);
+	e.icmp_seq = 0;
+	CHECK(!vt_tracker_find(&t, &e), "an evicted echo is gone");
+	e.icmp_seq = (uint16_t)(total - 10);
+	e.icmp_id = 78;
+	CHECK(!vt_tracker_find(&t, &e), "another id is another echo");
+	e.icmp_id = 0;
+	e.family = AF_INET6;
+	CHECK(!vt_tracker_find(&t, &e), "another family is another echo");
+	e = ev(5000, REP, VMTRACE_POINT_DEV_RX, "tap0", 4);
+	e.icmp_id = 0;
+	e.icmp_seq = (uint16_t)(total - 10);
+	inet_pton(AF_INET, "192.0.2.99", e.src);
+	CHECK(!vt_tracker_find(&t, &e), "a reply from another address is another echo");
+
+	/* all of them decided in arrival order, nothing left */
+	vt_tracker_tick(&t, 5000 + 2000 * MS, 0);
+	CHECK(g.n == VT_ECHO_MAX && t.n == 0 && !t.oldest && !t.newest &&
+	      vt_tracker_next_ns(&t, 0) == UINT64_MAX,
+	      "flood decided: %d verdicts, %u left", g.n, t.n);
+	vt_tracker_free(&t);
+}
+
 /* The CLI's fixed-point formatting says what printf("%.Nf") would. */
 static void test_decimal(void)
 {
@@ -417,6 +475,7 @@ int main(void)
 	test_wrong_vm();
 	test_expected();
 	test_next_due();
+	test_flood();
 	test_decimal();
 	printf("verdicts: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
