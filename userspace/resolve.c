@@ -235,6 +235,7 @@ static int resolve_netns(struct resolver *r, const char *name, char *why, size_t
 		return -ENOMEM;
 	tok = vt_netns_enter(name);
 	if (tok < 0) {
+		vt_rtnl_free(inside);
 		free(inside);
 		why_set(why, whylen, "netns (no network namespace '%s')", name, NULL);
 		return tok;
@@ -274,6 +275,7 @@ static int resolve_netns(struct resolver *r, const char *name, char *why, size_t
 		err = -ENODEV;
 	}
 out:
+	vt_rtnl_free(inside);
 	free(inside);
 	return err;
 }
@@ -300,6 +302,7 @@ static int resolve_if(struct resolver *r, const char *spec, char *why, size_t wh
 		l = err ? NULL : vt_link_by_name(v, name);
 		if (l)
 			add_elem(r, at, v, l, VT_ROLE_VM);
+		vt_rtnl_free(v);
 		free(v);
 		if (!l) {
 			why_set(why, whylen, "if (no interface '%s' in netns %s)", name, at);
@@ -369,6 +372,7 @@ static int resolve_ip(struct resolver *r, const char *s, char *why, size_t whyle
 				    !memcmp(inside->addrs[i].addr, addr, family == AF_INET ? 4 : 16))
 					hit = 1;
 		vt_netns_leave(tok);
+		vt_rtnl_free(inside);
 		free(inside);
 		if (hit) {
 			char name[256];
@@ -669,6 +673,7 @@ int vt_vm_resolve(const char *spec, struct vt_vm *vm, char *why, size_t whylen)
 	} else {
 		err = dispatch(&r, spec, why, whylen);
 	}
+	vt_rtnl_free(r.host);
 	free(r.host);
 	return err;
 }

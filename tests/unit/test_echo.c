@@ -6,12 +6,16 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/neighbour.h>
+#include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../userspace/echo.h"
 #include "../../userspace/format.h"
+#include "../../userspace/rtnl.h"
 
 #include "check.h"
 
@@ -433,6 +437,58 @@ static void test_flood(void)
 	vt_tracker_free(&t);
 }
 
+/* A host with thousands of links, addresses and neighbours: none of them left out. */
+static void test_rtnl_grows(void)
+{
+	struct vt_rtnl_view v = { 0 };
+	char buf[256];
+	unsigned int i, n = 5000;
+	const struct vt_link *l;
+	int ok = 1;
+
+	for (i = 0; i < n && ok; i++) {
+		struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+		struct ifinfomsg *ifm;
+		struct ifaddrmsg *ifa;
+		struct ndmsg *nd;
+		char name[IF_NAMESIZE];
+		uint32_t a = htonl(0x0a000000 + i);
+
+		nlh->nlmsg_type = RTM_NEWLINK;
+		ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+		ifm->ifi_index = (int)i + 1;
+		snprintf(name, sizeof(name), "tap%u", i);
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+		ok = vt_rtnl_add_msg(nlh, &v) == MNL_CB_OK;
+
+		nlh = mnl_nlmsg_put_header(buf);
+		nlh->nlmsg_type = RTM_NEWADDR;
+		ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+		ifa->ifa_family = AF_INET;
+		ifa->ifa_index = i + 1;
+		mnl_attr_put(nlh, IFA_ADDRESS, 4, &a);
+		ok = ok && vt_rtnl_add_msg(nlh, &v) == MNL_CB_OK;
+
+		nlh = mnl_nlmsg_put_header(buf);
+		nlh->nlmsg_type = RTM_NEWNEIGH;
+		nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
+		nd->ndm_family = AF_INET;
+		nd->ndm_ifindex = (int)i + 1;
+		nd->ndm_state = NUD_REACHABLE;
+		mnl_attr_put(nlh, NDA_DST, 4, &a);
+		ok = ok && vt_rtnl_add_msg(nlh, &v) == MNL_CB_OK;
+	}
+	CHECK(ok && v.nlinks == n && v.naddrs == n && v.nneigh == n,
+	      "%u links, %u addresses, %u neighbours of %u each", v.nlinks, v.naddrs, v.nneigh, n);
+	l = vt_link_by_name(&v, "tap4999");
+	CHECK(l && l->ifindex == 5000 && vt_link_by_index(&v, 5000) == l, "the last link is there");
+	CHECK(v.naddrs == n && v.addrs[n - 1].ifindex == 5000 && v.nneigh == n &&
+	      vt_neigh_find(&v, AF_INET, v.addrs[n - 1].addr, 5000) == &v.neigh[n - 1],
+	      "the last address and neighbour are there");
+	vt_rtnl_free(&v);
+	CHECK(!v.links && !v.nlinks, "freed");
+}
+
 /* The CLI's fixed-point formatting says what printf("%.Nf") would. */
 static void test_decimal(void)
 {
@@ -476,6 +532,7 @@ int main(void)
 	test_expected();
 	test_next_due();
 	test_flood();
+	test_rtnl_grows();
 	test_decimal();
 	printf("verdicts: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
