@@ -515,52 +515,77 @@ static int resolve_qemu(struct resolver *r, const char *name, const char *want_p
 	return 0;
 }
 
+/* "netN:" at the start of a Proxmox config line: N, with @rest after the colon; or -1. */
+static int pve_net_index(const char *line, const char **rest)
+{
+	unsigned long n;
+	char *end;
+
+	if (strncmp(line, "net", 3) || !isdigit((unsigned char)line[3]))
+		return -1;
+	errno = 0;
+	n = strtoul(line + 3, &end, 10);
+	if (errno || *end != ':' || n > 255)
+		return -1;
+	*rest = end + 1;
+	return (int)n;
+}
+
+/* One line of VMID.conf: its name, or a netN NIC (netN: virtio=BC:24:11:00:00:01,bridge=vmbr0). */
+static void pve_line(struct resolver *r, const char *vmid, const char *line)
+{
+	char ifname[IF_NAMESIZE + 16];
+	const char *v, *eq;
+	uint8_t m[6];
+	int n;
+
+	if (!strncmp(line, "name:", 5)) {
+		for (v = line + 5; *v == ' '; v++)
+			;
+		snprintf(r->vm->name, sizeof(r->vm->name), "%.255s", v);
+		return;
+	}
+	n = pve_net_index(line, &v);
+	if (n < 0)
+		return;
+	eq = strchr(v, '=');
+	if (eq && !parse_mac(eq + 1, m))
+		add_mac(r, m);
+	snprintf(ifname, sizeof(ifname), "tap%si%d", vmid, n);
+	add_host_port(r, ifname);
+}
+
 /* pve:VMID -- /etc/pve/qemu-server/VMID.conf, its netN lines and tapVMIDiN. */
 static int resolve_pve(struct resolver *r, const char *vmid, char *why, size_t whylen)
 {
 	const char *dir = getenv("VMTRACE_PVE_DIR");
-	char path[512], line[1024], ifname[IF_NAMESIZE + 16];
-	unsigned int n, i;
+	char path[512], ifname[IF_NAMESIZE + 16], *line = NULL;
+	size_t cap = 0;
+	unsigned int i;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/qemu-server/%s.conf", dir ? dir : "/etc/pve", vmid);
-	f = fopen(path, "r");
+	f = fopen(path, "re");
 	snprintf(r->vm->name, sizeof(r->vm->name), "%s", vmid);
 	r->vm->source = "pve";
-	while (f && fgets(line, sizeof(line), f)) {
-		char *v;
-
+	/* lines of any length: a description is one '#' line however long */
+	while (f && getline(&line, &cap, f) > 0) {
 		if (line[0] == '[')	/* snapshots follow: not the running config */
 			break;
+		if (line[0] == '#')	/* the description, written by whoever may edit the VM */
+			continue;
 		line[strcspn(line, "\n")] = '\0';
-		if (!strncmp(line, "name:", 5)) {
-			for (v = line + 5; *v == ' '; v++)
-				;
-			snprintf(r->vm->name, sizeof(r->vm->name), "%.255s", v);
-		} else if (sscanf(line, "net%u:", &n) == 1) {
-			uint8_t m[6];
-			char *eq;
-
-			/* netN: virtio=BC:24:11:00:00:01,bridge=vmbr0,firewall=1 */
-			v = strchr(line, ':') + 1;
-			while (*v == ' ')
-				v++;
-			eq = strchr(v, '=');
-			if (eq && !parse_mac(eq + 1, m))
-				add_mac(r, m);
-			snprintf(ifname, sizeof(ifname), "tap%si%u", vmid, n);
-			add_host_port(r, ifname);
-		}
+		pve_line(r, vmid, line);
 	}
+	free(line);
 	if (f)
 		fclose(f);
 	if (!f) {
 		/* no config here (not a Proxmox node, or not mounted): the tap names still tell */
-		for (i = 0; i < r->host->nlinks; i++) {
-			snprintf(ifname, sizeof(ifname), "tap%si", vmid);
+		snprintf(ifname, sizeof(ifname), "tap%si", vmid);
+		for (i = 0; i < r->host->nlinks; i++)
 			if (!strncmp(r->host->links[i].name, ifname, strlen(ifname)))
 				add_host_port(r, r->host->links[i].name);
-		}
 	}
 	if (!r->vm->npath) {
 		why_set(why, whylen, "pve (no %s and no tap%si* interface)", path, vmid);
