@@ -332,7 +332,12 @@ static void print_path(const struct follow *f)
 			addr_str(f->vm.addrs[i].family, f->vm.addrs[i].addr, a, sizeof(a));
 			printf("%s\"%s\"", i ? "," : "", a);
 		}
-		printf("]}\n");
+		printf("]");
+		if (f->vm.note[0]) {
+			printf(",\"note\":");
+			vt_json_str(stdout, f->vm.note);
+		}
+		printf("}\n");
 		return;
 	}
 	printf("vm %s (%s)\n", f->vm.name, f->vm.source);
@@ -348,6 +353,8 @@ static void print_path(const struct follow *f)
 		printf(" %s", a);
 	}
 	printf("%s\n", f->vm.naddrs ? "" : " (none known)");
+	if (f->vm.note[0])
+		printf("  note: %s\n", f->vm.note);
 	fflush(stdout);
 }
 

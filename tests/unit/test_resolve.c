@@ -183,6 +183,91 @@ static void test_pve(void)
 	unsetenv("VMTRACE_PVE_DIR");
 }
 
+/* A fake /proc/PID: cmdline (argv NUL-separated), status with its Uid: line, tun fds' fdinfo. */
+static void fake_proc(const char *pid, unsigned int uid, const char *const *argv,
+		      const char *const *fd_taps)
+{
+	char path[400], buf[1024];
+	size_t n = 0;
+	int i;
+
+	snprintf(path, sizeof(path), "%s/proc/%s", tmp, pid);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/proc/%s/fdinfo", tmp, pid);
+	mkdir(path, 0700);
+	for (i = 0; argv[i]; i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s", argv[i]) + 1;
+	snprintf(path, sizeof(path), "%s/proc/%s/cmdline", tmp, pid);
+	write_file(path, buf, n);
+	n = (size_t)snprintf(buf, sizeof(buf), "Name:\tqemu-system-x86\nUmask:\t0022\nState:\tS (sleeping)\n"
+			     "Uid:\t%u\t%u\t%u\t%u\nGid:\t0\t0\t0\t0\n", uid, uid, uid, uid);
+	snprintf(path, sizeof(path), "%s/proc/%s/status", tmp, pid);
+	write_file(path, buf, n);
+	/* fd 0: not a tun; then one tun fd a tap */
+	n = (size_t)snprintf(buf, sizeof(buf), "pos:\t0\nflags:\t0100002\nmnt_id:\t25\nino:\t4\n");
+	snprintf(path, sizeof(path), "%s/proc/%s/fdinfo/0", tmp, pid);
+	write_file(path, buf, n);
+	for (i = 0; fd_taps[i]; i++) {
+		n = (size_t)snprintf(buf, sizeof(buf), "pos:\t0\nflags:\t0104002\nmnt_id:\t25\nino:\t1061\n"
+				     "iff:\t%s\n", fd_taps[i]);
+		snprintf(path, sizeof(path), "%s/proc/%s/fdinfo/%d", tmp, pid, 30 + i);
+		write_file(path, buf, n);
+	}
+}
+
+static void test_qemu(void)
+{
+	static const char *const web02[] = {
+		"/usr/bin/qemu-system-x86_64", "-name", "guest=web02,debug-threads=on",
+		"-netdev", "tap,id=n0,ifname=tap102i0,script=no", NULL };
+	static const char *const spoof[] = {
+		"./qemu-system-x86_64", "-name", "web02", "-netdev", "tap,id=n0,ifname=tap666", NULL };
+	static const char *const by_fd[] = {
+		"/usr/bin/kvm", "-id", "103", "-name", "web03,debug-threads=on",
+		"-netdev", "type=tap,id=net0,fd=30", "-netdev", "tap,id=net1,fd=31", NULL };
+	static const char *const unconfirmed[] = {
+		"qemu-system-x86_64", "-name", "web04", "-netdev", "tap,id=n0,ifname=tap104i0",
+		"-netdev", "tap,id=n1,fd=30", NULL };
+	static const char *const lying[] = {
+		"qemu-system-x86_64", "-name", "web05", "-netdev", "tap,id=n0,ifname=tap101i0", NULL };
+	static const char *const t102[] = { "tap102i0", NULL }, *const t666[] = { "tap666", NULL };
+	static const char *const t103[] = { "tap103i0", "tap103i1", NULL };
+	static const char *const t103b[] = { "tap103i1", NULL }, *const none[] = { NULL };
+	char path[300], names[256], why[512];
+	struct vt_vm vm;
+	int err;
+
+	snprintf(path, sizeof(path), "%s/proc", tmp);
+	mkdir(path, 0700);
+	fake_proc("2000", 1000, spoof, t666);
+	fake_proc("1000", 0, web02, t102);
+	fake_proc("3000", 0, by_fd, t103);
+	fake_proc("4000", 0, unconfirmed, t103b);
+	fake_proc("5000", 0, lying, none);
+	setenv("VMTRACE_PROC_DIR", path, 1);
+
+	err = vt_vm_resolve("qemu:web02", &vm, why, sizeof(why));
+	path_names(&vm, names, sizeof(names));
+	CHECK(!err && !strcmp(vm.name, "web02") && !strcmp(names, "tap102i0") && !vm.note[0],
+	      "qemu:web02 is root's, not the user's of the same name: err %d path '%s' (%s)", err, names, why);
+	err = vt_vm_resolve("pid:2000", &vm, why, sizeof(why));
+	CHECK(err == -ENOENT && strstr(why, "uid 1000"),
+	      "a qemu-system binary run by uid 1000 is not trusted: err %d (%s)", err, why);
+	err = vt_vm_resolve("pid:3000", &vm, why, sizeof(why));
+	path_names(&vm, names, sizeof(names));
+	CHECK(!err && !strcmp(vm.name, "web03") && !strcmp(names, "tap103i0 tap103i1"),
+	      "taps passed as fd=N, found through fdinfo: err %d path '%s' (%s)", err, names, why);
+	err = vt_vm_resolve("pid:4000", &vm, why, sizeof(why));
+	path_names(&vm, names, sizeof(names));
+	CHECK(!err && !strcmp(names, "tap103i1") && strstr(vm.note, "ignored ifname=tap104i0"),
+	      "an ifname= no fd holds is left out and noted: err %d path '%s' note '%s'", err, names,
+	      vm.note);
+	err = vt_vm_resolve("qemu:web05", &vm, why, sizeof(why));
+	CHECK(err == -ENODEV && strstr(why, "ignored ifname=tap101i0"),
+	      "only an unconfirmed ifname=: not resolved, and why: err %d (%s)", err, why);
+	unsetenv("VMTRACE_PROC_DIR");
+}
+
 int main(void)
 {
 	char cmd[300];
@@ -192,6 +277,7 @@ int main(void)
 		return 1;
 	}
 	test_pve();
+	test_qemu();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
 	if (system(cmd))
 		printf("could not remove %s\n", tmp);
