@@ -521,7 +521,7 @@ static int run(struct follow *f)
 	struct vt_prober pr = { .fd = -1 };
 	struct vt_filter *flt;
 	uint64_t start, next_send = 0, deadline = 0;
-	uint16_t sent = 0;
+	uint64_t sent = 0;	/* up to --count's 1000000; the ICMP seq wraps at 65536 */
 	char why[1024];
 	int err, rc;
 
