@@ -61,6 +61,14 @@ t 2 1 probe vm --size 70000
 t 2 1 probe if:lo --count 1000001
 t 2 1 probe if:lo --count 18446744073709551617
 t 2 1 probe if:lo
+# a name with control characters reaches the terminal escaped, on one line
+esc=$(printf 'x\033[2Jy\nz')
+t 2 1 follow "netns:$esc"
+if grep -q "$(printf '\033')" /tmp/vmtrace-cli-args.$$ || ! grep -q 'x\\x1b\[2Jy\\x0az' /tmp/vmtrace-cli-args.$$; then
+	fail=$((fail + 1))
+	echo "FAIL: a control character in a name reached stderr unescaped:"
+	cat -v /tmp/vmtrace-cli-args.$$
+fi
 if [ ! -d /sys/module/vmtrace ]; then
 	t 3 - status
 	t 3 - events --if lo

@@ -489,6 +489,38 @@ static void test_rtnl_grows(void)
 	CHECK(!v.links && !v.nlinks, "freed");
 }
 
+/* Names tenants choose reach the terminal escaped, and JSON escapes them as \u00XX. */
+static void test_text_safe(void)
+{
+	char buf[VT_SAFE_LEN(16)], small[8], json[128];
+	const char fixed[4] = { 'a', 'b', '\033', 'c' };	/* not terminated, like a kernel ifname */
+	FILE *f;
+
+	CHECK(!strcmp(vt_text_safe(buf, sizeof(buf), "tap\033[2J\a\x7f", 16), "tap\\x1b[2J\\x07\\x7f"),
+	      "ESC, BEL, DEL escaped: %s", buf);
+	CHECK(!strcmp(vt_text_safe(buf, sizeof(buf), "a\\x1b\nb", 16), "a\\\\x1b\\x0ab"),
+	      "a backslash doubled, so an escape is never forged: %s", buf);
+	CHECK(!strcmp(vt_text_safe(buf, sizeof(buf), "vm-\xc3\xa9t\xc3\xa9 ok", 16), "vm-\xc3\xa9t\xc3\xa9 ok"),
+	      "UTF-8 and spaces kept: %s", buf);
+	CHECK(!strcmp(vt_text_safe(buf, sizeof(buf), fixed, sizeof(fixed)), "ab\\x1bc"),
+	      "at most max bytes of an unterminated array: %s", buf);
+	CHECK(!strcmp(vt_text_safe(small, sizeof(small), "ab\033\033", 16), "ab\\x1b"),
+	      "cut at a whole escape: %s", small);
+	CHECK(!strcmp(vt_text_safe(small, 4, "ab\033", 16), "ab"), "no half escape: %s", small);
+	small[0] = 'x';
+	vt_text_safe(small, 0, "ab", 2);
+	CHECK(small[0] == 'x', "nothing written into 0 bytes");
+	vt_text_safe(buf, sizeof(buf), "\033\033\033\033\033\033\033\033\033\033\033\033\033\033\033\033", 16);
+	CHECK(strlen(buf) == 64, "VT_SAFE_LEN holds the worst case: %zu", strlen(buf));
+
+	f = fmemopen(json, sizeof(json), "w");
+	if (f) {
+		vt_json_str(f, "t\033a\"p\\\n");
+		fclose(f);
+	}
+	CHECK(f && !strcmp(json, "\"t\\u001ba\\\"p\\\\\\u000a\""), "JSON escapes controls: %s", json);
+}
+
 /* The CLI's fixed-point formatting says what printf("%.Nf") would. */
 static void test_decimal(void)
 {
@@ -534,6 +566,7 @@ int main(void)
 	test_flood();
 	test_rtnl_grows();
 	test_decimal();
+	test_text_safe();
 	printf("verdicts: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
