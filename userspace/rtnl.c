@@ -357,14 +357,6 @@ int vt_rtnl_add_msg(const struct nlmsghdr *nlh, void *v)
 	return MNL_CB_OK;
 }
 
-void vt_rtnl_free(struct vt_rtnl_view *v)
-{
-	free(v->links);
-	free(v->addrs);
-	free(v->neigh);
-	memset(v, 0, sizeof(*v));
-}
-
 static int dump(uint16_t type, uint8_t family, size_t hdrlen, vt_msg_cb cb, void *arg)
 {
 	char buf[256];
@@ -394,26 +386,6 @@ int vt_rtnl_load(struct vt_rtnl_view *v)
 	if (!err)
 		err = dump_brvlan(v);
 	return err;
-}
-
-const struct vt_link *vt_link_by_index(const struct vt_rtnl_view *v, int ifindex)
-{
-	unsigned int i;
-
-	for (i = 0; i < v->nlinks; i++)
-		if (v->links[i].ifindex == ifindex)
-			return &v->links[i];
-	return NULL;
-}
-
-const struct vt_link *vt_link_by_name(const struct vt_rtnl_view *v, const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < v->nlinks; i++)
-		if (!strcmp(v->links[i].name, name))
-			return &v->links[i];
-	return NULL;
 }
 
 static int nsid_cb(const struct nlmsghdr *nlh, void *arg)

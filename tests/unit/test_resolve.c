@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The resolver against a fake host: rtnetlink, namespaces and libvirt are
+ * The resolver against a fake host: rtnetlink dumps, namespaces and libvirt are
  * replaced by the tables below, Proxmox's configuration and /proc by
  * files in a temporary directory (VMTRACE_PVE_DIR, VMTRACE_PROC_DIR).
  */
@@ -40,34 +40,6 @@ int vt_rtnl_load(struct vt_rtnl_view *v)
 	}
 	v->nlinks = v->links_cap = NLINKS;
 	return 0;
-}
-
-void vt_rtnl_free(struct vt_rtnl_view *v)
-{
-	free(v->links);
-	free(v->addrs);
-	free(v->neigh);
-	memset(v, 0, sizeof(*v));
-}
-
-const struct vt_link *vt_link_by_index(const struct vt_rtnl_view *v, int ifindex)
-{
-	unsigned int i;
-
-	for (i = 0; i < v->nlinks; i++)
-		if (v->links[i].ifindex == ifindex)
-			return &v->links[i];
-	return NULL;
-}
-
-const struct vt_link *vt_link_by_name(const struct vt_rtnl_view *v, const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < v->nlinks; i++)
-		if (!strcmp(v->links[i].name, name))
-			return &v->links[i];
-	return NULL;
 }
 
 int vt_rtnl_nsid_of(int netns_fd)
