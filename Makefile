@@ -74,10 +74,15 @@ $(B)/test_parse: tests/unit/test_parse.c tests/unit/check.h kmod/parse.c kmod/pa
 	@mkdir -p $(B)
 	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_parse.c kmod/parse.c
 ECHO_SRCS := userspace/echo.c userspace/cause.c userspace/env.c userspace/conntrack.c userspace/format.c \
-	userspace/rtnl.c userspace/netns.c
+	userspace/rtnl.c userspace/rtnl_view.c userspace/netns.c
 $(B)/test_echo: tests/unit/test_echo.c tests/unit/check.h $(ECHO_SRCS) userspace/*.h
 	@mkdir -p $(B)
 	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_echo.c $(ECHO_SRCS) -lmnl
+# The resolver against a fake host (the test's own rtnetlink, namespaces and libvirt).
+$(B)/test_resolve: tests/unit/test_resolve.c tests/unit/check.h userspace/resolve.c userspace/rtnl_view.c \
+		userspace/*.h
+	@mkdir -p $(B)
+	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_resolve.c userspace/resolve.c userspace/rtnl_view.c
 $(B)/fuzz_parse: tests/fuzz/fuzz_parse.c kmod/parse.c kmod/parse.h
 	@mkdir -p $(B)
 	clang -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -97,9 +102,10 @@ $(B)/nlprobe: tests/ktest/nlprobe.c include/uapi/linux/vmtrace.h
 	@mkdir -p $(B)
 	$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude/uapi -o $@ $< -lmnl
 
-unit: $(B)/test_parse $(B)/test_echo $(B)/vmtrace
+unit: $(B)/test_parse $(B)/test_echo $(B)/test_resolve $(B)/vmtrace
 	$(B)/test_parse
 	$(B)/test_echo
+	$(B)/test_resolve
 	tests/unit/cli-args.sh $(B)/vmtrace
 	tests/unit/version.sh
 	tests/unit/packaging.sh

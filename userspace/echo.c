@@ -31,13 +31,16 @@ void vt_tracker_init(struct vt_tracker *t, const struct vt_vm *vm, uint64_t time
 
 void vt_tracker_free(struct vt_tracker *t)
 {
-	unsigned int i;
+	struct vt_echo *e, *next;
 
-	for (i = 0; i < t->n; i++)
-		free(t->echoes[i]);
-	free(t->echoes);
-	t->echoes = NULL;
-	t->n = t->cap = 0;
+	for (e = t->oldest; e; e = next) {
+		next = e->newer;
+		free(e);
+	}
+	free(t->buckets);
+	t->buckets = NULL;
+	t->oldest = t->newest = NULL;
+	t->n = 0;
 }
 
 static size_t alen(int family)
@@ -50,35 +53,91 @@ static int is_echo(const struct vmtrace_event *ev)
 	return ev->kind == VMTRACE_PKT_ECHO_REQUEST || ev->kind == VMTRACE_PKT_ECHO_REPLY;
 }
 
-static struct vt_echo *find_or_add(struct vt_tracker *t, const struct vmtrace_event *ev)
+static unsigned int bucket_of(int family, uint16_t id, uint16_t seq)
+{
+	uint32_t h = ((uint32_t)id << 16 | seq) ^ (uint32_t)family;
+
+	h *= 0x9e3779b1u;	/* Fibonacci hashing: the high bits mix id and seq */
+	return h >> (32 - 12);
+}
+
+_Static_assert(VT_ECHO_BUCKETS == 1 << 12, "bucket_of() takes 12 bits");
+
+/* The request's addresses of the echo @ev belongs to. */
+static void echo_key(const struct vmtrace_event *ev, const uint8_t **src, const uint8_t **dst)
 {
 	int req = ev->kind == VMTRACE_PKT_ECHO_REQUEST;
-	const uint8_t *src = req ? ev->src : ev->dst, *dst = req ? ev->dst : ev->src;
-	struct vt_echo *e;
-	unsigned int i;
 
+	*src = req ? ev->src : ev->dst;
+	*dst = req ? ev->dst : ev->src;
+}
+
+static struct vt_echo *lookup(const struct vt_tracker *t, const struct vmtrace_event *ev)
+{
+	const uint8_t *src, *dst;
+	struct vt_echo *e;
+
+	if (!t->buckets)
+		return NULL;
+	echo_key(ev, &src, &dst);
 	/* newest first: an event almost always belongs to one of the last echoes */
-	for (i = t->n; i--; ) {
-		e = t->echoes[i];
+	for (e = t->buckets[bucket_of(ev->family, ev->icmp_id, ev->icmp_seq)]; e; e = e->hnext) {
 		if (e->family != ev->family || e->id != ev->icmp_id || e->seq != ev->icmp_seq ||
 		    memcmp(e->dst, dst, alen(e->family)))
 			continue;
-		if (e->sent && !e->nev) {
-			/* the kernel chose the source of our probe */
-			memcpy(e->src, src, alen(e->family));
-			return e;
-		}
-		if (!memcmp(e->src, src, alen(e->family)))
+		/* our own probe: the kernel chooses its source */
+		if ((e->sent && !e->nev) || !memcmp(e->src, src, alen(e->family)))
 			return e;
 	}
-	if (t->n == t->cap) {
-		unsigned int cap = t->cap ? 2 * t->cap : 64;
-		struct vt_echo **n = realloc(t->echoes, cap * sizeof(*n));
+	return NULL;
+}
 
-		if (!n)
+const struct vt_echo *vt_tracker_find(const struct vt_tracker *t, const struct vmtrace_event *ev)
+{
+	return is_echo(ev) ? lookup(t, ev) : NULL;
+}
+
+/* Take @e out of the tracker; the caller frees it. */
+static void unlink_echo(struct vt_tracker *t, struct vt_echo *e)
+{
+	struct vt_echo **pp = &t->buckets[bucket_of(e->family, e->id, e->seq)];
+
+	while (*pp != e)
+		pp = &(*pp)->hnext;
+	*pp = e->hnext;
+	if (e->older)
+		e->older->newer = e->newer;
+	else
+		t->oldest = e->newer;
+	if (e->newer)
+		e->newer->older = e->older;
+	else
+		t->newest = e->older;
+	t->n--;
+}
+
+static struct vt_echo *find_or_add(struct vt_tracker *t, const struct vmtrace_event *ev)
+{
+	struct vt_echo *e = lookup(t, ev), **head;
+	const uint8_t *src, *dst;
+
+	echo_key(ev, &src, &dst);
+	if (e) {
+		if (e->sent && !e->nev)
+			memcpy(e->src, src, alen(e->family));
+		return e;
+	}
+	if (!t->buckets) {
+		t->buckets = calloc(VT_ECHO_BUCKETS, sizeof(*t->buckets));
+		if (!t->buckets)
 			return NULL;
-		t->echoes = n;
-		t->cap = cap;
+	}
+	if (t->n >= VT_ECHO_MAX) {
+		/* a flood: the oldest undecided echo makes room, and is counted */
+		e = t->oldest;
+		unlink_echo(t, e);
+		free(e);
+		t->evicted++;
 	}
 	e = calloc(1, sizeof(*e));
 	if (!e)
@@ -89,7 +148,16 @@ static struct vt_echo *find_or_add(struct vt_tracker *t, const struct vmtrace_ev
 	memcpy(e->src, src, alen(e->family));
 	memcpy(e->dst, dst, alen(e->family));
 	e->first_ts = ev->ts_ns;
-	t->echoes[t->n++] = e;
+	head = &t->buckets[bucket_of(e->family, e->id, e->seq)];
+	e->hnext = *head;
+	*head = e;
+	e->older = t->newest;
+	if (t->newest)
+		t->newest->newer = e;
+	else
+		t->oldest = e;
+	t->newest = e;
+	t->n++;
 	return e;
 }
 
@@ -453,11 +521,9 @@ static int decide(const struct vt_tracker *t, const struct vt_echo *e, uint64_t 
 uint64_t vt_tracker_next_ns(const struct vt_tracker *t, uint64_t now_ns)
 {
 	uint64_t next = UINT64_MAX, due;
-	unsigned int i;
+	const struct vt_echo *e;
 
-	for (i = 0; i < t->n; i++) {
-		const struct vt_echo *e = t->echoes[i];
-
+	for (e = t->oldest; e; e = e->newer) {
 		/* decide() waits for an echo to settle; a settled one still here waits for its timeout */
 		due = e->last_ts + t->settle_ns;
 		if (due <= now_ns)
@@ -470,22 +536,20 @@ uint64_t vt_tracker_next_ns(const struct vt_tracker *t, uint64_t now_ns)
 
 void vt_tracker_tick(struct vt_tracker *t, uint64_t now_ns, int final)
 {
-	unsigned int i = 0;
+	struct vt_echo *e, *next;
 
 	/* every verdict of this tick reads the host as it is now, once */
 	if (t->env)
 		vt_env_forget(t->env);
-	while (i < t->n) {
-		struct vt_echo *e = t->echoes[i];
+	for (e = t->oldest; e; e = next) {
 		struct vt_verdict v;
 
-		if (!decide(t, e, now_ns, final, &v)) {
-			i++;
+		next = e->newer;
+		if (!decide(t, e, now_ns, final, &v))
 			continue;
-		}
 		t->decided++;
 		t->on_verdict(e, &v, t->arg);
+		unlink_echo(t, e);
 		free(e);
-		t->echoes[i] = t->echoes[--t->n];
 	}
 }

@@ -10,6 +10,15 @@
 #include "resolve.h"
 
 #define VT_ECHO_EVENTS	96
+/*
+ * Undecided echoes tracked at once: 2048 x ~23 KB (96 events of 240 bytes)
+ * = at most ~45 MiB, whatever floods the VM. An echo waits at most its
+ * timeout (follow: 2 s) plus the settle time, so this holds ~950 unanswered
+ * or ~13000 answered echoes a second; beyond it the oldest is evicted and
+ * counted.
+ */
+#define VT_ECHO_MAX	2048
+#define VT_ECHO_BUCKETS	4096	/* hash buckets by (family, id, seq), a power of two */
 
 enum vt_status {
 	VT_REPLIED,
@@ -29,6 +38,9 @@ struct vt_echo {
 	int send_err;			/* -errno of sending it */
 	unsigned int nev;
 	struct vmtrace_event ev[VT_ECHO_EVENTS];	/* sorted by ts_ns */
+	/* the tracker's: */
+	struct vt_echo *hnext;		/* next in its hash bucket, newer first */
+	struct vt_echo *older, *newer;	/* in arrival order */
 };
 
 struct vt_verdict {
@@ -49,17 +61,21 @@ struct vt_tracker {
 	vt_verdict_fn on_verdict;
 	struct vt_env *env;	/* the host's state for causes; NULL: the kernel's word alone */
 	void *arg;
-	unsigned int n, cap;
-	struct vt_echo **echoes;
+	unsigned int n;			/* echoes tracked, at most VT_ECHO_MAX */
+	struct vt_echo *oldest, *newest;
+	struct vt_echo **buckets;	/* VT_ECHO_BUCKETS, allocated with the first echo */
 	unsigned int nneigh, nsolicit;
 	struct vmtrace_event neigh_drops[32];	/* recent ARP/ND drops */
 	struct vmtrace_event solicits[32];	/* ARP/ND requests not answered yet */
 	uint64_t decided, dropped_events;
+	uint64_t evicted;	/* undecided echoes dropped to make room: no verdict */
 };
 
 void vt_tracker_init(struct vt_tracker *t, const struct vt_vm *vm, uint64_t timeout_ns);
 void vt_tracker_free(struct vt_tracker *t);
 void vt_tracker_add(struct vt_tracker *t, const struct vmtrace_event *ev);
+/* The tracked echo an echo request or reply belongs to, or NULL. */
+const struct vt_echo *vt_tracker_find(const struct vt_tracker *t, const struct vmtrace_event *ev);
 /* An echo we sent (@now_ns, kernel clock): decided even if no event ever shows it. */
 void vt_tracker_expect(struct vt_tracker *t, int family, const uint8_t *dst, uint16_t id,
 		       uint16_t seq, uint64_t now_ns, int send_err);

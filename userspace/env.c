@@ -18,8 +18,11 @@ void vt_env_free(struct vt_env *e)
 {
 	unsigned int i;
 
-	for (i = 0; i < VT_ENV_VIEWS; i++)
+	for (i = 0; i < VT_ENV_VIEWS; i++) {
+		if (e->views[i].view)
+			vt_rtnl_free(e->views[i].view);
 		free(e->views[i].view);
+	}
 	memset(e->views, 0, sizeof(e->views));
 	e->nviews = 0;
 }
@@ -58,7 +61,7 @@ const struct vt_rtnl_view *vt_env_view(struct vt_env *e, const char *netns)
 		return NULL;
 	i = e->nviews;
 	if (!e->views[i].view)
-		e->views[i].view = malloc(sizeof(*e->views[i].view));
+		e->views[i].view = calloc(1, sizeof(*e->views[i].view));
 	if (!e->views[i].view)
 		return NULL;
 	snprintf(e->views[i].netns, sizeof(e->views[i].netns), "%s", netns);

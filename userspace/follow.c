@@ -25,6 +25,11 @@
 
 #define JSON_VERSION 1
 
+/* A name for the terminal: tenants choose interface, namespace and VM names. */
+#define SAFE(buf, str)	vt_text_safe(buf, sizeof(buf), str, (sizeof(buf) - 1) / 4)
+#define NAME_LEN	VT_SAFE_LEN(256)
+#define IFNAME_LEN	VT_SAFE_LEN(VMTRACE_IFNAMSIZ)
+
 struct summary {
 	uint64_t echoes, by_status[VT_UNSEEN + 1];
 	unsigned int ndrops;
@@ -172,7 +177,7 @@ static void print_verdict_json(const struct follow *f, const struct vt_echo *e,
  * echoes a second, and vfprintf was most of its CPU time.
  */
 struct line {
-	char buf[640];	/* the longest line: a 255-byte netns name, a reason, a location */
+	char buf[1536];	/* the longest: a 255-byte netns name and two ifnames escaped, a reason, a location */
 	size_t len;
 };
 
@@ -200,6 +205,7 @@ static void print_hop_text(const struct follow *f, const struct vt_echo *e,
 			   const struct vmtrace_event *ev)
 {
 	int drop = (ev->flags & VMTRACE_EV_DROP) && !vt_drop_is_benign(ev);
+	char in[IFNAME_LEN], out[IFNAME_LEN], ns[NAME_LEN];
 	struct line l, where;
 	char us[24];
 
@@ -207,10 +213,10 @@ static void print_hop_text(const struct follow *f, const struct vt_echo *e,
 	l.len = 0;
 	where.len = 0;
 
-	put(&where, ev->ifname, VMTRACE_IFNAMSIZ, 0);
+	put(&where, SAFE(in, ev->ifname), sizeof(in), 0);
 	if (ev->out_ifname[0]) {
 		put(&where, " -> ", 4, 0);
-		put(&where, ev->out_ifname, VMTRACE_IFNAMSIZ, 0);
+		put(&where, SAFE(out, ev->out_ifname), sizeof(out), 0);
 	}
 	us[0] = '+';
 	vt_decimal(us + 1, sizeof(us) - 1, ev->ts_ns - e->first_ts, 3, 1);
@@ -220,7 +226,7 @@ static void print_hop_text(const struct follow *f, const struct vt_echo *e,
 	put(&l, "us  ", 4, 0);
 	put(&l, vt_kind_name(ev->kind), 32, 7);
 	put(&l, " ", 1, 0);
-	put(&l, netns_of(f, ev), 256, 8);
+	put(&l, SAFE(ns, netns_of(f, ev)), sizeof(ns), 8);
 	put(&l, " ", 1, 0);
 	put(&l, vt_point_name(ev->point), 32, 18);
 	put(&l, " ", 1, 0);
@@ -239,9 +245,14 @@ static void print_hop_text(const struct follow *f, const struct vt_echo *e,
 static void print_verdict_text(const struct follow *f, const struct vt_echo *e,
 			       const struct vt_verdict *v)
 {
-	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], us[24];
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], us[24], ifname[IFNAME_LEN], ns[NAME_LEN];
+	char explain[VT_SAFE_LEN(sizeof(v->cause.explain))], check[VT_SAFE_LEN(sizeof(v->cause.check))];
 	unsigned int i;
 
+	SAFE(ifname, v->hop ? v->hop->ifname : "");
+	SAFE(ns, v->hop ? netns_of(f, v->hop) : "");
+	SAFE(explain, v->cause.explain);
+	SAFE(check, v->cause.check);
 	addr_str(e->family, e->src, s, sizeof(s));
 	addr_str(e->family, e->dst, d, sizeof(d));
 	printf("%sseq %u%s  %s -> %s echo id %u\n", c_on(f, "\033[1m"), e->seq, c_on(f, "\033[0m"),
@@ -259,25 +270,25 @@ static void print_verdict_text(const struct follow *f, const struct vt_echo *e,
 		break;
 	case VT_LOST_ON_HOST:
 		if (v->hop)
-			printf("  %slost-on-host%s: last seen at %s %.16s%s, then gone without a drop\n",
+			printf("  %slost-on-host%s: last seen at %s %s%s, then gone without a drop\n",
 			       c_on(f, "\033[33m"), c_on(f, "\033[0m"), vt_point_name(v->hop->point),
-			       v->hop->ifname, v->via_neighbour ? " (its ARP/ND)" : "");
+			       ifname, v->via_neighbour ? " (its ARP/ND)" : "");
 		else
 			printf("  %slost-on-host%s: sent, never seen on the VM's path\n",
 			       c_on(f, "\033[33m"), c_on(f, "\033[0m"));
 		if (v->cause.id)
 			printf("  cause: %s%s%s — %s\n  check: %s\n", c_on(f, "\033[1m"), v->cause.id,
-			       c_on(f, "\033[0m"), v->cause.explain, v->cause.check);
+			       c_on(f, "\033[0m"), explain, check);
 		break;
 	default:
-		printf("  %s%s%s %s %.16s %s %.*s%s\n", c_on(f, "\033[31;1m"),
+		printf("  %s%s%s %s %s %s %.*s%s\n", c_on(f, "\033[31;1m"),
 		       v->status == VT_DROPPED ? "DROPPED" : v->status == VT_WRONG_VM ? "WRONG-VM" : "LOST-IN-VM",
 		       c_on(f, "\033[0m"),
-		       netns_of(f, v->hop), v->hop->ifname, vt_point_name(v->hop->point),
+		       ns, ifname, vt_point_name(v->hop->point),
 		       VMTRACE_REASON_LEN, v->status == VT_DROPPED ? v->hop->reason : "",
 		       v->via_neighbour ? " (its ARP/ND)" : "");
 		printf("  cause: %s%s%s — %s\n  check: %s\n", c_on(f, "\033[1m"), v->cause.id,
-		       c_on(f, "\033[0m"), v->cause.explain, v->cause.check);
+		       c_on(f, "\033[0m"), explain, check);
 	}
 	fflush(stdout);
 }
@@ -306,7 +317,7 @@ static void on_event(const struct vmtrace_event *ev, void *arg)
 
 static void print_path(const struct follow *f)
 {
-	char a[INET6_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN], name[NAME_LEN], ifname[IFNAME_LEN], master[IFNAME_LEN], kind[VT_SAFE_LEN(16)];
 	unsigned int i;
 
 	if (f->json) {
@@ -332,15 +343,21 @@ static void print_path(const struct follow *f)
 			addr_str(f->vm.addrs[i].family, f->vm.addrs[i].addr, a, sizeof(a));
 			printf("%s\"%s\"", i ? "," : "", a);
 		}
-		printf("]}\n");
+		printf("]");
+		if (f->vm.note[0]) {
+			printf(",\"note\":");
+			vt_json_str(stdout, f->vm.note);
+		}
+		printf("}\n");
 		return;
 	}
-	printf("vm %s (%s)\n", f->vm.name, f->vm.source);
+	printf("vm %s (%s)\n", SAFE(name, f->vm.name), f->vm.source);
 	for (i = 0; i < f->vm.npath; i++) {
 		const struct vt_path_elem *e = &f->vm.path[i];
 
-		printf("  %-10s %-16s %-8s netns %-10s%s%s\n", vt_role_name(e->role), e->ifname, e->kind,
-		       e->netns[0] ? e->netns : "host", e->master[0] ? " master " : "", e->master);
+		printf("  %-10s %-16s %-8s netns %-10s%s%s\n", vt_role_name(e->role), SAFE(ifname, e->ifname),
+		       SAFE(kind, e->kind), SAFE(name, e->netns[0] ? e->netns : "host"),
+		       e->master[0] ? " master " : "", SAFE(master, e->master));
 	}
 	printf("  addresses:");
 	for (i = 0; i < f->vm.naddrs; i++) {
@@ -348,12 +365,15 @@ static void print_path(const struct follow *f)
 		printf(" %s", a);
 	}
 	printf("%s\n", f->vm.naddrs ? "" : " (none known)");
+	if (f->vm.note[0])
+		printf("  note: %s\n", SAFE(name, f->vm.note));
 	fflush(stdout);
 }
 
 static void print_summary(const struct follow *f)
 {
 	const struct summary *s = &f->sum;
+	char key[VT_SAFE_LEN(sizeof(s->drops[0].key))];
 	unsigned int i;
 
 	if (f->json) {
@@ -367,21 +387,26 @@ static void print_summary(const struct follow *f)
 		printf("},\"lost_in_vm\":%" PRIu64 ",\"lost_on_host\":%" PRIu64 ",\"wrong_vm\":%" PRIu64
 		       ",\"unseen\":%" PRIu64
 		       ",\"events_lost\":%" PRIu64 ",\"events_lost_kernel\":%" PRIu64
-		       ",\"events_lost_socket\":%" PRIu64 "}\n",
+		       ",\"events_lost_socket\":%" PRIu64 ",\"events_lost_echo_full\":%" PRIu64
+		       ",\"echoes_evicted\":%" PRIu64 "}\n",
 		       s->by_status[VT_LOST_IN_VM], s->by_status[VT_LOST_ON_HOST], s->by_status[VT_WRONG_VM],
 		       s->by_status[VT_UNSEEN], f->session.lost_kernel + f->session.lost_socket + f->tracker.dropped_events,
-		       f->session.lost_kernel, f->session.lost_socket);
+		       f->session.lost_kernel, f->session.lost_socket, f->tracker.dropped_events,
+		       f->tracker.evicted);
 		return;
 	}
 	printf("\n%" PRIu64 " echoes: %" PRIu64 " replied, %" PRIu64 " dropped", s->echoes,
 	       s->by_status[VT_REPLIED], s->by_status[VT_DROPPED]);
 	for (i = 0; i < s->ndrops; i++)
-		printf("%s%s %" PRIu64, i ? ", " : " (", s->drops[i].key, s->drops[i].n);
+		printf("%s%s %" PRIu64, i ? ", " : " (", SAFE(key, s->drops[i].key), s->drops[i].n);
 	printf("%s, %" PRIu64 " lost-in-vm, %" PRIu64 " lost-on-host, %" PRIu64 " wrong-vm, %" PRIu64
 	       " unseen\n", s->ndrops ? ")" : "", s->by_status[VT_LOST_IN_VM], s->by_status[VT_LOST_ON_HOST],
 	       s->by_status[VT_WRONG_VM], s->by_status[VT_UNSEEN]);
-	printf("trace events lost: %" PRIu64 " in the kernel, %" PRIu64 " in the socket\n",
-	       f->session.lost_kernel, f->session.lost_socket);
+	printf("trace events lost: %" PRIu64 " in the kernel, %" PRIu64 " in the socket, %" PRIu64
+	       " past an echo's %d\n", f->session.lost_kernel, f->session.lost_socket,
+	       f->tracker.dropped_events, VT_ECHO_EVENTS);
+	printf("echoes evicted undecided: %" PRIu64 " (more than %d at once)\n", f->tracker.evicted,
+	       VT_ECHO_MAX);
 }
 
 static int parse_opts(int argc, char **argv, struct follow *f)
@@ -509,13 +534,15 @@ static int run(struct follow *f)
 	struct vt_prober pr = { .fd = -1 };
 	struct vt_filter *flt;
 	uint64_t start, next_send = 0, deadline = 0;
-	uint16_t sent = 0;
+	uint64_t sent = 0;	/* up to --count's 1000000; the ICMP seq wraps at 65536 */
 	char why[1024];
 	int err, rc;
 
 	err = vt_vm_resolve(f->spec, &f->vm, why, sizeof(why));
 	if (err) {
-		fprintf(stderr, "vmtrace: cannot resolve '%s': %s\n", f->spec, why);
+		char safe[VT_SAFE_LEN(sizeof(why))], spec[NAME_LEN];
+
+		fprintf(stderr, "vmtrace: cannot resolve '%s': %s\n", SAFE(spec, f->spec), SAFE(safe, why));
 		return VT_EXIT_USAGE;
 	}
 	for (int i = 0; i < f->extra_naddrs && f->vm.naddrs < VMTRACE_MAX_ADDRS; i++) {
@@ -530,9 +557,11 @@ static int run(struct follow *f)
 	if (f->probe) {
 		err = vt_prober_open(&pr, &f->vm, f->family, f->from);
 		if (err == -EDESTADDRREQ) {
+			char name[NAME_LEN];
+
 			fprintf(stderr, "vmtrace: no %saddress known for %s: give one with --addr\n",
 				f->family == AF_INET6 ? "IPv6 " : f->family == AF_INET ? "IPv4 " : "",
-				f->vm.name);
+				SAFE(name, f->vm.name));
 			return VT_EXIT_USAGE;
 		}
 		if (err) {

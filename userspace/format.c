@@ -120,6 +120,38 @@ void vt_json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+char *vt_text_safe(char *buf, size_t len, const char *s, size_t max)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, n = 0;
+
+	if (!len)
+		return buf;
+	for (i = 0; i < max && s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c != 0x7f && c != '\\') {
+			if (n + 1 >= len)
+				break;
+			buf[n++] = (char)c;
+		} else if (c == '\\') {
+			if (n + 2 >= len)
+				break;
+			buf[n++] = '\\';
+			buf[n++] = '\\';
+		} else {
+			if (n + 4 >= len)
+				break;
+			buf[n++] = '\\';
+			buf[n++] = 'x';
+			buf[n++] = hex[c >> 4];
+			buf[n++] = hex[c & 15];
+		}
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
 /* Kernel strings are fixed arrays: never trust them to be terminated. */
 static void fixed_str(char *dst, size_t dlen, const char *src, size_t slen)
 {
@@ -163,18 +195,23 @@ static int is_echo(const struct vmtrace_event *ev)
 void vt_event_text(FILE *f, const struct vmtrace_event *ev,
 		   const struct vt_netns_names *names, uint64_t t0_ns)
 {
+	char in[VT_SAFE_LEN(VMTRACE_IFNAMSIZ)], out[VT_SAFE_LEN(VMTRACE_IFNAMSIZ)];
+	char where[sizeof(in) + sizeof(out) + 2], ns[VT_SAFE_LEN(sizeof(((struct ev_strings *)0)->netns))];
 	struct ev_strings s;
-	char where[48], t[24];
+	char t[24];
 
 	ev_strings(ev, names, &s);
+	vt_text_safe(in, sizeof(in), s.ifname, sizeof(s.ifname));
+	vt_text_safe(out, sizeof(out), s.out_ifname, sizeof(s.out_ifname));
 	if (s.out_ifname[0])
-		snprintf(where, sizeof(where), "%s->%s", s.ifname, s.out_ifname);
+		snprintf(where, sizeof(where), "%s->%s", in, out);
 	else
-		snprintf(where, sizeof(where), "%s", s.ifname[0] ? s.ifname : "-");
+		snprintf(where, sizeof(where), "%s", in[0] ? in : "-");
 	fprintf(f, "%12s %-4s %-18s %-24s %-8s %-2s %s %s > %s %s",
 		vt_decimal(t, sizeof(t), ev->ts_ns - t0_ns, 9, 6),
 		ev->flags & VMTRACE_EV_DROP ? "DROP" : "",
-		vt_point_name(ev->point), where, s.netns, vt_dir_name(ev->dir),
+		vt_point_name(ev->point), where, vt_text_safe(ns, sizeof(ns), s.netns, sizeof(s.netns)),
+		vt_dir_name(ev->dir),
 		vt_family_name(ev->family), s.src, s.dst, vt_kind_name(ev->kind));
 	if (is_echo(ev))
 		fprintf(f, " id %u seq %u", ev->icmp_id, ev->icmp_seq);

@@ -23,6 +23,15 @@ void vt_addr_str(unsigned int family, const uint8_t *addr, char *buf, size_t len
  */
 char *vt_decimal(char *buf, size_t len, uint64_t v, unsigned int scale, unsigned int decimals);
 void vt_json_str(FILE *f, const char *s);
+/*
+ * At most @max bytes of @s, fit for a terminal: a control character (ESC,
+ * newline, DEL, ...) as \xNN and a backslash as \\, so that names tenants
+ * choose (interfaces, namespaces, VMs) cannot drive the operator's
+ * terminal. Cut at a whole character to @len; returns @buf.
+ */
+char *vt_text_safe(char *buf, size_t len, const char *s, size_t max);
+/* A buffer vt_text_safe() fills with @n bytes of any content. */
+#define VT_SAFE_LEN(n)	(4 * (n) + 1)
 
 void vt_event_text(FILE *f, const struct vmtrace_event *ev,
 		   const struct vt_netns_names *names, uint64_t t0_ns);

@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,6 +236,7 @@ static int resolve_netns(struct resolver *r, const char *name, char *why, size_t
 		return -ENOMEM;
 	tok = vt_netns_enter(name);
 	if (tok < 0) {
+		vt_rtnl_free(inside);
 		free(inside);
 		why_set(why, whylen, "netns (no network namespace '%s')", name, NULL);
 		return tok;
@@ -274,6 +276,7 @@ static int resolve_netns(struct resolver *r, const char *name, char *why, size_t
 		err = -ENODEV;
 	}
 out:
+	vt_rtnl_free(inside);
 	free(inside);
 	return err;
 }
@@ -300,6 +303,7 @@ static int resolve_if(struct resolver *r, const char *spec, char *why, size_t wh
 		l = err ? NULL : vt_link_by_name(v, name);
 		if (l)
 			add_elem(r, at, v, l, VT_ROLE_VM);
+		vt_rtnl_free(v);
 		free(v);
 		if (!l) {
 			why_set(why, whylen, "if (no interface '%s' in netns %s)", name, at);
@@ -369,6 +373,7 @@ static int resolve_ip(struct resolver *r, const char *s, char *why, size_t whyle
 				    !memcmp(inside->addrs[i].addr, addr, family == AF_INET ? 4 : 16))
 					hit = 1;
 		vt_netns_leave(tok);
+		vt_rtnl_free(inside);
 		free(inside);
 		if (hit) {
 			char name[256];
@@ -396,24 +401,155 @@ found:
 	return 0;
 }
 
-/* Read /proc/PID/cmdline into NUL-separated args; returns the count. */
-static int read_cmdline(const char *pid, char *buf, size_t len, char **argv, int maxargs)
+static int all_digits(const char *s)
 {
-	char path[300];
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+#define QEMU_MAX_TAPS	16
+
+/* A QEMU process as /proc shows it. */
+struct qemu_proc {
+	char dir[300];			/* $VMTRACE_PROC_DIR/PID */
+	char *buf;			/* its cmdline */
+	char *argv[1024];
+	int argc;
+	unsigned int ntaps;
+	char taps[QEMU_MAX_TAPS][IF_NAMESIZE];	/* the taps its tun fds are attached to */
+};
+
+/* Read /proc/PID/cmdline into NUL-separated args; returns the count. */
+static int read_cmdline(struct qemu_proc *q, size_t len)
+{
+	char path[320];
 	size_t n, i;
 	FILE *f;
-	int argc = 0;
 
-	snprintf(path, sizeof(path), "/proc/%s/cmdline", pid);
-	f = fopen(path, "r");
+	q->argc = 0;
+	snprintf(path, sizeof(path), "%s/cmdline", q->dir);
+	f = fopen(path, "re");
 	if (!f)
 		return 0;
-	n = fread(buf, 1, len - 1, f);
+	n = fread(q->buf, 1, len - 1, f);
 	fclose(f);
-	buf[n] = '\0';
-	for (i = 0; i < n && argc < maxargs; i += strlen(buf + i) + 1)
-		argv[argc++] = buf + i;
-	return argc;
+	q->buf[n] = '\0';
+	for (i = 0; i < n && q->argc < (int)(sizeof(q->argv) / sizeof(q->argv[0])); i += strlen(q->buf + i) + 1)
+		q->argv[q->argc++] = q->buf + i;
+	return q->argc;
+}
+
+static int is_qemu(const char *argv0)
+{
+	const char *base = strrchr(argv0, '/');
+
+	base = base ? base + 1 : argv0;
+	return !strncmp(base, "qemu-system", 11) || !strcmp(base, "qemu-kvm") || !strcmp(base, "kvm");
+}
+
+static int trusted_uid(unsigned long uid)
+{
+	static const char *const users[] = { "libvirt-qemu", "qemu" };
+	const struct passwd *pw;
+	unsigned int i;
+
+	if (uid == 0)
+		return 1;
+	for (i = 0; i < sizeof(users) / sizeof(users[0]); i++) {
+		pw = getpwnam(users[i]);
+		if (pw && pw->pw_uid == uid)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Does the process run as a user QEMU really runs as (root, libvirt-qemu,
+ * qemu)? Any user may start a binary named qemu-system-x86_64. 1, or 0 with
+ * the first untrusted uid in @uid (-1: no Uid: line).
+ */
+static int trusted_owner(const struct qemu_proc *q, long *uid)
+{
+	char path[320], *line = NULL;
+	size_t cap = 0;
+	int ok = 0;
+	FILE *f;
+
+	*uid = -1;
+	snprintf(path, sizeof(path), "%s/status", q->dir);
+	f = fopen(path, "re");
+	while (f && getline(&line, &cap, f) > 0) {
+		unsigned long ids[4];
+		int n, i;
+
+		if (strncmp(line, "Uid:", 4))
+			continue;
+		/* real, effective, saved, filesystem: every one must be trusted */
+		n = sscanf(line + 4, "%lu %lu %lu %lu", &ids[0], &ids[1], &ids[2], &ids[3]);
+		ok = n == 4;
+		for (i = 0; ok && i < n; i++)
+			if (!trusted_uid(ids[i])) {
+				*uid = (long)ids[i];
+				ok = 0;
+			}
+		break;
+	}
+	free(line);
+	if (f)
+		fclose(f);
+	return ok;
+}
+
+/* The taps the process's tun fds are attached to: "iff:\tNAME" in /proc/PID/fdinfo/FD. */
+static void read_taps(struct qemu_proc *q)
+{
+	char path[600], *line = NULL;
+	struct dirent *de;
+	size_t cap = 0;
+	DIR *d;
+
+	q->ntaps = 0;
+	snprintf(path, sizeof(path), "%s/fdinfo", q->dir);
+	d = opendir(path);
+	while (d && (de = readdir(d)) && q->ntaps < QEMU_MAX_TAPS) {
+		FILE *f;
+
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "%s/fdinfo/%s", q->dir, de->d_name);
+		f = fopen(path, "re");
+		while (f && getline(&line, &cap, f) > 0) {
+			size_t n;
+
+			if (strncmp(line, "iff:\t", 5))
+				continue;
+			n = strcspn(line + 5, "\n");
+			if (n > 0 && n < IF_NAMESIZE) {
+				memcpy(q->taps[q->ntaps], line + 5, n);
+				q->taps[q->ntaps++][n] = '\0';
+			}
+			break;
+		}
+		if (f)
+			fclose(f);
+	}
+	free(line);
+	if (d)
+		closedir(d);
+}
+
+static int holds_tap(const struct qemu_proc *q, const char *ifname)
+{
+	unsigned int i;
+
+	for (i = 0; i < q->ntaps; i++)
+		if (!strcmp(q->taps[i], ifname))
+			return 1;
+	return 0;
 }
 
 /* "-netdev tap,id=n0,ifname=tap0" -> "tap0"; "-name guest=web01,debug-threads=on" -> "web01" */
@@ -448,55 +584,93 @@ static int parse_mac(const char *s, uint8_t *mac)
 	return 0;
 }
 
-/* qemu:NAME or pid:PID -- a QEMU process, its -name and its tap ifnames. */
+/* The VM's name: -name guest=NAME,... or -name NAME,... */
+static void qemu_name(const struct qemu_proc *q, char *vmname, size_t len)
+{
+	int i;
+
+	vmname[0] = '\0';
+	for (i = 1; i + 1 < q->argc; i++)
+		if (!strcmp(q->argv[i], "-name") && !option_value(q->argv[i + 1], "guest", vmname, len))
+			snprintf(vmname, len, "%.*s", (int)strcspn(q->argv[i + 1], ","), q->argv[i + 1]);
+}
+
+/* The taps its fds hold (ifname= or fd=N alike); an ifname= no fd confirms is only noted. */
+static void qemu_nics(struct resolver *r, const struct qemu_proc *q)
+{
+	char ifname[IF_NAMESIZE + 1], mac[32];
+	unsigned int k;
+	uint8_t m[6];
+	int i;
+
+	for (i = 1; i + 1 < q->argc; i++) {
+		const char *opt = q->argv[i + 1];
+
+		if ((!strcmp(q->argv[i], "-netdev") || !strcmp(q->argv[i], "-net")) &&
+		    !strncmp(opt, "tap", 3) && option_value(opt, "ifname", ifname, sizeof(ifname)) &&
+		    !holds_tap(q, ifname))
+			snprintf(r->vm->note + strlen(r->vm->note), sizeof(r->vm->note) - strlen(r->vm->note),
+				 "%signored ifname=%.16s: no fd of the process is that tap",
+				 r->vm->note[0] ? "; " : "", ifname);
+		if (!strcmp(q->argv[i], "-device") && option_value(opt, "mac", mac, sizeof(mac)) &&
+		    !parse_mac(mac, m))
+			add_mac(r, m);
+	}
+	for (k = 0; k < q->ntaps; k++)
+		add_host_port(r, q->taps[k]);
+}
+
+/* qemu:NAME or pid:PID -- a QEMU process run by a user QEMU runs as, its -name and its taps. */
 static int resolve_qemu(struct resolver *r, const char *name, const char *want_pid,
 			char *why, size_t whylen)
 {
-	static char buf[65536];
-	char *argv[1024], vmname[256], ifname[IF_NAMESIZE + 1], mac[32];
+	const char *proc = getenv("VMTRACE_PROC_DIR");
+	const size_t buflen = 65536;
+	char vmname[256], untrusted[128] = "";
+	struct qemu_proc *q;
 	struct dirent *de;
-	DIR *d = opendir("/proc");
-	int argc, i, found = 0;
+	int found = 0;
+	long uid;
+	DIR *d;
 
+	if (!proc)
+		proc = "/proc";
+	q = calloc(1, sizeof(*q));
+	if (q)
+		q->buf = malloc(buflen);
+	if (!q || !q->buf) {
+		if (q)
+			free(q);
+		return -ENOMEM;
+	}
+	d = opendir(proc);
 	while (d && !found && (de = readdir(d))) {
-		const char *base;
-
-		if (!isdigit((unsigned char)de->d_name[0]) || (want_pid && strcmp(de->d_name, want_pid)))
+		if (!all_digits(de->d_name) || (want_pid && strcmp(de->d_name, want_pid)))
 			continue;
-		argc = read_cmdline(de->d_name, buf, sizeof(buf), argv, 1024);
-		if (argc < 1)
+		snprintf(q->dir, sizeof(q->dir), "%s/%s", proc, de->d_name);
+		if (read_cmdline(q, buflen) < 1 || !is_qemu(q->argv[0]))
 			continue;
-		base = strrchr(argv[0], '/');
-		base = base ? base + 1 : argv[0];
-		if (strncmp(base, "qemu-system", 11) && strcmp(base, "qemu-kvm") && strcmp(base, "kvm"))
-			continue;
-		vmname[0] = '\0';
-		for (i = 1; i + 1 < argc; i++)
-			if (!strcmp(argv[i], "-name") &&
-			    !option_value(argv[i + 1], "guest", vmname, sizeof(vmname)))
-				snprintf(vmname, sizeof(vmname), "%.*s",
-					 (int)strcspn(argv[i + 1], ","), argv[i + 1]);
+		qemu_name(q, vmname, sizeof(vmname));
 		if (name && strcmp(vmname, name))
 			continue;
+		if (!trusted_owner(q, &uid)) {
+			snprintf(untrusted, sizeof(untrusted), "process %.20s runs as uid %ld, not as root, libvirt-qemu or qemu",
+				 de->d_name, uid);
+			continue;
+		}
 		found = 1;
 		snprintf(r->vm->name, sizeof(r->vm->name), "%s", vmname[0] ? vmname : de->d_name);
-		for (i = 1; i + 1 < argc; i++) {
-			if ((!strcmp(argv[i], "-netdev") || !strcmp(argv[i], "-net")) &&
-			    !strncmp(argv[i + 1], "tap", 3) &&
-			    option_value(argv[i + 1], "ifname", ifname, sizeof(ifname)))
-				add_host_port(r, ifname);
-			if (!strcmp(argv[i], "-device") && option_value(argv[i + 1], "mac", mac, sizeof(mac))) {
-				uint8_t m[6];
-
-				if (!parse_mac(mac, m))
-					add_mac(r, m);
-			}
-		}
+		read_taps(q);
+		qemu_nics(r, q);
 	}
 	if (d)
 		closedir(d);
+	free(q->buf);
+	free(q);
 	if (!found) {
-		if (want_pid)
+		if (untrusted[0])
+			why_set(why, whylen, "qemu (%s)", untrusted, NULL);
+		else if (want_pid)
 			why_set(why, whylen, "qemu (process %s is not QEMU)", want_pid, NULL);
 		else
 			why_set(why, whylen, "qemu (no QEMU process named '%s')", name, NULL);
@@ -504,59 +678,85 @@ static int resolve_qemu(struct resolver *r, const char *name, const char *want_p
 	}
 	r->vm->source = "qemu";
 	if (!r->vm->npath) {
-		why_set(why, whylen, "qemu (QEMU '%s' has no -netdev tap with ifname=)", r->vm->name, NULL);
+		snprintf(why, whylen, "qemu (QEMU '%.200s' holds no tap on this host%s%.250s)", r->vm->name,
+			 r->vm->note[0] ? ": " : "", r->vm->note);
 		return -ENODEV;
 	}
 	learn_addrs(r);
 	return 0;
 }
 
+/* "netN:" at the start of a Proxmox config line: N, with @rest after the colon; or -1. */
+static int pve_net_index(const char *line, const char **rest)
+{
+	unsigned long n;
+	char *end;
+
+	if (strncmp(line, "net", 3) || !isdigit((unsigned char)line[3]))
+		return -1;
+	errno = 0;
+	n = strtoul(line + 3, &end, 10);
+	if (errno || *end != ':' || n > 255)
+		return -1;
+	*rest = end + 1;
+	return (int)n;
+}
+
+/* One line of VMID.conf: its name, or a netN NIC (netN: virtio=BC:24:11:00:00:01,bridge=vmbr0). */
+static void pve_line(struct resolver *r, const char *vmid, const char *line)
+{
+	char ifname[IF_NAMESIZE + 16];
+	const char *v, *eq;
+	uint8_t m[6];
+	int n;
+
+	if (!strncmp(line, "name:", 5)) {
+		for (v = line + 5; *v == ' '; v++)
+			;
+		snprintf(r->vm->name, sizeof(r->vm->name), "%.255s", v);
+		return;
+	}
+	n = pve_net_index(line, &v);
+	if (n < 0)
+		return;
+	eq = strchr(v, '=');
+	if (eq && !parse_mac(eq + 1, m))
+		add_mac(r, m);
+	snprintf(ifname, sizeof(ifname), "tap%si%d", vmid, n);
+	add_host_port(r, ifname);
+}
+
 /* pve:VMID -- /etc/pve/qemu-server/VMID.conf, its netN lines and tapVMIDiN. */
 static int resolve_pve(struct resolver *r, const char *vmid, char *why, size_t whylen)
 {
 	const char *dir = getenv("VMTRACE_PVE_DIR");
-	char path[512], line[1024], ifname[IF_NAMESIZE + 16];
-	unsigned int n, i;
+	char path[512], ifname[IF_NAMESIZE + 16], *line = NULL;
+	size_t cap = 0;
+	unsigned int i;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/qemu-server/%s.conf", dir ? dir : "/etc/pve", vmid);
-	f = fopen(path, "r");
+	f = fopen(path, "re");
 	snprintf(r->vm->name, sizeof(r->vm->name), "%s", vmid);
 	r->vm->source = "pve";
-	while (f && fgets(line, sizeof(line), f)) {
-		char *v;
-
+	/* lines of any length: a description is one '#' line however long */
+	while (f && getline(&line, &cap, f) > 0) {
 		if (line[0] == '[')	/* snapshots follow: not the running config */
 			break;
+		if (line[0] == '#')	/* the description, written by whoever may edit the VM */
+			continue;
 		line[strcspn(line, "\n")] = '\0';
-		if (!strncmp(line, "name:", 5)) {
-			for (v = line + 5; *v == ' '; v++)
-				;
-			snprintf(r->vm->name, sizeof(r->vm->name), "%.255s", v);
-		} else if (sscanf(line, "net%u:", &n) == 1) {
-			uint8_t m[6];
-			char *eq;
-
-			/* netN: virtio=BC:24:11:00:00:01,bridge=vmbr0,firewall=1 */
-			v = strchr(line, ':') + 1;
-			while (*v == ' ')
-				v++;
-			eq = strchr(v, '=');
-			if (eq && !parse_mac(eq + 1, m))
-				add_mac(r, m);
-			snprintf(ifname, sizeof(ifname), "tap%si%u", vmid, n);
-			add_host_port(r, ifname);
-		}
+		pve_line(r, vmid, line);
 	}
+	free(line);
 	if (f)
 		fclose(f);
 	if (!f) {
 		/* no config here (not a Proxmox node, or not mounted): the tap names still tell */
-		for (i = 0; i < r->host->nlinks; i++) {
-			snprintf(ifname, sizeof(ifname), "tap%si", vmid);
+		snprintf(ifname, sizeof(ifname), "tap%si", vmid);
+		for (i = 0; i < r->host->nlinks; i++)
 			if (!strncmp(r->host->links[i].name, ifname, strlen(ifname)))
 				add_host_port(r, r->host->links[i].name);
-		}
 	}
 	if (!r->vm->npath) {
 		why_set(why, whylen, "pve (no %s and no tap%si* interface)", path, vmid);
@@ -590,16 +790,6 @@ static int resolve_libvirt(struct resolver *r, const char *name, char *why, size
 	}
 	learn_addrs(r);
 	return 0;
-}
-
-static int all_digits(const char *s)
-{
-	if (!*s)
-		return 0;
-	for (; *s; s++)
-		if (!isdigit((unsigned char)*s))
-			return 0;
-	return 1;
 }
 
 static int dispatch(struct resolver *r, const char *spec, char *why, size_t whylen)
@@ -669,6 +859,7 @@ int vt_vm_resolve(const char *spec, struct vt_vm *vm, char *why, size_t whylen)
 	} else {
 		err = dispatch(&r, spec, why, whylen);
 	}
+	vt_rtnl_free(r.host);
 	free(r.host);
 	return err;
 }

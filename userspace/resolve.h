@@ -30,6 +30,7 @@ struct vt_path_elem {
 struct vt_vm {
 	char name[256];
 	const char *source;	/* libvirt|pve|qemu|netns|if|ip */
+	char note[256];		/* what the resolver distrusted and left out, or "" */
 	unsigned int npath;
 	struct vt_path_elem path[VMTRACE_MAX_IFACES];
 	unsigned int naddrs;
@@ -40,6 +41,7 @@ struct vt_vm {
 };
 
 /*
+ * qemu: and pid: read the processes under $VMTRACE_PROC_DIR (default /proc).
  * Resolve SPEC ("libvirt:NAME|UUID", "pve:101", "qemu:web01", "pid:1234",
  * "netns:vm1", "if:tap0", "ip:192.0.2.10"; bare: libvirt, pve if a number,
  * qemu, netns, if, ip). 0, or -errno

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* rtnetlink dumps with libmnl: small, synchronous, one namespace at a time. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <libmnl/libmnl.h>
@@ -60,6 +61,23 @@ static int rtnl_talk(struct nlmsghdr *req, vt_msg_cb cb, void *arg)
 	return vt_mnl_talk(NETLINK_ROUTE, req, cb, arg);
 }
 
+/* @arr with room for more than @n elements, grown if needed; NULL with errno ENOMEM. */
+static void *room_for(void *arr, unsigned int *cap, unsigned int n, size_t size)
+{
+	unsigned int ncap;
+
+	if (n < *cap)
+		return arr;
+	ncap = *cap ? 2 * *cap : 64;
+	arr = ncap > *cap ? realloc(arr, (size_t)ncap * size) : NULL;
+	if (!arr) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	*cap = ncap;
+	return arr;
+}
+
 static void parse_linkinfo(const struct nlattr *li, struct vt_link *l)
 {
 	const struct nlattr *d;
@@ -102,9 +120,11 @@ static int link_cb(const struct nlmsghdr *nlh, void *arg)
 	const struct nlattr *a, *li;
 	struct vt_link *l;
 
-	if (v->nlinks == VT_LINKS_MAX)
-		return MNL_CB_OK;
-	l = &v->links[v->nlinks++];
+	l = room_for(v->links, &v->links_cap, v->nlinks, sizeof(*l));
+	if (!l)
+		return MNL_CB_ERROR;
+	v->links = l;
+	l += v->nlinks++;
 	memset(l, 0, sizeof(*l));
 	l->ifindex = ifm->ifi_index;
 	l->flags = ifm->ifi_flags;
@@ -160,9 +180,13 @@ static int addr_cb(const struct nlmsghdr *nlh, void *arg)
 	struct vt_ifaddr *x;
 	size_t alen = ifa->ifa_family == AF_INET ? 4 : 16;
 
-	if (v->naddrs == VT_ADDRS_MAX || (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6))
+	if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
 		return MNL_CB_OK;
-	x = &v->addrs[v->naddrs];
+	x = room_for(v->addrs, &v->addrs_cap, v->naddrs, sizeof(*x));
+	if (!x)
+		return MNL_CB_ERROR;
+	v->addrs = x;
+	x += v->naddrs;
 	memset(x, 0, sizeof(*x));
 	mnl_attr_for_each(a, nlh, sizeof(*ifa)) {
 		if (mnl_attr_get_type(a) == IFA_ADDRESS && mnl_attr_get_payload_len(a) == alen) {
@@ -186,9 +210,11 @@ static int neigh_cb(const struct nlmsghdr *nlh, void *arg)
 	struct vt_neigh *x;
 	size_t alen = nd->ndm_family == AF_INET ? 4 : 16;
 
-	if (v->nneigh == VT_NEIGH_MAX)
-		return MNL_CB_OK;
-	x = &v->neigh[v->nneigh];
+	x = room_for(v->neigh, &v->neigh_cap, v->nneigh, sizeof(*x));
+	if (!x)
+		return MNL_CB_ERROR;
+	v->neigh = x;
+	x += v->nneigh;
 	memset(x, 0, sizeof(*x));
 	x->ifindex = nd->ndm_ifindex;
 	x->family = nd->ndm_family;
@@ -318,6 +344,19 @@ const struct vt_neigh *vt_neigh_find(const struct vt_rtnl_view *v, int family, c
 	return NULL;
 }
 
+int vt_rtnl_add_msg(const struct nlmsghdr *nlh, void *v)
+{
+	switch (nlh->nlmsg_type) {
+	case RTM_NEWLINK:
+		return link_cb(nlh, v);
+	case RTM_NEWADDR:
+		return addr_cb(nlh, v);
+	case RTM_NEWNEIGH:
+		return neigh_cb(nlh, v);
+	}
+	return MNL_CB_OK;
+}
+
 static int dump(uint16_t type, uint8_t family, size_t hdrlen, vt_msg_cb cb, void *arg)
 {
 	char buf[256];
@@ -337,36 +376,16 @@ int vt_rtnl_load(struct vt_rtnl_view *v)
 	int err;
 
 	v->nlinks = v->naddrs = v->nneigh = 0;
-	err = dump(RTM_GETLINK, AF_UNSPEC, sizeof(struct ifinfomsg), link_cb, v);
+	err = dump(RTM_GETLINK, AF_UNSPEC, sizeof(struct ifinfomsg), vt_rtnl_add_msg, v);
 	if (!err)
-		err = dump(RTM_GETADDR, AF_UNSPEC, sizeof(struct ifaddrmsg), addr_cb, v);
+		err = dump(RTM_GETADDR, AF_UNSPEC, sizeof(struct ifaddrmsg), vt_rtnl_add_msg, v);
 	if (!err)
-		err = dump(RTM_GETNEIGH, AF_UNSPEC, sizeof(struct ndmsg), neigh_cb, v);
+		err = dump(RTM_GETNEIGH, AF_UNSPEC, sizeof(struct ndmsg), vt_rtnl_add_msg, v);
 	if (!err)
-		err = dump(RTM_GETNEIGH, AF_BRIDGE, sizeof(struct ndmsg), neigh_cb, v);
+		err = dump(RTM_GETNEIGH, AF_BRIDGE, sizeof(struct ndmsg), vt_rtnl_add_msg, v);
 	if (!err)
 		err = dump_brvlan(v);
 	return err;
-}
-
-const struct vt_link *vt_link_by_index(const struct vt_rtnl_view *v, int ifindex)
-{
-	unsigned int i;
-
-	for (i = 0; i < v->nlinks; i++)
-		if (v->links[i].ifindex == ifindex)
-			return &v->links[i];
-	return NULL;
-}
-
-const struct vt_link *vt_link_by_name(const struct vt_rtnl_view *v, const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < v->nlinks; i++)
-		if (!strcmp(v->links[i].name, name))
-			return &v->links[i];
-	return NULL;
 }
 
 static int nsid_cb(const struct nlmsghdr *nlh, void *arg)

@@ -6,10 +6,6 @@
 #include <stdint.h>
 #include <net/if.h>
 
-#define VT_LINKS_MAX	512
-#define VT_ADDRS_MAX	1024
-#define VT_NEIGH_MAX	2048
-
 struct vt_link {
 	int ifindex;
 	char name[IF_NAMESIZE];
@@ -52,11 +48,13 @@ struct vt_neigh {
 	int master;		/* FDB: the bridge */
 };
 
+/* Zeroed before the first vt_rtnl_load(); the arrays grow to what the namespace holds. */
 struct vt_rtnl_view {
 	unsigned int nlinks, naddrs, nneigh;
-	struct vt_link links[VT_LINKS_MAX];
-	struct vt_ifaddr addrs[VT_ADDRS_MAX];
-	struct vt_neigh neigh[VT_NEIGH_MAX];
+	unsigned int links_cap, addrs_cap, neigh_cap;
+	struct vt_link *links;
+	struct vt_ifaddr *addrs;
+	struct vt_neigh *neigh;
 };
 
 struct vt_route {
@@ -78,6 +76,10 @@ int vt_mnl_talk(int bus, struct nlmsghdr *req, vt_msg_cb cb, void *arg);
 
 /* Fill @v from the current network namespace; 0 or -errno. */
 int vt_rtnl_load(struct vt_rtnl_view *v);
+/* Add one RTM_NEWLINK, RTM_NEWADDR or RTM_NEWNEIGH message to @v; MNL_CB_OK, or MNL_CB_ERROR (errno set). */
+int vt_rtnl_add_msg(const struct nlmsghdr *nlh, void *v);
+/* Free what @v holds (not @v itself); it may be loaded again. */
+void vt_rtnl_free(struct vt_rtnl_view *v);
 const struct vt_link *vt_link_by_index(const struct vt_rtnl_view *v, int ifindex);
 const struct vt_link *vt_link_by_name(const struct vt_rtnl_view *v, const char *name);
 int vt_link_has_vlan(const struct vt_link *l, unsigned int vid);

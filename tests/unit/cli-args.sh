@@ -59,10 +59,21 @@ t 2 1 probe vm --duration 3
 t 2 1 probe vm --interval 0.001
 t 2 1 probe vm --size 70000
 t 2 1 probe if:lo --count 1000001
+t 2 1 probe if:lo --count 18446744073709551617
 t 2 1 probe if:lo
+# a name with control characters reaches the terminal escaped, on one line
+esc=$(printf 'x\033[2Jy\nz')
+t 2 1 follow "netns:$esc"
+if grep -q "$(printf '\033')" /tmp/vmtrace-cli-args.$$ || ! grep -q 'x\\x1b\[2Jy\\x0az' /tmp/vmtrace-cli-args.$$; then
+	fail=$((fail + 1))
+	echo "FAIL: a control character in a name reached stderr unescaped:"
+	cat -v /tmp/vmtrace-cli-args.$$
+fi
 if [ ! -d /sys/module/vmtrace ]; then
 	t 3 - status
 	t 3 - events --if lo
+	# the largest --count is taken (the probe's count is 64-bit, its seq wraps)
+	[ "$(id -u)" = 0 ] && t 3 - probe if:lo --addr 127.0.0.1 --count 1000000
 fi
 rm -f /tmp/vmtrace-cli-args.$$
 echo "cli-args: $pass passed, $fail failed"

@@ -6,12 +6,16 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/neighbour.h>
+#include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../userspace/echo.h"
 #include "../../userspace/format.h"
+#include "../../userspace/rtnl.h"
 
 #include "check.h"
 
@@ -375,6 +379,148 @@ static void test_next_due(void)
 	vt_tracker_free(&t);
 }
 
+/* An echo flood: never more than VT_ECHO_MAX echoes, the oldest evicted and counted. */
+static void test_flood(void)
+{
+	const struct vt_echo *found;
+	struct vmtrace_event e;
+	struct vt_tracker t;
+	struct got g;
+	unsigned int i, total = VT_ECHO_MAX + 300;
+
+	tracker_for(&t, &g);
+	for (i = 0; i < total; i++) {
+		e = ev(1000 + i, REQ, VMTRACE_POINT_DEV_TX, "tap0", 4);
+		e.icmp_id = (uint16_t)(i >> 16);
+		e.icmp_seq = (uint16_t)i;
+		vt_tracker_add(&t, &e);
+		if (t.n > VT_ECHO_MAX)
+			break;
+	}
+	CHECK(t.n == VT_ECHO_MAX && t.evicted == total - VT_ECHO_MAX,
+	      "flood of %u echoes: %u live, %llu evicted (cap %d)", total, t.n,
+	      (unsigned long long)t.evicted, VT_ECHO_MAX);
+	CHECK(t.oldest && t.oldest->seq == (uint16_t)(total - VT_ECHO_MAX) &&
+	      t.newest && t.newest->seq == (uint16_t)(total - 1),
+	      "the oldest were evicted: oldest seq %u", t.oldest ? t.oldest->seq : 0);
+
+	/* lookup: a reply finds its request by (family, id, seq) and the addresses swapped */
+	e = ev(5000, REP, VMTRACE_POINT_DEV_RX, "tap0", 4);
+	e.icmp_id = 0;
+	e.icmp_seq = (uint16_t)(total - 10);
+	found = vt_tracker_find(&t, &e);
+	CHECK(found && found->seq == e.icmp_seq && found->nev == 1,
+	      "reply finds its request among %u echoes", t.n);
+	vt_tracker_add(&t, &e);
+	CHECK(found && found->nev == 2 && t.n == VT_ECHO_MAX && t.evicted == total - VT_ECHO_MAX,
+	      "the reply joins its echo, nothing new tracked: nev %u n %u",
+	      found ? found->nev : 0, t.n);
+	e.icmp_seq = 0;
+	CHECK(!vt_tracker_find(&t, &e), "an evicted echo is gone");
+	e.icmp_seq = (uint16_t)(total - 10);
+	e.icmp_id = 78;
+	CHECK(!vt_tracker_find(&t, &e), "another id is another echo");
+	e.icmp_id = 0;
+	e.family = AF_INET6;
+	CHECK(!vt_tracker_find(&t, &e), "another family is another echo");
+	e = ev(5000, REP, VMTRACE_POINT_DEV_RX, "tap0", 4);
+	e.icmp_id = 0;
+	e.icmp_seq = (uint16_t)(total - 10);
+	inet_pton(AF_INET, "192.0.2.99", e.src);
+	CHECK(!vt_tracker_find(&t, &e), "a reply from another address is another echo");
+
+	/* all of them decided in arrival order, nothing left */
+	vt_tracker_tick(&t, 5000 + 2000 * MS, 0);
+	CHECK(g.n == VT_ECHO_MAX && t.n == 0 && !t.oldest && !t.newest &&
+	      vt_tracker_next_ns(&t, 0) == UINT64_MAX,
+	      "flood decided: %d verdicts, %u left", g.n, t.n);
+	vt_tracker_free(&t);
+}
+
+/* A host with thousands of links, addresses and neighbours: none of them left out. */
+static void test_rtnl_grows(void)
+{
+	struct vt_rtnl_view v = { 0 };
+	char buf[256];
+	unsigned int i, n = 5000;
+	const struct vt_link *l;
+	int ok = 1;
+
+	for (i = 0; i < n && ok; i++) {
+		struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+		struct ifinfomsg *ifm;
+		struct ifaddrmsg *ifa;
+		struct ndmsg *nd;
+		char name[IF_NAMESIZE];
+		uint32_t a = htonl(0x0a000000 + i);
+
+		nlh->nlmsg_type = RTM_NEWLINK;
+		ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+		ifm->ifi_index = (int)i + 1;
+		snprintf(name, sizeof(name), "tap%u", i);
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+		ok = vt_rtnl_add_msg(nlh, &v) == MNL_CB_OK;
+
+		nlh = mnl_nlmsg_put_header(buf);
+		nlh->nlmsg_type = RTM_NEWADDR;
+		ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+		ifa->ifa_family = AF_INET;
+		ifa->ifa_index = i + 1;
+		mnl_attr_put(nlh, IFA_ADDRESS, 4, &a);
+		ok = ok && vt_rtnl_add_msg(nlh, &v) == MNL_CB_OK;
+
+		nlh = mnl_nlmsg_put_header(buf);
+		nlh->nlmsg_type = RTM_NEWNEIGH;
+		nd = mnl_nlmsg_put_extra_header(nlh, sizeof(*nd));
+		nd->ndm_family = AF_INET;
+		nd->ndm_ifindex = (int)i + 1;
+		nd->ndm_state = NUD_REACHABLE;
+		mnl_attr_put(nlh, NDA_DST, 4, &a);
+		ok = ok && vt_rtnl_add_msg(nlh, &v) == MNL_CB_OK;
+	}
+	CHECK(ok && v.nlinks == n && v.naddrs == n && v.nneigh == n,
+	      "%u links, %u addresses, %u neighbours of %u each", v.nlinks, v.naddrs, v.nneigh, n);
+	l = vt_link_by_name(&v, "tap4999");
+	CHECK(l && l->ifindex == 5000 && vt_link_by_index(&v, 5000) == l, "the last link is there");
+	CHECK(v.naddrs == n && v.addrs[n - 1].ifindex == 5000 && v.nneigh == n &&
+	      vt_neigh_find(&v, AF_INET, v.addrs[n - 1].addr, 5000) == &v.neigh[n - 1],
+	      "the last address and neighbour are there");
+	vt_rtnl_free(&v);
+	CHECK(!v.links && !v.nlinks, "freed");
+}
+
+/* Names tenants choose reach the terminal escaped, and JSON escapes them as \u00XX. */
+static void test_text_safe(void)
+{
+	char buf[VT_SAFE_LEN(16)], small[8], json[128];
+	const char fixed[4] = { 'a', 'b', '\033', 'c' };	/* not terminated, like a kernel ifname */
+	FILE *f;
+
+	CHECK(!strcmp(vt_text_safe(buf, sizeof(buf), "tap\033[2J\a\x7f", 16), "tap\\x1b[2J\\x07\\x7f"),
+	      "ESC, BEL, DEL escaped: %s", buf);
+	CHECK(!strcmp(vt_text_safe(buf, sizeof(buf), "a\\x1b\nb", 16), "a\\\\x1b\\x0ab"),
+	      "a backslash doubled, so an escape is never forged: %s", buf);
+	CHECK(!strcmp(vt_text_safe(buf, sizeof(buf), "vm-\xc3\xa9t\xc3\xa9 ok", 16), "vm-\xc3\xa9t\xc3\xa9 ok"),
+	      "UTF-8 and spaces kept: %s", buf);
+	CHECK(!strcmp(vt_text_safe(buf, sizeof(buf), fixed, sizeof(fixed)), "ab\\x1bc"),
+	      "at most max bytes of an unterminated array: %s", buf);
+	CHECK(!strcmp(vt_text_safe(small, sizeof(small), "ab\033\033", 16), "ab\\x1b"),
+	      "cut at a whole escape: %s", small);
+	CHECK(!strcmp(vt_text_safe(small, 4, "ab\033", 16), "ab"), "no half escape: %s", small);
+	small[0] = 'x';
+	vt_text_safe(small, 0, "ab", 2);
+	CHECK(small[0] == 'x', "nothing written into 0 bytes");
+	vt_text_safe(buf, sizeof(buf), "\033\033\033\033\033\033\033\033\033\033\033\033\033\033\033\033", 16);
+	CHECK(strlen(buf) == 64, "VT_SAFE_LEN holds the worst case: %zu", strlen(buf));
+
+	f = fmemopen(json, sizeof(json), "w");
+	if (f) {
+		vt_json_str(f, "t\033a\"p\\\n");
+		fclose(f);
+	}
+	CHECK(f && !strcmp(json, "\"t\\u001ba\\\"p\\\\\\u000a\""), "JSON escapes controls: %s", json);
+}
+
 /* The CLI's fixed-point formatting says what printf("%.Nf") would. */
 static void test_decimal(void)
 {
@@ -417,7 +563,10 @@ int main(void)
 	test_wrong_vm();
 	test_expected();
 	test_next_due();
+	test_flood();
+	test_rtnl_grows();
 	test_decimal();
+	test_text_safe();
 	printf("verdicts: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Looking things up in a loaded rtnetlink view; no netlink here. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rtnl.h"
+
+void vt_rtnl_free(struct vt_rtnl_view *v)
+{
+	free(v->links);
+	free(v->addrs);
+	free(v->neigh);
+	memset(v, 0, sizeof(*v));
+}
+
+const struct vt_link *vt_link_by_index(const struct vt_rtnl_view *v, int ifindex)
+{
+	unsigned int i;
+
+	for (i = 0; i < v->nlinks; i++)
+		if (v->links[i].ifindex == ifindex)
+			return &v->links[i];
+	return NULL;
+}
+
+const struct vt_link *vt_link_by_name(const struct vt_rtnl_view *v, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < v->nlinks; i++)
+		if (!strcmp(v->links[i].name, name))
+			return &v->links[i];
+	return NULL;
+}
