@@ -45,6 +45,8 @@ err_probes:
 
 static void __exit vmtrace_exit(void)
 {
+	/* sessions end while their sockets can still get their last events */
+	vmtrace_session_close();
 	vmtrace_genl_exit();
 	vmtrace_session_exit();
 	vmtrace_nf_exit();

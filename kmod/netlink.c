@@ -213,8 +213,8 @@ static int cmd_start_session(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vmtrace_sess_filter *f;
 	struct sk_buff *msg;
+	u32 id, generation;
 	void *hdr;
-	u32 id;
 	int err;
 
 	if (!info->attrs[VMTRACE_A_FILTER]) {
@@ -234,14 +234,14 @@ static int cmd_start_session(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOMEM;
 		goto out;
 	}
-	err = vmtrace_session_start(f, &id, info->extack);
+	err = vmtrace_session_start(f, &id, &generation, info->extack);
 	if (err) {
 		nlmsg_free(msg);
 		goto out;
 	}
 	if (nla_put_u32(msg, VMTRACE_A_SESSION_ID, id)) {
 		nlmsg_free(msg);
-		vmtrace_session_stop(id, NULL);
+		vmtrace_session_abort(id, generation);
 		err = -EMSGSIZE;
 		goto out;
 	}
@@ -316,10 +316,10 @@ struct genl_family vmtrace_genl_family __ro_after_init = {
 	.policy = vmtrace_policy,
 	.netnsok = false,
 	/*
-	 * No genl_mutex around the handlers: session start and stop wait for
-	 * RCU and register hooks in every watched namespace, which must not
-	 * stall every other generic netlink family. session_lock serialises
-	 * sessions; status and statistics read without locks.
+	 * No genl_mutex around the handlers: session start and stop register
+	 * hooks in every watched namespace and stop waits for RCU, which must
+	 * not stall every other generic netlink family. session_lock
+	 * serialises sessions; status and statistics read without locks.
 	 */
 	.parallel_ops = true,
 	.module = THIS_MODULE,

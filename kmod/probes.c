@@ -15,9 +15,12 @@
 
 /*
  * Record @skb at @point for the sessions that watch skb->dev; it passed
- * vmtrace_skb_wanted(). skb->dev is read once: in the free-time probes it
- * may be anything (UDP's dev_scratch, an rb-tree link, a freed device), and
- * vmtrace_match() only compares it until it proves to be a watched device.
+ * vmtrace_skb_wanted() or vmtrace_skb_wanted_nh(). skb->dev is read once:
+ * in the free-time probes it may be anything (UDP's dev_scratch, an
+ * rb-tree link, a freed device), and vmtrace_match() only compares it
+ * until it proves to be a watched device. A watched device that took the
+ * memory of a freed one a stale skb still points to would be named for
+ * that skb: a wrong hop at worst, never a bad read.
  */
 static noinline void record_dev(struct sk_buff *skb, u8 point, u8 dir, u8 flags, int nh_off,
 				unsigned int reason, void *location)

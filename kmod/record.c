@@ -28,7 +28,7 @@ void vmtrace_record_init(void)
 static u32 match_dev(const struct vmtrace_filter_set *fs,
 		     const struct net_device *dev)
 {
-	unsigned long active = fs->active;
+	unsigned long active = READ_ONCE(fs->active);
 	u32 mask = 0;
 	unsigned int s, i;
 
@@ -124,8 +124,10 @@ bool vmtrace_skb_wanted_paged(const struct sk_buff *skb, int off, u8 want)
 
 /*
  * Which sessions want @skb, which has passed vmtrace_skb_wanted(); @pkt is
- * filled for them. @dev and @dev_out are only compared until one of them
- * matches; @nh_off is where the network header is, from skb->data.
+ * filled for them. Only a device match_dev() found is dereferenced here
+ * (the free-time probes' skb->dev may be anything); the netfilter hooks'
+ * @dev and @dev_out are live either way. @nh_off is where the network
+ * header is, from skb->data.
  */
 u32 vmtrace_match(const struct vmtrace_filter_set *fs, const struct sk_buff *skb,
 		  const struct net_device *dev, const struct net_device *dev_out,

@@ -3,7 +3,8 @@
  * Per-CPU event rings and the worker that drains them into generic netlink.
  *
  * Each ring has one producer, its own CPU with interrupts off, and one
- * consumer, the flush worker: head is written only by the producer, tail
+ * consumer at a time, whoever holds drain_lock (the flush worker, a
+ * stopping session): head is written only by the producer, tail
  * only by the consumer, each published with release and read with acquire.
  * A full ring refuses the event and counts it; nothing is overwritten and
  * nothing is lost without a counter saying so.
@@ -37,6 +38,7 @@ struct vmtrace_dest {
 	u32 mask;
 	u32 live;		/* sessions whose losses this destination reports */
 	u32 portid;		/* 0: the events group */
+	bool orphaned;		/* the owner's socket is gone: count the events, send none */
 	unsigned int slot;	/* session slot, for the unicast fallback */
 	struct sk_buff *msg;
 	void *hdr;
@@ -227,11 +229,14 @@ static void resolve(struct vmtrace_slot *s)
 
 	if (!(ev->flags & VMTRACE_EV_DROP))
 		return;
+	/* a subsystem's reason list goes away with its module */
+	rcu_read_lock();
 	name = vmtrace_drop_reason_name(ev->drop_reason);
 	if (name)
 		strscpy(ev->reason, name, sizeof(ev->reason));
 	else
 		snprintf(ev->reason, sizeof(ev->reason), "%u", ev->drop_reason);
+	rcu_read_unlock();
 	if (s->location) {
 		snprintf(ev->location, sizeof(ev->location), "%pS", s->location);
 		cut = strchr(ev->location, '/');
@@ -240,25 +245,27 @@ static void resolve(struct vmtrace_slot *s)
 	}
 }
 
+/* Live and draining sessions are destinations; see struct vmtrace_filter_set. */
 static unsigned int snapshot_dests(struct vmtrace_dest *dests)
 {
 	const struct vmtrace_filter_set *fs;
-	unsigned long active;
+	unsigned long sessions;
 	unsigned int n = 0, s;
 
 	rcu_read_lock();
 	fs = rcu_dereference(vmtrace_filters);
-	active = fs ? fs->active : 0;
+	sessions = fs ? READ_ONCE(fs->active) | READ_ONCE(fs->draining) : 0;
 	if (VMTRACE_EVENTS_MULTICAST) {
 		rcu_read_unlock();
-		dests[0] = (struct vmtrace_dest){ .mask = ~0U, .live = active };
+		dests[0] = (struct vmtrace_dest){ .mask = ~0U, .live = sessions };
 		return 1;
 	}
-	for_each_set_bit(s, &active, VMTRACE_MAX_SESSIONS) {
+	for_each_set_bit(s, &sessions, VMTRACE_MAX_SESSIONS) {
 		dests[n] = (struct vmtrace_dest){
 			.mask = BIT(s),
 			.live = BIT(s),
 			.portid = fs->sess[s].owner_portid,
+			.orphaned = READ_ONCE(fs->orphaned) & BIT(s),
 			.slot = s,
 		};
 		if (session_seq[s].generation != fs->generation[s])
@@ -293,17 +300,23 @@ static void drain(void)
 		for (pos = tail; pos != head; pos++) {
 			struct vmtrace_slot *s = &r->slots[pos & (ring_slots - 1)];
 
+			bool sent = false;
+
 			resolve(s);
 			for (i = 0; i < ndests; i++) {
 				if (!(s->ev.session_mask & dests[i].mask))
 					continue;
-				if (listening) {
+				sent = true;
+				if (listening && !dests[i].orphaned) {
 					dest_put_event(&dests[i], dest_seq(&dests[i]), &s->ev);
 				} else {
 					atomic64_inc(&stat_lost_send);
 					dest_seq(&dests[i])->event++;
 				}
 			}
+			/* nobody to send it to: still counted */
+			if (!sent)
+				atomic64_inc(&stat_lost_send);
 		}
 		/* the slots are read: hand them back to the producer */
 		smp_store_release(&r->tail, head);

@@ -26,6 +26,7 @@ struct vmtrace_filter_set __rcu *vmtrace_filters;
 static DEFINE_MUTEX(session_lock);
 static DEFINE_MUTEX(devs_lock);
 static u32 next_generation;
+static bool sessions_closed;	/* the module is going: no new session */
 
 static struct vmtrace_filter_set *current_set(void)
 {
@@ -33,16 +34,17 @@ static struct vmtrace_filter_set *current_set(void)
 					 lockdep_is_held(&devs_lock));
 }
 
-static void rebuild_ifmap(struct vmtrace_filter_set *fs)
+/* The ifmap of @fs's live sessions, into @map. */
+static void compute_ifmap(const struct vmtrace_filter_set *fs, unsigned long *map)
 {
 	unsigned long active = fs->active;
 	unsigned int s, i;
 
-	bitmap_zero(fs->ifmap, VMTRACE_IFMAP_BITS);
+	bitmap_zero(map, VMTRACE_IFMAP_BITS);
 	for_each_set_bit(s, &active, VMTRACE_MAX_SESSIONS)
 		for (i = 0; i < fs->sess[s].nifaces; i++)
 			if (fs->sess[s].ifaces[i].dev)
-				__set_bit(vmtrace_ifmap_bit(fs->sess[s].ifaces[i].dev), fs->ifmap);
+				__set_bit(vmtrace_ifmap_bit(fs->sess[s].ifaces[i].dev), map);
 }
 
 static bool iface_is(const struct vmtrace_iface *iface, const struct net_device *dev)
@@ -91,6 +93,9 @@ static void free_set_rcu(struct rcu_head *head)
 	kvfree(container_of(head, struct vmtrace_filter_set, rcu));
 }
 
+/* publish()'s @new_slot when no session is new */
+#define NO_NEW_SLOT	VMTRACE_MAX_SESSIONS
+
 /*
  * Replace the published set (NULL: none); the old one is freed once no
  * probe can see it. The sessions @fs shares with the old set keep the
@@ -114,7 +119,7 @@ static void publish(struct vmtrace_filter_set *fs, unsigned int new_slot)
 							   old->sess[s].ifaces[i].dev;
 	}
 	if (fs)
-		rebuild_ifmap(fs);
+		compute_ifmap(fs, fs->ifmap);
 	rcu_assign_pointer(vmtrace_filters, fs);
 	mutex_unlock(&devs_lock);
 	if (old)
@@ -140,28 +145,13 @@ err_hooks:
 	/* a failed update may have hooked some namespaces before it failed */
 	vmtrace_nf_update(NULL);
 	vmtrace_probes_wait();
+	vmtrace_nf_frames_reset();
 	vmtrace_rings_free();
 err_rings:
 	return err;
 }
 
-/*
- * The last session is gone: unhook everything, then wait once for every
- * probe, hook and reader of @old to have returned (one wait, not one per
- * kind of hook: stopping is what an operator waits for).
- */
-static void hooks_detach(void)
-{
-	vmtrace_probes_detach();
-	vmtrace_nf_update(NULL);
-	publish(NULL, VMTRACE_MAX_SESSIONS);
-	vmtrace_probes_wait();
-	/* no hook runs now: frames left open must not reach the next session */
-	vmtrace_nf_frames_reset();
-	vmtrace_rings_free();
-}
-
-int vmtrace_session_start(struct vmtrace_sess_filter *f, u32 *id,
+int vmtrace_session_start(struct vmtrace_sess_filter *f, u32 *id, u32 *generation,
 			  struct netlink_ext_ack *extack)
 {
 	struct vmtrace_filter_set *old, *fs;
@@ -169,6 +159,11 @@ int vmtrace_session_start(struct vmtrace_sess_filter *f, u32 *id,
 	int err = 0;
 
 	mutex_lock(&session_lock);
+	if (sessions_closed) {
+		NL_SET_ERR_MSG(extack, "vmtrace is being unloaded");
+		err = -ESHUTDOWN;
+		goto out;
+	}
 	old = current_set();
 	slot = old ? ffz(old->active) : 0;
 	if (slot >= VMTRACE_MAX_SESSIONS) {
@@ -192,7 +187,7 @@ int vmtrace_session_start(struct vmtrace_sess_filter *f, u32 *id,
 		err = hooks_attach(fs);
 		if (err) {
 			NL_SET_ERR_MSG(extack, "cannot attach tracepoints or netfilter hooks");
-			publish(NULL, VMTRACE_MAX_SESSIONS);
+			publish(NULL, NO_NEW_SLOT);
 			goto out;
 		}
 	} else {
@@ -207,37 +202,80 @@ int vmtrace_session_start(struct vmtrace_sess_filter *f, u32 *id,
 		publish(fs, slot);
 	}
 	*id = slot;
+	*generation = fs->generation[slot];
 	pr_debug("session %u started by port %u\n", slot, f->owner_portid);
 out:
 	mutex_unlock(&session_lock);
 	return err;
 }
 
-static int stop_locked(u32 id)
+/*
+ * Take session @id out of what the probes match, in place: it allocates
+ * nothing, so a stop cannot fail. Its events already queued still go out
+ * (to its socket, or counted as lost if @owner_gone) while it drains.
+ * Readers see the old active mask or the new one; every ifmap word goes
+ * from its old value to its new one, so no other session's bit ever
+ * clears, even for a moment.
+ */
+static void retire(struct vmtrace_filter_set *fs, unsigned int id, bool owner_gone)
 {
-	struct vmtrace_filter_set *fs, *old = current_set();
+	DECLARE_BITMAP(map, VMTRACE_IFMAP_BITS);
+	unsigned int i;
 
-	if (!old || id >= VMTRACE_MAX_SESSIONS || !(old->active & BIT(id)))
+	mutex_lock(&devs_lock);
+	WRITE_ONCE(fs->active, fs->active & ~BIT(id));
+	WRITE_ONCE(fs->draining, fs->draining | BIT(id));
+	if (owner_gone)
+		WRITE_ONCE(fs->orphaned, fs->orphaned | BIT(id));
+	compute_ifmap(fs, map);
+	for (i = 0; i < BITS_TO_LONGS(VMTRACE_IFMAP_BITS); i++)
+		WRITE_ONCE(fs->ifmap[i], map[i]);
+	mutex_unlock(&devs_lock);
+}
+
+/*
+ * Stop session @id: no probe records for it once this returns, and the
+ * events it had queued have gone out (or been counted lost). The last
+ * session takes the hooks, probes and rings with it, with one wait for
+ * everything (stopping is what an operator waits for). Cannot fail but
+ * for an unknown @id.
+ */
+static int stop_locked(u32 id, bool owner_gone)
+{
+	struct vmtrace_filter_set *fs = current_set();
+	bool last;
+
+	if (!fs || id >= VMTRACE_MAX_SESSIONS || !(fs->active & BIT(id)))
 		return -ENOENT;
-	if (old->active == BIT(id)) {
-		/* Last session: unhook first, then deliver what is queued. */
-		hooks_detach();
+	last = fs->active == BIT(id);
+	retire(fs, id, owner_gone);
+	if (last) {
+		vmtrace_probes_detach();
+		vmtrace_nf_update(NULL);
+		/* every probe, hook and reader of the filters has returned */
+		vmtrace_probes_wait();
+		/* frames left open must not reach the next session */
+		vmtrace_nf_frames_reset();
+	} else {
+		/* cannot fail: it only unhooks the namespaces this session alone watched */
+		WARN_ON_ONCE(vmtrace_nf_update(fs));
+		/* no probe is still recording for @id */
+		synchronize_rcu();
+	}
+	vmtrace_ring_flush();
+	if (last) {
+		vmtrace_rings_free();
+		publish(NULL, NO_NEW_SLOT);
 		return 0;
 	}
-	fs = copy_set(old);
-	if (!fs)
-		return -ENOMEM;
-	fs->active &= ~BIT(id);
-	memset(&fs->sess[id], 0, sizeof(fs->sess[id]));
-	publish(fs, VMTRACE_MAX_SESSIONS);
-	/* cannot fail: it only unhooks the namespaces this session alone watched */
-	WARN_ON_ONCE(vmtrace_nf_update(fs));
 	/*
-	 * Deliver this session's last events before its stop is acked: once
-	 * no probe can still be recording with the old set, drain the rings.
+	 * Drained. The slot's filter stays as it was until a start reuses
+	 * it: the ring worker may still be reading its owner.
 	 */
-	synchronize_rcu_expedited();
-	vmtrace_ring_flush();
+	mutex_lock(&devs_lock);
+	WRITE_ONCE(fs->draining, fs->draining & ~BIT(id));
+	WRITE_ONCE(fs->orphaned, fs->orphaned & ~BIT(id));
+	mutex_unlock(&devs_lock);
 	return 0;
 }
 
@@ -246,11 +284,23 @@ int vmtrace_session_stop(u32 id, struct netlink_ext_ack *extack)
 	int err;
 
 	mutex_lock(&session_lock);
-	err = stop_locked(id);
+	err = stop_locked(id, false);
 	mutex_unlock(&session_lock);
 	if (err == -ENOENT)
 		NL_SET_ERR_MSG(extack, "VMTRACE_A_SESSION_ID: no such session");
 	return err;
+}
+
+/* Undo a start whose reply could not be built: that session, not a later one in its slot. */
+void vmtrace_session_abort(u32 id, u32 generation)
+{
+	const struct vmtrace_filter_set *fs;
+
+	mutex_lock(&session_lock);
+	fs = current_set();
+	if (fs && id < VMTRACE_MAX_SESSIONS && fs->generation[id] == generation)
+		stop_locked(id, false);
+	mutex_unlock(&session_lock);
 }
 
 /* Lockless: status must not wait behind a session that is starting. */
@@ -296,9 +346,8 @@ static int dev_event(struct notifier_block *nb, unsigned long event, void *ptr)
 				if (iface->dev == dev)
 					WRITE_ONCE(iface->dev, NULL);
 			} else if (!iface->dev && iface_is(iface, dev)) {
+				/* a probe seeing one without the other misses a packet, no more */
 				set_bit(vmtrace_ifmap_bit(dev), fs->ifmap);
-				/* the bit before the pointer: a probe that sees one sees both */
-				smp_wmb();
 				WRITE_ONCE(iface->dev, dev);
 			}
 		}
@@ -328,7 +377,7 @@ static int netlink_release(struct notifier_block *nb, unsigned long event, void 
 		/* stop_locked() may free fs: re-read it every time. */
 		fs = current_set();
 		if (fs && fs->sess[s].owner_portid == n->portid)
-			stop_locked(s);
+			stop_locked(s, true);
 	}
 	mutex_unlock(&session_lock);
 	return NOTIFY_DONE;
@@ -344,7 +393,7 @@ int vmtrace_session_init(void)
 
 	err = register_netdevice_notifier(&dev_nb);
 	if (err)
-		goto err_netdev;
+		return err;
 	err = netlink_register_notifier(&netlink_release_nb);
 	if (err)
 		goto err_netlink;
@@ -352,20 +401,29 @@ int vmtrace_session_init(void)
 
 err_netlink:
 	unregister_netdevice_notifier(&dev_nb);
-err_netdev:
 	return err;
 }
 
-/* Called after the family is gone: no new session can start. */
-void vmtrace_session_exit(void)
+/*
+ * The module is going, its family still registered: refuse new sessions,
+ * stop the live ones while their last events can still reach their
+ * sockets.
+ */
+void vmtrace_session_close(void)
 {
 	unsigned int s;
 
-	netlink_unregister_notifier(&netlink_release_nb);
 	mutex_lock(&session_lock);
+	sessions_closed = true;
 	for (s = 0; s < VMTRACE_MAX_SESSIONS; s++)
-		stop_locked(s);
+		stop_locked(s, false);
 	mutex_unlock(&session_lock);
+}
+
+/* Called after the family is gone. */
+void vmtrace_session_exit(void)
+{
+	netlink_unregister_notifier(&netlink_release_nb);
 	unregister_netdevice_notifier(&dev_nb);
 	/* the sets retired with call_rcu() are freed before this code goes */
 	rcu_barrier();

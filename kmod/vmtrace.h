@@ -44,17 +44,19 @@ struct vmtrace_sess_filter {
 };
 
 /*
- * All live sessions, published with RCU for the probes; a new set replaces
- * the old one under session_lock, except for ifaces[].dev and ifmap, which
- * the netdevice notifier updates in place (also under session_lock). ifmap
- * is a cheap first test: a bit per watched device pointer's hash, taken
- * without touching the device.
+ * All sessions, published with RCU for the probes and the ring worker. A
+ * start publishes a new set; the device pointers (netdevice notifier) and
+ * a stopping session's bits and ifmap (stop) change in place. Every write
+ * is under devs_lock (session.c). ifmap is a cheap first test: a bit per
+ * watched device pointer's hash, taken without touching the device.
  */
 #define VMTRACE_IFMAP_BITS	1024
 struct vmtrace_filter_set {
 	struct rcu_head rcu;
 	DECLARE_BITMAP(ifmap, VMTRACE_IFMAP_BITS);
-	u32 active;		/* bit N: session N is live */
+	u32 active;		/* bit N: session N is live: the probes match it */
+	u32 draining;		/* bit N: session N stopped, its queued events go out */
+	u32 orphaned;		/* bit N: ... and its socket is gone: count them, send none */
 	u32 generation[VMTRACE_MAX_SESSIONS];
 	struct vmtrace_sess_filter sess[VMTRACE_MAX_SESSIONS];
 };
@@ -66,9 +68,11 @@ static inline unsigned int vmtrace_ifmap_bit(const struct net_device *dev)
 	return hash_ptr(dev, ilog2(VMTRACE_IFMAP_BITS));
 }
 
-int vmtrace_session_start(struct vmtrace_sess_filter *f, u32 *id,
+int vmtrace_session_start(struct vmtrace_sess_filter *f, u32 *id, u32 *generation,
 			  struct netlink_ext_ack *extack);
 int vmtrace_session_stop(u32 id, struct netlink_ext_ack *extack);
+void vmtrace_session_abort(u32 id, u32 generation);
+void vmtrace_session_close(void);
 unsigned int vmtrace_session_count(void);
 int vmtrace_session_init(void);
 void vmtrace_session_exit(void);
@@ -144,7 +148,7 @@ static __always_inline bool vmtrace_skb_wanted_nh(const struct sk_buff *skb, u16
 	/* the network header lies at or after head, maybe before data */
 	p = nh + at;
 	if (unlikely(p >= skb_tail_pointer(skb)))
-		return vmtrace_skb_wanted_paged(skb, (int)(nh - skb->data) + at, want);
+		return vmtrace_skb_wanted_paged(skb, (int)(nh - skb->data) + (int)at, want);
 	return vmtrace_l3_proto_wanted(*p, want);
 }
 
