@@ -1,0 +1,52 @@
+# VMs come and go while a session watches them: a tap VM stopped (its QEMU
+# gone, the tap deleted) and started again under the same tap name, a veth
+# VM's namespace deleted, a veth deleted, all under a ping flood. vmtrace
+# holds no reference that keeps a device alive: every deletion completes,
+# the kernel never says "unregister_netdevice: waiting for" (the splat scan
+# fails the run on it; it speaks after 10 s, so the case waits that long),
+# and the session still works for the devices that remain.
+. "$VMTRACE_SRC/tests/ktest/lib.sh"
+host ip link set lo up
+make_bridge
+add_tap_vm tvm tap0 20
+add_veth_vm vm vm0 10
+add_veth_vm vm2 vm2 30
+host ping -c 1 -W 5 192.0.2.20 > /dev/null
+host ping -c 1 -W 2 192.0.2.10 > /dev/null
+trace $TMP/ev --if br0,tap0,vm0-host,vm0@vm,vm2-host,vm2@vm2
+for a in 192.0.2.20 192.0.2.10 192.0.2.30; do
+	ping -f -w 8 "$a" > /dev/null 2>&1 &
+	pids+=($!)
+done
+sleep 1
+
+# VM stop: the tap's reader exits, the tap goes with it (tun_chr_close)
+tapvm_pid=${pids[0]}
+t0=$SECONDS
+kill "$tapvm_pid"
+wait "$tapvm_pid" 2>/dev/null || true
+expect "tap deleted in under 5 s" "$(( SECONDS - t0 < 5 ))" 1
+expect "tap0 gone with its reader" "$(ip link show tap0 > /dev/null 2>&1 && echo present || echo gone)" gone
+# VM start: a new tap of the same name, bridged again, while the flood goes on
+ip netns del tvm
+add_tap_vm tvm tap0 20
+expect "tap0 back" "$(ip -j link show tap0 | jq -r '.[0].master')" br0
+
+# a namespace VM deleted under the flood: its veth pair goes with it
+t0=$SECONDS
+host ip netns del vm
+for _ in $(seq 100); do ip link show vm0-host > /dev/null 2>&1 || break; sleep 0.1; done
+expect "vm0-host gone with its namespace" "$(ip link show vm0-host > /dev/null 2>&1 && echo present || echo gone)" gone
+expect "namespace deleted in under 5 s" "$(( SECONDS - t0 < 5 ))" 1
+# a veth deleted under the flood
+t0=$SECONDS
+host ip link del vm2-host
+expect "veth deleted in under 5 s" "$(( SECONDS - t0 < 5 ))" 1
+
+# the session lives on, and still sees what remains
+host ping -c 2 -i 0.2 -W 1 192.0.2.1 > /dev/null
+expect "session still live" "$("$VT" status --json | jq .sessions)" 1
+trace_stop $TMP/ev || true
+expect "echoes traced before the teardown" "$(jq -M -r 'select(.kind=="request") | .ifname' $TMP/ev | grep -c -m1 -E '^(tap0|vm0-host|vm2-host)$')" 1
+# the kernel's watchdog for leaked device references speaks after 10 s
+sleep 11
