@@ -50,7 +50,7 @@ CLI_OBJS := $(CLI_SRCS:userspace/%.c=$(B)/cli/%.o)
 KMOD_SRCS := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/compat/*) include/uapi/linux/vmtrace.h
 
 .PHONY: all module cli unit fuzz-smoke check check-debug ktest demo bench deps deps-check deps-demo \
-	deps-bench deps-debug \
+	deps-bench deps-debug analyze \
 	install uninstall module-install cli-install man-install completion-install style clean \
 	dkms-install dkms-check deb
 
@@ -147,6 +147,7 @@ check: deps-check
 	$(MAKE) unit
 	$(MAKE) fuzz-smoke
 	$(MAKE) style
+	$(MAKE) analyze
 	$(MAKE) ktest
 
 demo: deps-demo
@@ -234,6 +235,17 @@ deb:
 	cp -r Makefile Kbuild dkms.conf README.md kmod include userspace man completion docs debian $(DEB_TREE)/
 	cd $(DEB_TREE) && dpkg-buildpackage -b -us -uc
 	ls $(B)/deb/*.deb
+
+# Static analysis, as WireGuard's check does: sparse over the module (from a
+# copy of the sources, so that the lab's vmtrace.ko is left alone) and the
+# clang analyzer over the CLI, each failing on any finding.
+analyze: deps-check
+	rm -rf $(B)/sparse && mkdir -p $(B)/sparse && cp -r Kbuild kmod include $(B)/sparse/
+	$(MAKE) -C $(KERNELDIR) M=$(CURDIR)/$(B)/sparse C=2 modules 2> $(B)/sparse.log
+	@cat $(B)/sparse.log
+	@! grep -E 'warning:|error:' $(B)/sparse.log
+	rm -rf $(B)/scan-build
+	scan-build --status-bugs -o $(B)/scan-build/report $(MAKE) B=$(B)/scan-build CC=clang cli
 
 CHECKPATCH ?= $(B)/checkpatch/checkpatch.pl
 $(CHECKPATCH):

@@ -6,6 +6,7 @@ set -eu
 build="make gcc pkg-config libnl-genl-3-dev libnl-3-dev libmnl-dev libvirt-dev linux-headers-amd64 kmod"
 lab="linux-image-amd64 qemu-system-x86 busybox-static cpio iproute2 iputils-ping nftables iptables tcpdump procps util-linux jq libvirt-daemon-system libvirt-clients"
 fuzz="clang libclang-rt-14-dev"
+analyze="sparse clang-tools-14"
 style="linux-source-6.1 xz-utils perl"
 packaging="dkms man-db groff-base bash-completion debhelper dh-dkms dpkg-dev"
 bench="bpftrace dropwatch gnuplot-nox"
@@ -14,7 +15,7 @@ debugkernel="linux-source-6.1 xz-utils flex bison bc libssl-dev libelf-dev"
 case ${1:-check} in
 build)	want="$build" ;;
 demo)	want="$build $lab" ;;
-check)	want="$build $lab $fuzz $style $packaging $bench" ;;
+check)	want="$build $lab $fuzz $analyze $style $packaging $bench" ;;
 bench)	want="$build $lab $bench" ;;
 debug)	want="$build $lab $debugkernel" ;;
 *)	echo "usage: $0 build|check|demo|bench|debug" >&2; exit 2 ;;

@@ -112,7 +112,7 @@ static void vlan_list(const struct vt_link *p, char *buf, size_t len)
 		if (!vt_link_has_vlan(p, vid))
 			continue;
 		if (shown++ == 8) {
-			n += (size_t)snprintf(buf + n, len - n, ", ...");
+			snprintf(buf + n, len - n, ", ...");
 			break;
 		}
 		n += (size_t)snprintf(buf + n, len - n, "%s%u%s%s", n ? ", " : "", vid,
