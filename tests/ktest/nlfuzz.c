@@ -15,7 +15,9 @@
  * known refusal (EBUSY: sessions full; ENOENT: no such session;
  * EOPNOTSUPP: no such command; EMSGSIZE, ENOMEM). The run prints
  * "nlfuzz: N requests, M refused, K without extack, S sessions started"
- * and exits 1 if K > 0 or a reply broke the rules, 2 on bad arguments.
+ * and exits 1 if K > 0 or a reply broke the rules, 2 on bad arguments. An
+ * answer lost because the events group overran the socket (ENOBUFS) is
+ * counted apart: netlink drops what a full socket cannot take, acks too.
  */
 #include <errno.h>
 #include <libmnl/libmnl.h>
@@ -53,7 +55,7 @@ struct fuzz {
 	struct mnl_socket *socks[NSOCKS];
 	unsigned int ntargets;
 	struct target targets[MAX_TARGETS];
-	unsigned long requests, refused, no_extack, started, bad, reopened;
+	unsigned long requests, refused, no_extack, started, bad, reopened, overrun;
 	char buf[8192];
 	char rbuf[65536];
 };
@@ -247,14 +249,23 @@ static struct nlmsghdr *build(struct fuzz *f)
 /* Read until the request's ack or error; judge it. */
 static void judge(struct fuzz *f, struct mnl_socket *nl, uint32_t seq, uint8_t cmd)
 {
+	int overrun = 0;
+
 	for (;;) {
 		ssize_t n = mnl_socket_recvfrom(nl, f->rbuf, sizeof(f->rbuf));
 		struct nlmsghdr *r = (struct nlmsghdr *)f->rbuf;
 		int len = (int)n;
 
 		if (n < 0) {
-			if (errno == ENOBUFS)	/* the events group overran this socket */
+			/* the events group overran this socket: the ack may be lost with them */
+			if (errno == ENOBUFS) {
+				overrun = 1;
 				continue;
+			}
+			if (errno == EAGAIN && overrun) {
+				f->overrun++;
+				return;
+			}
 			if (errno == EAGAIN) {
 				fprintf(stderr, "nlfuzz: cmd %u: no answer in 10 s\n", cmd);
 				f->bad++;
@@ -362,7 +373,7 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < NSOCKS; i++)
 		mnl_socket_close(f->socks[i]);
-	printf("nlfuzz: %lu requests, %lu refused, %lu without extack, %lu unexpected, %lu sessions started, %lu sockets closed mid-run\n",
-	       f->requests, f->refused, f->no_extack, f->bad, f->started, f->reopened);
+	printf("nlfuzz: %lu requests, %lu refused, %lu without extack, %lu unexpected, %lu sessions started, %lu sockets closed mid-run, %lu answers lost to an overrun socket\n",
+	       f->requests, f->refused, f->no_extack, f->bad, f->started, f->reopened, f->overrun);
 	return f->no_extack || f->bad ? 1 : 0;
 }

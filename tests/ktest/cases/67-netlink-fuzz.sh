@@ -24,7 +24,9 @@ pids+=($!)
 	sleep 0.3
   done ) > /dev/null 2>&1 &
 pids+=($!)
+set -o pipefail
 host "$BIN/nlfuzz" "${NLFUZZ_SECONDS:-20}" "${NLFUZZ_SEED:-1}" br0 vm0-host ch0-host lo | tee $TMP/fuzz
+set +o pipefail
 kill "${pids[-1]}"
 expect "sessions started by the fuzzer" "$(awk '{ print ($11 > 0) }' $TMP/fuzz)" 1
 # all its sockets are closed: every session ended with them
