@@ -50,7 +50,7 @@ CLI_OBJS := $(CLI_SRCS:userspace/%.c=$(B)/cli/%.o)
 KMOD_SRCS := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/compat/*) include/uapi/linux/vmtrace.h
 
 .PHONY: all module cli unit fuzz-smoke check check-debug ktest demo bench deps deps-check deps-demo \
-	deps-bench deps-debug analyze \
+	deps-bench deps-debug deps-selftests analyze selftests fuzz-long \
 	install uninstall module-install cli-install man-install completion-install style clean \
 	dkms-install dkms-check deb
 
@@ -235,6 +235,33 @@ deb:
 	cp -r Makefile Kbuild dkms.conf README.md kmod include userspace man completion docs debian $(DEB_TREE)/
 	cd $(DEB_TREE) && dpkg-buildpackage -b -us -uc
 	ls $(B)/deb/*.deb
+
+# Long fuzzing, before an issue is resolved (docs/reliability.md): the parser
+# fuzzer for FUZZ_SECONDS, then the netlink fuzzer (lab case 67) for as long
+# on the debug kernel.
+FUZZ_SECONDS ?= 600
+fuzz-long: $(B)/fuzz_parse
+	@mkdir -p $(B)/fuzz-corpus
+	$(B)/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(B)/fuzz-corpus tests/fuzz/seeds
+	printf 'NLFUZZ_SECONDS=%s\nNLFUZZ_SEED=%s\n' $(FUZZ_SECONDS) "$${NLFUZZ_SEED:-$$(date +%s)}" > $(B)/nlfuzz.env
+	$(MAKE) check-debug CASES=67-netlink-fuzz; rc=$$?; rm -f $(B)/nlfuzz.env; exit $$rc
+
+# The kernel's forwarding selftests in the lab, without and with a vmtrace
+# session (docs/reliability.md); SELFTESTS="..." picks some.
+selftests: deps-selftests
+	$(MAKE) all $(LAB_BINS)
+	rm -rf $(B)/selftests && mkdir -p $(B)/selftests
+	tar -xJf /usr/src/linux-source-6.1.tar.xz -C $(B)/selftests --strip-components=5 \
+		linux-source-6.1/tools/testing/selftests/net/forwarding/
+	printf '%s\n' 'declare -A NETIFS' 'for i in $$(seq 10); do NETIFS[p$$i]=veth$$((i - 1)); done' \
+		'NETIF_TYPE=veth' 'NETIF_CREATE=yes' 'PING=ping' 'PING6="ping -6"' 'MZ=mausezahn' \
+		'WAIT_TIME=5' 'PING_TIMEOUT=5' 'PAUSE_ON_FAIL=no' 'PAUSE_ON_CLEANUP=no' \
+		'LOW_AGEING_TIME=1000' 'TC_FLAG=skip_hw' 'TROUTE6=traceroute6' \
+		> $(B)/selftests/forwarding/forwarding.config
+	$(if $(SELFTESTS),printf 'SELFTESTS="%s"\n' "$(SELFTESTS)" > $(B)/selftests/env,rm -f $(B)/selftests/env)
+	VMTRACE_KTEST_TIMEOUT=3600 tests/ktest/run.sh -v selftests
+deps-selftests:
+	scripts/install-deps.sh selftests
 
 # Static analysis, as WireGuard's check does: sparse over the module (from a
 # copy of the sources, so that the lab's vmtrace.ko is left alone) and the

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Install the Debian packages a vmtrace target needs, only those missing.
-#   install-deps.sh build|check|demo|bench|debug
+#   install-deps.sh build|check|demo|bench|debug|selftests
 set -eu
 build="make gcc pkg-config libnl-genl-3-dev libnl-3-dev libmnl-dev libvirt-dev linux-headers-amd64 kmod"
 lab="linux-image-amd64 qemu-system-x86 busybox-static cpio iproute2 iputils-ping nftables iptables tcpdump procps util-linux jq libvirt-daemon-system libvirt-clients"
@@ -11,6 +11,7 @@ style="linux-source-6.1 xz-utils perl"
 packaging="dkms man-db groff-base bash-completion debhelper dh-dkms dpkg-dev"
 bench="bpftrace dropwatch gnuplot-nox"
 debugkernel="linux-source-6.1 xz-utils flex bison bc libssl-dev libelf-dev"
+selftests="linux-source-6.1 xz-utils netsniff-ng iputils-arping iputils-tracepath traceroute jq"
 
 case ${1:-check} in
 build)	want="$build" ;;
@@ -18,7 +19,8 @@ demo)	want="$build $lab" ;;
 check)	want="$build $lab $fuzz $analyze $style $packaging $bench" ;;
 bench)	want="$build $lab $bench" ;;
 debug)	want="$build $lab $debugkernel" ;;
-*)	echo "usage: $0 build|check|demo|bench|debug" >&2; exit 2 ;;
+selftests) want="$build $lab $selftests" ;;
+*)	echo "usage: $0 build|check|demo|bench|debug|selftests" >&2; exit 2 ;;
 esac
 
 missing=""
