@@ -47,10 +47,10 @@ event kfree_skb 'const struct sock \*rx_sk' && flag KFREE_SKB_RX_SK_CONST
 event consume_skb 'TP_PROTO\(struct sk_buff \*skb, void \*location\)' && flag CONSUME_SKB_LOCATION
 # Drop reason names, where the kernel both declares and exports the table:
 # 6.4+ by subsystem in <net/dropreason.h>, 5.18-6.3 one flat array.
-has include/net/dropreason.h 'extern .*drop_reasons_by_subsys\[' &&
+has include/net/dropreason.h 'drop_reasons_by_subsys\[[A-Z_]+\];' &&
 	exported drop_reasons_by_subsys && flag DROP_REASONS_BY_SUBSYS
-{ has include/net/dropreason.h 'extern .*drop_reasons\[' ||
-  has include/linux/skbuff.h 'extern .*drop_reasons\['; } &&
+{ has include/net/dropreason.h '(^|[^_[:alnum:]])drop_reasons\[\];' ||
+  has include/linux/skbuff.h '(^|[^_[:alnum:]])drop_reasons\[\];'; } &&
 	exported drop_reasons && flag DROP_REASONS
 # 5.12: struct net carries a never-reused cookie, set when the netns is made
 has include/net/net_namespace.h 'u64[[:space:]]+net_cookie;' && flag NET_COOKIE
