@@ -41,6 +41,8 @@ PKG_CONFIG ?= pkg-config
 NL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libnl-genl-3.0 2>/dev/null)
 NL_LIBS := $(shell $(PKG_CONFIG) --libs libnl-genl-3.0 2>/dev/null) -lmnl
 # libvirt's headers only: the CLI loads libvirt.so.0 at run time if it is there.
+# dlopen: in libc since glibc 2.34, in libdl before (bullseye)
+DL_LIBS := -ldl
 LIBVIRT_CFLAGS := $(shell $(PKG_CONFIG) --cflags libvirt 2>/dev/null)
 US_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude/uapi -Ikmod $(NL_CFLAGS) $(LIBVIRT_CFLAGS)
 
@@ -62,7 +64,7 @@ vmtrace.ko: $(KMOD_SRCS)
 
 cli: $(B)/vmtrace
 $(B)/vmtrace: $(CLI_OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(NL_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(NL_LIBS) $(DL_LIBS)
 $(B)/cli/%.o: userspace/%.c userspace/*.h include/uapi/linux/vmtrace.h kmod/version.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(US_CFLAGS) -c -o $@ $<
