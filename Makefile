@@ -8,6 +8,7 @@
 # make style      checkpatch over the kernel code
 # make deb        Debian packages vmtrace and vmtrace-dkms in build/deb/
 # make dkms-install  the module's sources as $(DESTDIR)/usr/src/vmtrace-VERSION
+# make kernels    module and CLI built in a Debian root per release, -Werror (docs/kernels.md)
 
 VERSION := $(shell sed -n 's/^\#define VMTRACE_VERSION "\(.*\)"/\1/p' kmod/version.h)
 
@@ -53,7 +54,7 @@ KMOD_SRCS := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/compat/*) include/uapi/lin
 
 .PHONY: all module cli unit fuzz-smoke check ktest demo bench deps deps-check deps-demo deps-bench \
 	install uninstall module-install cli-install man-install completion-install style clean \
-	dkms-install dkms-check deb
+	dkms-install dkms-check deb kernels
 
 all: module cli
 
@@ -98,6 +99,7 @@ unit: $(B)/test_parse $(B)/test_echo $(B)/vmtrace
 	tests/unit/cli-args.sh $(B)/vmtrace
 	tests/unit/version.sh
 	tests/unit/packaging.sh
+	tests/unit/compat-flags.sh
 
 fuzz-smoke: $(B)/fuzz_parse
 	@mkdir -p $(B)/fuzz-corpus
@@ -203,6 +205,12 @@ deb:
 	cp -r Makefile Kbuild dkms.conf README.md kmod include userspace man completion docs debian $(DEB_TREE)/
 	cd $(DEB_TREE) && dpkg-buildpackage -b -us -uc
 	ls $(B)/deb/*.deb
+
+# Each release's own headers and compiler, in a root cached under
+# /var/cache/vmtrace/roots (scripts/kernel-root.sh); results in build/kernels/.
+KERNELS ?= bullseye trixie sid
+kernels:
+	@rc=0; for r in $(KERNELS); do scripts/kernel-build.sh $$r || rc=1; done; exit $$rc
 
 CHECKPATCH ?= $(B)/checkpatch/checkpatch.pl
 $(CHECKPATCH):
