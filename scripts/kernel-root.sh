@@ -104,6 +104,7 @@ ensure() {
 	bind
 	missing=""
 	for p in $kernel_pkgs $lab_pkgs $cli_pkgs; do
+		# shellcheck disable=SC2016
 		in_root dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
 			grep -q '^install ok installed$' || missing="$missing $p"
 	done

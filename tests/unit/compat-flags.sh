@@ -12,6 +12,7 @@ fail=0
 
 # check RELEASE ROOT: ROOT's newest /lib/modules/*/build against the table
 check() {
+	# shellcheck disable=SC2012
 	b=$(ls -d "$2"/lib/modules/*/build 2>/dev/null | sort -V | tail -n 1)
 	if [ -z "$b" ]; then
 		echo "compat-flags: $1: no kernel headers in ${2:-/}"
@@ -37,7 +38,7 @@ check() {
 	want=$(echo "$row" | awk '{ for (i = 3; i <= NF; i++) print $i }' | grep -v '^-$' |
 	       sort | tr '\n' ' ' | sed 's/ $//')
 	case $kver in
-	"$series".*) ;;
+	"$series".* | "$series"-*) ;;
 	*)	echo "compat-flags: $1: kernel $kver is not the table's $series series; it gets: $got"
 		fail=$((fail + 1))
 		return ;;
@@ -50,6 +51,7 @@ check() {
 	fi
 }
 
+# shellcheck disable=SC1091
 host=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
 [ -n "$host" ] && check "$host" ""
 for r in "$roots"/*/.vmtrace-timing; do
