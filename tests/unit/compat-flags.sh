@@ -3,7 +3,8 @@
 # The VMTRACE_HAVE_* flags kmod/compat/probe.sh gives each kernel vmtrace is
 # built for, against tests/unit/compat-flags.expected (also in
 # docs/kernels.md). Kernels checked: this machine's newest headers, as its
-# Debian release, and the kernel of every root scripts/kernel-root.sh made.
+# Debian release (skipped if the table does not know it), and the kernel of
+# every root scripts/kernel-root.sh made.
 cd "$(dirname "$0")/../.." || exit 1
 roots=${VMTRACE_ROOTS:-/var/cache/vmtrace/roots}
 table=tests/unit/compat-flags.expected
@@ -29,6 +30,10 @@ check() {
 	got=$(sh kmod/compat/probe.sh "$src" "$obj" | tr ' ' '\n' |
 	      sed -n 's/^-DVMTRACE_HAVE_//p' | sort | tr '\n' ' ' | sed 's/ $//')
 	row=$(awk -v r="$1" '$1 == r' "$table")
+	if [ -z "$row" ] && [ -z "$2" ]; then
+		echo "compat-flags: this machine's $1 ($kver) is not in $table, skipped; it gets: $got"
+		return
+	fi
 	if [ -z "$row" ]; then
 		echo "compat-flags: $1 ($kver): not in $table; it gets: $got"
 		fail=$((fail + 1))
