@@ -29,6 +29,11 @@ lab_pkgs="iproute2 nftables iputils-ping jq procps busybox-static"
 # the CLI's build (libvirt: headers only)
 cli_pkgs="libvirt-dev"
 
+if [ "$(id -u)" != 0 ]; then
+	echo "kernel-root: needs root (debootstrap, chroot, bind mounts)" >&2
+	exit 1
+fi
+
 case $release in
 experimental) suite=sid ;;
 bullseye | bookworm | trixie | sid) suite=$release ;;
