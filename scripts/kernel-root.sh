@@ -7,6 +7,7 @@
 #
 #   kernel-root.sh RELEASE                 create the root (or reuse it), print its path
 #   kernel-root.sh RELEASE run CMD [ARG]... run CMD inside the root
+#   kernel-root.sh RELEASE update          upgrade the root (a newer kernel, if any)
 #
 # RELEASE is a Debian suite (bullseye, bookworm, trixie, sid) or experimental
 # (a sid root whose kernel comes from experimental). Roots live in
@@ -123,6 +124,17 @@ ensure() {
 	in_root apt-get clean >>"$log" 2>&1
 }
 
+# a stable release's kernel moves on in -updates and -security
+sources() {
+	echo "deb $1 $suite main"
+	case $release in
+	experimental) echo "deb $1 experimental main" ;;
+	sid) ;;
+	*)	echo "deb $1 $suite-updates main"
+		echo "deb $1-security $suite-security main" ;;
+	esac
+}
+
 create() {
 	url=$(mirror)
 	tmp=$root.tmp
@@ -155,12 +167,9 @@ create() {
 		> "$tmp/etc/apt/apt.conf.d/99vmtrace"
 	[ -n "$gpg" ] && echo 'Acquire::AllowInsecureRepositories "true"; APT::Get::AllowUnauthenticated "true";' \
 		>> "$tmp/etc/apt/apt.conf.d/99vmtrace"
-	echo "deb $url $suite main" > "$tmp/etc/apt/sources.list"
+	sources "$url" > "$tmp/etc/apt/sources.list"
 	target=""
-	if [ "$release" = experimental ]; then
-		echo "deb $url experimental main" >> "$tmp/etc/apt/sources.list"
-		target="-t experimental"
-	fi
+	[ "$release" = experimental ] && target="-t experimental"
 	root=$tmp
 	bind
 	in_root apt-get update >>"$log" 2>&1
@@ -182,10 +191,28 @@ else
 	create
 fi
 
-if [ "${1:-}" = run ]; then
+case ${1:-} in
+run)
 	shift
 	bind
 	in_root "$@"
-else
+	;;
+update)	# the release's newest packages, its kernel included
+	sources "$(mirror)" > "$root/etc/apt/sources.list"
+	bind
+	target=""
+	[ "$release" = experimental ] && target="-t experimental"
+	# shellcheck disable=SC2086
+	if ! { in_root apt-get update && in_root apt-get -y dist-upgrade &&
+	       in_root apt-get install -y $target $kernel_pkgs &&
+	       in_root apt-get -y autoremove --purge; } >>"$log" 2>&1; then
+		tail -n 20 "$log" >&2
+		exit 1
+	fi
+	in_root apt-get clean >>"$log" 2>&1
 	echo "$root"
-fi
+	;;
+*)
+	echo "$root"
+	;;
+esac
