@@ -17,7 +17,7 @@
 # root only while a command runs there. Needs root.
 set -eu
 
-release=${1:?usage: kernel-root.sh RELEASE [run CMD...]}
+release=${1:?usage: kernel-root.sh RELEASE [run CMD...|update]}
 shift
 roots=${VMTRACE_ROOTS:-/var/cache/vmtrace/roots}
 root=$roots/$release
@@ -49,6 +49,7 @@ mirror() {
 	    sed -n -e 's|^deb[[:space:]]\{1,\}\(\[[^]]*\][[:space:]]\{1,\}\)\{0,1\}\(https\{0,1\}://[^[:space:]]*\).*|\2|p' \
 		-e 's|^URIs:[[:space:]]*\(https\{0,1\}://[^[:space:]]*\).*|\1|p' |
 	    grep -v -e security -e '://[^/]*/[^d]' | grep '/debian/\{0,1\}$' | head -n 1)
+	m=${m%/}
 	echo "${m:-http://deb.debian.org/debian}"
 }
 
