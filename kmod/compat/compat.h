@@ -94,8 +94,10 @@ static inline const char *vmtrace_drop_reason_name(unsigned int reason)
 }
 
 /*
- * A netns identity that is never reused (5.14+). Older kernels have only
- * the inode number, which is recycled; 0 then means "unknown".
+ * A netns identity that is never reused, set when the netns is made
+ * (5.12+). 5.10 assigns it on first use, with a function modules cannot
+ * call; there, as on older kernels, only the inode number is known, and it
+ * is recycled: 0 means "unknown".
  */
 static inline u64 vmtrace_net_cookie(const struct net *net)
 {
