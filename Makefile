@@ -8,6 +8,7 @@
 # make style      checkpatch over the kernel code
 # make deb        Debian packages vmtrace and vmtrace-dkms in build/deb/
 # make dkms-install  the module's sources as $(DESTDIR)/usr/src/vmtrace-VERSION
+# make kernels    module and CLI built in a Debian root per release, -Werror (docs/kernels.md)
 
 VERSION := $(shell sed -n 's/^\#define VMTRACE_VERSION "\(.*\)"/\1/p' kmod/version.h)
 
@@ -41,6 +42,8 @@ PKG_CONFIG ?= pkg-config
 NL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libnl-genl-3.0 2>/dev/null)
 NL_LIBS := $(shell $(PKG_CONFIG) --libs libnl-genl-3.0 2>/dev/null) -lmnl
 # libvirt's headers only: the CLI loads libvirt.so.0 at run time if it is there.
+# dlopen: in libc since glibc 2.34, in libdl before (bullseye)
+DL_LIBS := -ldl
 LIBVIRT_CFLAGS := $(shell $(PKG_CONFIG) --cflags libvirt 2>/dev/null)
 US_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude/uapi -Ikmod $(NL_CFLAGS) $(LIBVIRT_CFLAGS)
 
@@ -52,7 +55,7 @@ KMOD_SRCS := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/compat/*) include/uapi/lin
 .PHONY: all module cli unit fuzz-smoke check check-debug ktest demo bench deps deps-check deps-demo \
 	deps-bench deps-debug deps-selftests analyze selftests fuzz-long \
 	install uninstall module-install cli-install man-install completion-install style clean \
-	dkms-install dkms-check deb
+	dkms-install dkms-check deb kernels
 
 all: module cli
 
@@ -63,7 +66,7 @@ vmtrace.ko: $(KMOD_SRCS)
 
 cli: $(B)/vmtrace
 $(B)/vmtrace: $(CLI_OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(NL_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(NL_LIBS) $(DL_LIBS)
 $(B)/cli/%.o: userspace/%.c userspace/*.h include/uapi/linux/vmtrace.h kmod/version.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(US_CFLAGS) -c -o $@ $<
@@ -110,6 +113,7 @@ unit: $(B)/test_parse $(B)/test_echo $(B)/test_resolve $(B)/vmtrace
 	tests/unit/version.sh
 	tests/unit/packaging.sh
 	tests/unit/splat-scan.sh
+	tests/unit/compat-flags.sh
 
 fuzz-smoke: $(B)/fuzz_parse
 	@mkdir -p $(B)/fuzz-corpus
@@ -273,6 +277,12 @@ analyze: deps-check
 	@! grep -E 'warning:|error:' $(B)/sparse.log
 	rm -rf $(B)/scan-build
 	scan-build --status-bugs -o $(B)/scan-build/report $(MAKE) B=$(B)/scan-build CC=clang cli
+
+# Each release's own headers and compiler, in a root cached under
+# /var/cache/vmtrace/roots (scripts/kernel-root.sh); results in build/kernels/.
+KERNELS ?= bullseye trixie sid
+kernels:
+	@rc=0; for r in $(KERNELS); do scripts/kernel-build.sh $$r || rc=1; done; exit $$rc
 
 CHECKPATCH ?= $(B)/checkpatch/checkpatch.pl
 $(CHECKPATCH):

@@ -17,6 +17,8 @@
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
+/* NLMSGERR_ATTR_MISS_TYPE (uapi, 5.19) is an enum older libc headers lack. */
+#define VT_NLMSGERR_ATTR_MISS_TYPE 5
 
 /* Events come in bursts of up to 16 KiB messages: leave room. */
 #define VT_RCVBUF	(8 << 20)
@@ -74,7 +76,7 @@ static void parse_extack(struct vt_nl *nl, struct nlmsgerr *e)
 			if (nla_len(attr) == 4)
 				offs = nla_get_u32(attr);
 			break;
-		case NLMSGERR_ATTR_MISS_TYPE:
+		case VT_NLMSGERR_ATTR_MISS_TYPE:
 			if (nla_len(attr) == 4)
 				miss = nla_get_u32(attr);
 			break;

@@ -14,6 +14,9 @@
 
 #include "rtnl.h"
 
+/* IFLA_BRPORT_LOCKED (uapi, 6.0) is an enum older libc headers lack. */
+#define VT_IFLA_BRPORT_LOCKED 39
+
 int vt_mnl_talk(int bus, struct nlmsghdr *req, vt_msg_cb cb, void *arg)
 {
 	char buf[65536];
@@ -105,7 +108,7 @@ static void parse_linkinfo(const struct nlattr *li, struct vt_link *l)
 				l->port_state = mnl_attr_get_u8(d);
 			else if (mnl_attr_get_type(d) == IFLA_BRPORT_ISOLATED)
 				l->port_isolated = mnl_attr_get_u8(d);
-			else if (mnl_attr_get_type(d) == IFLA_BRPORT_LOCKED)
+			else if (mnl_attr_get_type(d) == VT_IFLA_BRPORT_LOCKED)
 				l->port_locked = mnl_attr_get_u8(d);
 		}
 		l->is_port = 1;

@@ -14,11 +14,17 @@
 
 /*
  * kfree_skb tracepoint. Before 5.17 it was (skb, location); 5.17 (and
- * 5.15.58) added the drop reason; 6.11 added the receiving socket. The
- * probe is written once against VMTRACE_KFREE_SKB_ARGS and the compiler
- * checks it against the running kernel's TP_PROTO.
+ * 5.15.58) added the drop reason; 6.11 added the receiving socket, which
+ * later became const. The probe is written once against
+ * VMTRACE_KFREE_SKB_ARGS and the compiler checks it against the running
+ * kernel's TP_PROTO.
  */
-#if defined(VMTRACE_HAVE_KFREE_SKB_RX_SK)
+#if defined(VMTRACE_HAVE_KFREE_SKB_RX_SK_CONST)
+#define VMTRACE_KFREE_SKB_ARGS \
+	void *data, struct sk_buff *skb, void *location, \
+	enum skb_drop_reason reason, const struct sock *rx_sk
+#define VMTRACE_KFREE_SKB_REASON(r)	((unsigned int)(r))
+#elif defined(VMTRACE_HAVE_KFREE_SKB_RX_SK)
 #define VMTRACE_KFREE_SKB_ARGS \
 	void *data, struct sk_buff *skb, void *location, \
 	enum skb_drop_reason reason, struct sock *rx_sk
@@ -56,9 +62,15 @@
 
 /*
  * Drop reason names. 5.18-6.3 export one flat drop_reasons[] table; 6.4
- * split reasons into subsystems (high bits) with drop_reasons_by_subsys[].
- * Either way the name comes from the running kernel, never from a copy.
+ * split reasons into subsystems (high bits) with drop_reasons_by_subsys[],
+ * declared in <net/dropreason.h> (which <linux/skbuff.h> stopped including
+ * in 6.8). Either way the name comes from the running kernel, never from a
+ * copy; a kernel that does not export its table gives no names.
  */
+#if defined(VMTRACE_HAVE_DROP_REASONS_BY_SUBSYS)
+#include <net/dropreason.h>
+#endif
+
 static inline const char *vmtrace_drop_reason_name(unsigned int reason)
 {
 #if defined(VMTRACE_HAVE_DROP_REASONS_BY_SUBSYS)
@@ -72,7 +84,7 @@ static inline const char *vmtrace_drop_reason_name(unsigned int reason)
 	if (!list || reason >= list->n_reasons)
 		return NULL;
 	return list->reasons[reason];
-#elif defined(VMTRACE_HAVE_KFREE_SKB_REASON)
+#elif defined(VMTRACE_HAVE_DROP_REASONS)
 	if (reason >= SKB_DROP_REASON_MAX)
 		return NULL;
 	return drop_reasons[reason];
@@ -82,8 +94,10 @@ static inline const char *vmtrace_drop_reason_name(unsigned int reason)
 }
 
 /*
- * A netns identity that is never reused (5.14+). Older kernels have only
- * the inode number, which is recycled; 0 then means "unknown".
+ * A netns identity that is never reused, set when the netns is made
+ * (5.12+). 5.10 assigns it on first use, with a function modules cannot
+ * call; there, as on older kernels, only the inode number is known, and it
+ * is recycled: 0 means "unknown".
  */
 static inline u64 vmtrace_net_cookie(const struct net *net)
 {
@@ -118,6 +132,20 @@ static inline void vmtrace_extack_msg(struct netlink_ext_ack *extack,
 	if (extack)
 		extack->_msg = static_msg;
 }
+
+/*
+ * NL_SET_ERR_ATTR_MISS arrived in 5.19. Before it the extack cannot name
+ * a missing attribute: point at the nest that lacks it and say so.
+ */
+#if !defined(VMTRACE_HAVE_NL_SET_ERR_ATTR_MISS)
+#define NL_SET_ERR_ATTR_MISS(extack, nest, type) do {		\
+	struct netlink_ext_ack *__vt_extack = (extack);		\
+								\
+	(void)(type);						\
+	NL_SET_BAD_ATTR(__vt_extack, (nest));			\
+	NL_SET_ERR_MSG(__vt_extack, "Missing attribute");	\
+} while (0)
+#endif
 
 /* del_timer_sync() became timer_delete_sync() in 6.2 (and stable 6.1). */
 #if defined(VMTRACE_HAVE_TIMER_DELETE_SYNC)
