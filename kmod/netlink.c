@@ -306,7 +306,7 @@ static const struct genl_ops vmtrace_ops[] = {
 };
 
 static const struct genl_multicast_group vmtrace_mcgrps[] = {
-	{ .name = VMTRACE_MCGRP_EVENTS, .flags = VMTRACE_MCGRP_FLAGS },
+	{ .name = VMTRACE_MCGRP_EVENTS, VMTRACE_MCGRP_RESTRICT },
 };
 
 struct genl_family vmtrace_genl_family __ro_after_init = {

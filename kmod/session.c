@@ -70,7 +70,7 @@ static const struct net_device *iface_lookup(const struct vmtrace_iface *iface)
 		if (vmtrace_net_cookie(net) != iface->netns_cookie)
 			continue;
 		dev = dev_get_by_index_rcu(net, iface->ifindex);
-		if (dev && READ_ONCE(dev->reg_state) == NETREG_REGISTERED) {
+		if (dev && dev->reg_state == NETREG_REGISTERED) {
 			found = dev;
 			break;
 		}

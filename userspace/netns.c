@@ -85,6 +85,15 @@ static int lookup_here(const char *ifname, struct vt_iface *out)
 	if (getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &out->netns_cookie, &len))
 		err = -errno;
 	close(fd);
+	if (err == -ENOPROTOOPT) {
+		/* before 5.14 the module keys namespaces by inode number too */
+		struct stat st;
+
+		if (stat("/proc/self/ns/net", &st))
+			return -errno;
+		out->netns_cookie = st.st_ino;
+		err = 0;
+	}
 	if (err)
 		return err;
 	out->ifindex = (int)if_nametoindex(ifname);

@@ -95,29 +95,37 @@ static inline const char *vmtrace_drop_reason_name(unsigned int reason)
 
 /*
  * A netns identity that is never reused, set when the netns is made
- * (5.12+). 5.10 assigns it on first use, with a function modules cannot
- * call; there, as on older kernels, only the inode number is known, and it
- * is recycled: 0 means "unknown".
+ * (5.12+) and readable by user space (SO_NETNS_COOKIE, 5.14+). 5.10
+ * assigns it on first use, with a function modules cannot call; there the
+ * identity is the namespace's inode number, which the CLI reads too
+ * (stat of /proc/self/ns/net) when SO_NETNS_COOKIE fails. An inode number
+ * is reused only once its namespace is gone, and devices are matched by
+ * pointer, which the netdevice notifier keeps true.
  */
 static inline u64 vmtrace_net_cookie(const struct net *net)
 {
 #if defined(VMTRACE_HAVE_NET_COOKIE)
 	return net->net_cookie;
 #else
-	return 0;
+	return net->ns.inum;
 #endif
 }
 
 /*
  * Multicast groups that only CAP_NET_ADMIN may join arrived in 6.7 and
- * stable kernels. Without them anyone could join, so events are unicast to
- * the socket that owns each session instead (see ring.c).
+ * stable kernels (5.10 stable: CAP_SYS_ADMIN). Without either anyone could
+ * join, so events are unicast to the socket that owns each session
+ * instead (see ring.c).
  */
 #if defined(VMTRACE_HAVE_GENL_MCAST_CAP)
-#define VMTRACE_MCGRP_FLAGS	GENL_MCAST_CAP_NET_ADMIN
+#define VMTRACE_MCGRP_RESTRICT	.flags = GENL_MCAST_CAP_NET_ADMIN
+#define VMTRACE_EVENTS_MULTICAST	1
+#elif defined(VMTRACE_HAVE_GENL_MCAST_CAP_SYS_ADMIN)
+/* 5.10 stable: the same fix, stricter (joining needs CAP_SYS_ADMIN) */
+#define VMTRACE_MCGRP_RESTRICT	.cap_sys_admin = 1
 #define VMTRACE_EVENTS_MULTICAST	1
 #else
-#define VMTRACE_MCGRP_FLAGS	0
+#define VMTRACE_MCGRP_RESTRICT	.flags = 0
 #define VMTRACE_EVENTS_MULTICAST	0
 #endif
 

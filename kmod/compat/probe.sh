@@ -37,8 +37,10 @@ exported() {
 
 flag() { printf ' -DVMTRACE_HAVE_%s' "$1"; }
 
-# 6.7 and stable: multicast groups restricted to CAP_NET_ADMIN
+# 6.7 and stable: multicast groups restricted to CAP_NET_ADMIN; 5.10
+# stable's form of the same fix restricts them to CAP_SYS_ADMIN
 has include/net/genetlink.h 'define[[:space:]]+GENL_MCAST_CAP_NET_ADMIN' && flag GENL_MCAST_CAP
+has include/net/genetlink.h 'u8[[:space:]]+cap_sys_admin:1;' && flag GENL_MCAST_CAP_SYS_ADMIN
 # 5.17 (and 5.15.58+): kfree_skb carries a drop reason; 6.11 adds rx_sk, later const
 event kfree_skb 'enum skb_drop_reason reason' && flag KFREE_SKB_REASON
 event kfree_skb 'struct sock \*rx_sk' && flag KFREE_SKB_RX_SK
@@ -52,8 +54,11 @@ has include/net/dropreason.h 'drop_reasons_by_subsys\[[A-Z_]+\];' &&
 { has include/net/dropreason.h '(^|[^_[:alnum:]])drop_reasons\[\];' ||
   has include/linux/skbuff.h '(^|[^_[:alnum:]])drop_reasons\[\];'; } &&
 	exported drop_reasons && flag DROP_REASONS
-# 5.12: struct net carries a never-reused cookie, set when the netns is made
-has include/net/net_namespace.h 'u64[[:space:]]+net_cookie;' && flag NET_COOKIE
+# 5.12: struct net carries a never-reused cookie, set when the netns is made;
+# 5.14: user space can read it (SO_NETNS_COOKIE). vmtrace needs both, since
+# the CLI names namespaces by what it can read.
+has include/net/net_namespace.h 'u64[[:space:]]+net_cookie;' &&
+	has include/uapi/asm-generic/socket.h 'define[[:space:]]+SO_NETNS_COOKIE' && flag NET_COOKIE
 # 6.2 (and stable): del_timer_sync renamed timer_delete_sync
 has include/linux/timer.h 'int timer_delete_sync\(' && flag TIMER_DELETE_SYNC
 # 5.19 (and stable): extack names a missing attribute

@@ -22,15 +22,17 @@
  * VMTRACE_CMD_START_SESSION
  *   request: VMTRACE_A_FILTER nested
  *              VMTRACE_FILTER_A_IFACE nested, 1..VMTRACE_MAX_IFACES times
- *                VMTRACE_IFACE_A_NETNS_COOKIE u64 (required)
+ *                VMTRACE_IFACE_A_NETNS_COOKIE u64 (required): the namespace's
+ *                  SO_NETNS_COOKIE; before 5.14, its inode number
  *                VMTRACE_IFACE_A_IFINDEX      u32 (required, > 0)
  *              VMTRACE_FILTER_A_ADDR    binary, 4 or 16 bytes, 0..VMTRACE_MAX_ADDRS times
  *              VMTRACE_FILTER_A_ICMP_ID u16, optional
  *   reply:   VMTRACE_A_SESSION_ID u32
  *   The session belongs to the sending socket: it ends with VMTRACE_CMD_STOP_SESSION
  *   or when that socket is closed. Events for it are sent to the "events"
- *   multicast group (VMTRACE_CAP_MCAST_ADMIN) or, on kernels whose groups
- *   cannot be restricted to CAP_NET_ADMIN, unicast to the owning socket.
+ *   multicast group (VMTRACE_CAP_MCAST_ADMIN: joining needs CAP_NET_ADMIN,
+ *   or CAP_SYS_ADMIN on 5.10) or, on kernels whose groups cannot be
+ *   restricted, unicast to the owning socket.
  *
  * VMTRACE_CMD_STOP_SESSION
  *   request: VMTRACE_A_SESSION_ID u32
