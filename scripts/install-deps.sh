@@ -11,7 +11,7 @@ style="linux-source-6.1 xz-utils perl"
 packaging="dkms man-db groff-base bash-completion debhelper dh-dkms dpkg-dev"
 bench="bpftrace dropwatch gnuplot-nox"
 debugkernel="linux-source-6.1 xz-utils flex bison bc libssl-dev libelf-dev"
-selftests="linux-source-6.1 xz-utils netsniff-ng iputils-arping iputils-tracepath traceroute jq"
+selftests="linux-source-6.1 xz-utils netsniff-ng iputils-arping iputils-tracepath traceroute jq smcroute"
 
 case ${1:-check} in
 build)	want="$build" ;;

@@ -21,7 +21,7 @@ diffs=0
 run_one() {	# run_one TEST OUTFILE
 	(cd "$st" && timeout 600 bash "./$1.sh") > "$2" 2>&1
 }
-for t in ${SELFTESTS:-bridge_vlan_aware bridge_vlan_unaware bridge_port_isolation bridge_sticky_fdb router router_bridge router_bridge_vlan}; do
+for t in ${SELFTESTS:-bridge_vlan_aware bridge_vlan_unaware bridge_port_isolation bridge_sticky_fdb bridge_locked_port no_forwarding router router_vid_1 router_broadcast router_bridge router_bridge_vlan}; do
 	set +e
 	run_one "$t" $TMP/$t.without; rc0=$?
 	trace $TMP/$t.ev --if $ifs
