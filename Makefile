@@ -53,7 +53,7 @@ CLI_OBJS := $(CLI_SRCS:userspace/%.c=$(B)/cli/%.o)
 KMOD_SRCS := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/compat/*) include/uapi/linux/vmtrace.h
 
 .PHONY: all module cli unit fuzz-smoke check check-debug ktest demo bench deps deps-check deps-demo \
-	deps-bench deps-debug deps-selftests analyze selftests fuzz-long \
+	deps-bench deps-debug deps-selftests analyze selftests fuzz-long cycles \
 	install uninstall module-install cli-install man-install completion-install style clean \
 	dkms-install dkms-check deb kernels
 
@@ -185,7 +185,7 @@ check-debug: deps-debug
 	rm -rf $(DEBUG_KMOD) && mkdir -p $(DEBUG_KMOD) && cp -r Kbuild kmod include $(DEBUG_KMOD)/
 	$(MAKE) -C $(DEBUG_KCACHE)/modules/lib/modules/$$(cat $(DEBUG_KCACHE)/kver)/build \
 		M=$(CURDIR)/$(DEBUG_KMOD) modules
-	VMTRACE_KTEST_APPEND="$(DEBUG_APPEND)" VMTRACE_KTEST_TIMEOUT=1500 \
+	VMTRACE_KTEST_APPEND="$(DEBUG_APPEND)" VMTRACE_KTEST_TIMEOUT=$${VMTRACE_KTEST_TIMEOUT:-1500} \
 		tests/ktest/run.sh -o $(B)/ktest-debug -K $(DEBUG_KCACHE)/vmlinuz -M $(DEBUG_KCACHE)/modules \
 		-m $(DEBUG_KMOD)/vmtrace.ko $(KTEST_ARGS) $(CASES)
 DEBUG_APPEND := tsc=unstable kmemleak=on
@@ -248,7 +248,15 @@ fuzz-long: $(B)/fuzz_parse
 	@mkdir -p $(B)/fuzz-corpus
 	$(B)/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(B)/fuzz-corpus tests/fuzz/seeds
 	printf 'NLFUZZ_SECONDS=%s\nNLFUZZ_SEED=%s\n' $(FUZZ_SECONDS) "$${NLFUZZ_SEED:-$$(date +%s)}" > $(B)/nlfuzz.env
-	$(MAKE) check-debug CASES=67-netlink-fuzz; rc=$$?; rm -f $(B)/nlfuzz.env; exit $$rc
+	VMTRACE_KTEST_TIMEOUT=$$(($(FUZZ_SECONDS) + 1500)) $(MAKE) check-debug CASES=67-netlink-fuzz; \
+		rc=$$?; rm -f $(B)/nlfuzz.env; exit $$rc
+
+# Load and unload under a ping flood with a session live, UNLOAD_CYCLES times
+# (lab case 60, which make check runs 20 times), on the debug kernel.
+UNLOAD_CYCLES ?= 1000
+cycles:
+	printf 'UNLOAD_CYCLES=%s\n' $(UNLOAD_CYCLES) > $(B)/cycles.env
+	VMTRACE_KTEST_TIMEOUT=14400 $(MAKE) check-debug CASES=60-unload-cycles; rc=$$?; rm -f $(B)/cycles.env; exit $$rc
 
 # The kernel's forwarding selftests in the lab, without and with a vmtrace
 # session (docs/reliability.md); SELFTESTS="..." picks some.
