@@ -285,7 +285,7 @@ analyze: deps-check
 	@cat $(B)/sparse.log
 	@! grep -E 'warning:|error:' $(B)/sparse.log
 	rm -rf $(B)/scan-build
-	scan-build --status-bugs -o $(B)/scan-build/report $(MAKE) B=$(B)/scan-build CC=clang cli
+	scan-build-14 --status-bugs -o $(B)/scan-build/report $(MAKE) B=$(B)/scan-build CC=clang cli
 
 # Each release's own headers and compiler, in a root cached under
 # /var/cache/vmtrace/roots (scripts/kernel-root.sh); results in build/kernels/.
