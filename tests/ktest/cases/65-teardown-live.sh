@@ -1,8 +1,10 @@
 # VMs come and go while a session watches them: a tap VM stopped (its QEMU
 # gone, the tap deleted) and started again under the same tap name, a veth
 # VM's namespace deleted, a veth deleted, all under a ping flood. vmtrace
-# holds no reference that keeps a device alive: every deletion completes,
-# the kernel never says "unregister_netdevice: waiting for" (the splat scan
+# holds no reference that keeps a device alive: every deletion completes
+# (in under 30 s: a bound against a hang, loose enough for the debug
+# kernel under TCG, where deleting a namespace took over 5 s), the kernel
+# never says "unregister_netdevice: waiting for" (the splat scan
 # fails the run on it; it speaks after 10 s, so the case waits that long),
 # and the session still works for the devices that remain.
 . "$VMTRACE_SRC/tests/ktest/lib.sh"
@@ -25,7 +27,7 @@ tapvm_pid=${pids[0]}
 t0=$SECONDS
 kill "$tapvm_pid"
 wait "$tapvm_pid" 2>/dev/null || true
-expect "tap deleted in under 5 s" "$(( SECONDS - t0 < 5 ))" 1
+expect "tap deleted in under 30 s" "$(( SECONDS - t0 < 30 ))" 1
 expect "tap0 gone with its reader" "$(ip link show tap0 > /dev/null 2>&1 && echo present || echo gone)" gone
 # VM start: a new tap of the same name, bridged again, while the flood goes on
 ip netns del tvm
@@ -35,13 +37,13 @@ expect "tap0 back" "$(ip -j link show tap0 | jq -r '.[0].master')" br0
 # a namespace VM deleted under the flood: its veth pair goes with it
 t0=$SECONDS
 host ip netns del vm
-for _ in $(seq 100); do ip link show vm0-host > /dev/null 2>&1 || break; sleep 0.1; done
+for _ in $(seq 300); do ip link show vm0-host > /dev/null 2>&1 || break; sleep 0.1; done
 expect "vm0-host gone with its namespace" "$(ip link show vm0-host > /dev/null 2>&1 && echo present || echo gone)" gone
-expect "namespace deleted in under 5 s" "$(( SECONDS - t0 < 5 ))" 1
+expect "namespace deleted in under 30 s" "$(( SECONDS - t0 < 30 ))" 1
 # a veth deleted under the flood
 t0=$SECONDS
 host ip link del vm2-host
-expect "veth deleted in under 5 s" "$(( SECONDS - t0 < 5 ))" 1
+expect "veth deleted in under 30 s" "$(( SECONDS - t0 < 30 ))" 1
 
 # the session lives on, and still sees what remains
 host ping -c 2 -i 0.2 -W 1 192.0.2.1 > /dev/null
