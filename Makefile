@@ -177,7 +177,7 @@ bench: deps-bench
 # once from linux-source-6.1 and cached; vmtrace.ko is built for it from a copy
 # of the sources. Under TCG it takes some 110 s to reach init, silent at the
 # lab's loglevel for most of it. Early boot is still flaky there: of the
-# boots with tsc=unstable 5 reached init and 1 stayed at the lockdep banner
+# boots with tsc=unstable 5 reached init and 2 stayed at the lockdep banner
 # (without it: 1 and 2); such a boot fails by its timeout, and is retried.
 DEBUG_KCACHE ?= /var/cache/vmtrace/debug-kernel
 DEBUG_KMOD := $(B)/debug-kmod
