@@ -325,23 +325,21 @@ static void drain(void)
 		msg_send(&dests[i], dest_seq(&dests[i]));
 }
 
-static void drain_work_fn(struct work_struct *work)
-{
-	mutex_lock(&drain_lock);
-	drain();
-	mutex_unlock(&drain_lock);
-}
-
 /*
  * Send what the rings hold now, before returning: a stopping session's
  * last events go out before its stop is acked, on the socket that waits
- * for that ack.
+ * for that ack. The worker drains the same way.
  */
 void vmtrace_ring_flush(void)
 {
 	mutex_lock(&drain_lock);
 	drain();
 	mutex_unlock(&drain_lock);
+}
+
+static void drain_work_fn(struct work_struct *work)
+{
+	vmtrace_ring_flush();
 }
 
 static void flush_timer_fn(struct timer_list *t)
