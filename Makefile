@@ -178,7 +178,8 @@ bench: deps-bench
 # of the sources. Under TCG it takes some 110 s to reach init, silent at the
 # lab's loglevel for most of it. Early boot is still flaky there: of the
 # boots with tsc=unstable 5 reached init and 2 stayed at the lockdep banner
-# (without it: 1 and 2); such a boot fails by its timeout, and is retried.
+# (without it: 1 and 2): a boot that has not reached init after
+# DEBUG_BOOT_TIMEOUT seconds is stopped and booted again, DEBUG_BOOT_TRIES in all.
 DEBUG_KCACHE ?= /var/cache/vmtrace/debug-kernel
 DEBUG_KMOD := $(B)/debug-kmod
 check-debug: deps-debug
@@ -188,9 +189,12 @@ check-debug: deps-debug
 	$(MAKE) -C $(DEBUG_KCACHE)/modules/lib/modules/$$(cat $(DEBUG_KCACHE)/kver)/build \
 		M=$(CURDIR)/$(DEBUG_KMOD) modules
 	VMTRACE_KTEST_APPEND="$(DEBUG_APPEND)" VMTRACE_KTEST_TIMEOUT=$${VMTRACE_KTEST_TIMEOUT:-1500} \
+		VMTRACE_KTEST_BOOT_TIMEOUT=$(DEBUG_BOOT_TIMEOUT) VMTRACE_KTEST_BOOT_TRIES=$(DEBUG_BOOT_TRIES) \
 		tests/ktest/run.sh -o $(B)/ktest-debug -K $(DEBUG_KCACHE)/vmlinuz -M $(DEBUG_KCACHE)/modules \
 		-m $(DEBUG_KMOD)/vmtrace.ko $(KTEST_ARGS) $(CASES)
 DEBUG_APPEND := tsc=unstable kmemleak=on
+DEBUG_BOOT_TIMEOUT ?= 400
+DEBUG_BOOT_TRIES ?= 3
 
 module-install: vmtrace.ko
 	$(MAKE) -C $(KERNELDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install

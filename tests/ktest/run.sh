@@ -9,11 +9,18 @@
 #
 #   run.sh [-j JOBS] [-k KERNELRELEASE] [-o OUTDIR] [-v] CASE...    (default: all cases)
 #   run.sh -K IMAGE -M MODBASE -m MODULE.ko [...] CASE...
+#   run.sh -r ROOT [...] CASE...
 #
 # -K/-M boot a kernel that is not installed on the host (the debug kernel):
 # its image, and the directory holding its lib/modules/KVER, which the guest
 # sees as /lib/modules; -m names the vmtrace.ko built for it (a path under
 # the repo).
+#
+# -r boots another Debian release (scripts/kernel-root.sh): the newest kernel
+# installed in ROOT, with ROOT as the guest's root instead of the host's,
+# and as the vmtrace tree the copy scripts/kernel-build.sh built there
+# (ROOT/usr/src/vmtrace: module, CLI and helpers from that release's
+# compiler and libraries).
 #
 # JOBS boots run at once (default VMTRACE_KTEST_JOBS, else one per host CPU:
 # each guest is one host thread); each case's report is printed when it ends.
@@ -24,6 +31,8 @@
 # (vCPUs, 2), VMTRACE_KTEST_CPU (QEMU -cpu, max), VMTRACE_KTEST_ICOUNT (QEMU
 # -icount options: guest time from the instruction count), VMTRACE_KTEST_TCG_THREADS
 # (single or multi) and VMTRACE_KTEST_TIMEOUT (seconds per boot, 600).
+# VMTRACE_KTEST_BOOT_TIMEOUT (seconds, 0: none) bounds the time to reach init;
+# a boot that exceeds it is retried, VMTRACE_KTEST_BOOT_TRIES (1) boots in all.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -31,6 +40,8 @@ kver=""
 image=""
 modbase=""
 module=vmtrace.ko
+rootfs=/
+tree=$repo
 out="$repo/build/ktest"
 verbose=0
 jobs=${VMTRACE_KTEST_JOBS:-$(nproc)}
@@ -39,8 +50,10 @@ timeout_s=${VMTRACE_KTEST_TIMEOUT:-600}
 tcg_threads=${VMTRACE_KTEST_TCG_THREADS:-single}
 # more kernel command line (the debug kernel's)
 boot_args=${VMTRACE_KTEST_APPEND:-}
+boot_timeout_s=${VMTRACE_KTEST_BOOT_TIMEOUT:-0}
+boot_tries=${VMTRACE_KTEST_BOOT_TRIES:-1}
 
-while getopts "j:k:K:M:m:o:v" o; do
+while getopts "j:k:K:M:m:o:r:v" o; do
 	case $o in
 	j) jobs=$OPTARG ;;
 	k) kver=$OPTARG ;;
@@ -48,8 +61,9 @@ while getopts "j:k:K:M:m:o:v" o; do
 	M) modbase=$OPTARG ;;
 	m) module=$OPTARG ;;
 	o) out=$OPTARG ;;
+	r) rootfs=${OPTARG%/} tree=${OPTARG%/}/usr/src/vmtrace ;;
 	v) verbose=1 ;;
-	*) echo "usage: $0 [-j JOBS] [-k KVER | -K IMAGE -M MODBASE -m MODULE.ko] [-o OUTDIR] [-v] [CASE...]" >&2; exit 2 ;;
+	*) echo "usage: $0 [-j JOBS] [-k KVER | -K IMAGE -M MODBASE -m MODULE.ko | -r ROOT] [-o OUTDIR] [-v] [CASE...]" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -59,18 +73,19 @@ if [ -n "$image" ]; then
 	kernel=$image
 	moddir=$modbase/lib/modules/$kver
 else
+	boot=${rootfs%/}/boot
 	if [ -z "$kver" ]; then
-		kver=$(ls -1 /boot/vmlinuz-* 2>/dev/null | sed 's|/boot/vmlinuz-||' | sort -V | tail -n 1)
+		kver=$(ls -1 "$boot"/vmlinuz-* 2>/dev/null | sed "s|^$boot/vmlinuz-||" | sort -V | tail -n 1)
 	fi
-	kernel=/boot/vmlinuz-$kver
-	moddir=/lib/modules/$kver
+	kernel=$boot/vmlinuz-$kver
+	moddir=${rootfs%/}/lib/modules/$kver
 fi
 if [ ! -r "$kernel" ] || [ -z "$kver" ] || [ ! -d "$moddir" ]; then
 	echo "ktest: no bootable kernel ${kver:-in $modbase} (install linux-image-amd64)" >&2
 	exit 1
 fi
-if [ ! -f "$repo/$module" ]; then
-	echo "ktest: $repo/$module is not built (run make)" >&2
+if [ ! -f "$tree/$module" ]; then
+	echo "ktest: $tree/$module is not built (run make, or scripts/kernel-build.sh for a root)" >&2
 	exit 1
 fi
 
@@ -83,11 +98,18 @@ build_initramfs() {
 	rm -rf "$root"
 	mkdir -p "$root"/{bin,sbin,dev,proc,sys,mnt,lib/modules}
 	cp /bin/busybox "$root/bin/busybox"
+	local from=${modbase:-$rootfs} ko
 	# built in (the debug kernel), they print no insmod line
-	for m in $(modprobe ${modbase:+-d "$modbase"} -S "$kver" --show-depends -a virtio_pci 9pnet_virtio 9p 2>/dev/null |
+	for m in $(modprobe -d "$from" -S "$kver" --show-depends -a virtio_pci 9pnet_virtio 9p 2>/dev/null |
 		   awk '$1 == "insmod" { print $2 }' | awk '!seen[$0]++'); do
-		cp "$m" "$root/lib/modules/"
-		basename "$m" >> "$root/lib/modules/order"
+		ko=$(basename "$m")
+		# 6.12 on ships modules compressed; busybox insmod wants them plain
+		case $ko in
+		*.ko.xz) ko=${ko%.xz}; xz -dc "$m" > "$root/lib/modules/$ko" ;;
+		*.ko.zst) ko=${ko%.zst}; zstd -qdc "$m" > "$root/lib/modules/$ko" ;;
+		*) cp "$m" "$root/lib/modules/" ;;
+		esac
+		echo "$ko" >> "$root/lib/modules/order"
 	done
 	cp "$here/init" "$root/init"
 	chmod +x "$root/init"
@@ -129,9 +151,8 @@ print_scoreboard() {
 		      printf "%d/%d entries pass; %d/%d causes named\n", p, n, pc, nc }' "$scores"
 }
 
-run_case() {
-	local name=$1 console="$out/$1.console" result="$out/$1.result" status t0=$SECONDS took
-	rm -f "$console" "$result"
+# One boot of the lab guest for case $1, its serial ports to $2 and $3.
+boot() {
 	# Single-threaded TCG: with one host thread per vCPU (MTTCG), a run once
 	# hung with both vCPUs spinning on a tracepoint's static branch that an
 	# unload had just re-patched (the NOP already back in memory). The two
@@ -141,14 +162,42 @@ run_case() {
 	timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 \
 		-accel "tcg,thread=$tcg_threads" ${VMTRACE_KTEST_ICOUNT:+-icount "$VMTRACE_KTEST_ICOUNT"} -cpu "${VMTRACE_KTEST_CPU:-max}" -m 2G -smp "${VMTRACE_KTEST_SMP:-2}" -nodefaults -no-reboot -display none \
 		-kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 loglevel=5 panic=-1 oops=panic panic_on_warn=1 softlockup_panic=1 $boot_args vmtest=$(case_file "$name") vmrepo=/run/vmtrace vmko=$module${modbase:+ vmmods=1}" \
-		-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
+		-append "console=ttyS0 loglevel=5 panic=-1 oops=panic panic_on_warn=1 softlockup_panic=1 $boot_args vmtest=$(case_file "$1") vmrepo=/run/vmtrace vmko=$module${modbase:+ vmmods=1}" \
+		-fsdev local,id=root,path="$rootfs",security_model=none,readonly=on,multidevs=remap \
 		-device virtio-9p-pci,fsdev=root,mount_tag=hostroot \
-		-fsdev local,id=repo,path="$repo",security_model=none,readonly=on,multidevs=remap \
+		-fsdev local,id=repo,path="$tree",security_model=none,readonly=on,multidevs=remap \
 		-device virtio-9p-pci,fsdev=repo,mount_tag=vmrepo \
 		${modbase:+-fsdev local,id=mods,path="$moddir",security_model=none,readonly=on,multidevs=remap} \
 		${modbase:+-device virtio-9p-pci,fsdev=mods,mount_tag=vmmods} \
-		-serial file:"$console" -serial file:"$result" </dev/null
+		-serial file:"$2" -serial file:"$3" </dev/null &
+	local qemu=$! waited=0
+	# The guest writes its first line once init runs the case. A boot that
+	# has not got there within boot_timeout_s is stuck (the debug kernel's
+	# early boot under TCG sometimes is): stop it, for the caller to retry.
+	if [ "$boot_timeout_s" -gt 0 ]; then
+		while kill -0 "$qemu" 2>/dev/null && [ ! -s "$3" ]; do
+			if [ "$waited" -ge "$boot_timeout_s" ]; then
+				kill "$qemu" 2>/dev/null
+				wait "$qemu"
+				return 125
+			fi
+			sleep 2
+			waited=$((waited + 2))
+		done
+	fi
+	wait "$qemu"
+}
+
+run_case() {
+	local name=$1 console="$out/$1.console" result="$out/$1.result" status t0=$SECONDS took try=1
+	rm -f "$console" "$result" "$console".stuck-*
+	while ! boot "$name" "$console" "$result" && [ ! -s "$result" ]; do
+		echo "ktest: $name: boot $try of $boot_tries reached no init within $boot_timeout_s s" >&2
+		[ "$try" -lt "$boot_tries" ] || break
+		mv "$console" "$console.stuck-$try"
+		rm -f "$result"
+		try=$((try + 1))
+	done
 	took="$((SECONDS - t0)) s"
 	status=$(sed -n 's/^VMTRACE-RESULT \([A-Z]*\).*/\1/p' "$result" 2>/dev/null | tail -n 1)
 	# the serial port ends lines with \r\n
