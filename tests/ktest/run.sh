@@ -191,7 +191,7 @@ boot() {
 run_case() {
 	local name=$1 console="$out/$1.console" result="$out/$1.result" status t0=$SECONDS took try=1
 	rm -f "$console" "$result" "$console".stuck-*
-	while ! boot "$name" "$console" "$result" && [ ! -s "$result" ]; do
+	while boot "$name" "$console" "$result"; [ $? = 125 ]; do
 		echo "ktest: $name: boot $try of $boot_tries reached no init within $boot_timeout_s s" >&2
 		[ "$try" -lt "$boot_tries" ] || break
 		mv "$console" "$console.stuck-$try"
