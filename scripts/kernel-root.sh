@@ -26,9 +26,13 @@ log=$roots/$release.log
 # build tools, then what the lab would need to boot the root as a guest
 base_pkgs="gcc,make,libc6-dev,bc,bison,flex,libelf-dev,kmod,xz-utils,pkg-config,libnl-genl-3-dev,libmnl-dev"
 kernel_pkgs="linux-headers-amd64 linux-image-amd64"
-lab_pkgs="iproute2 nftables iputils-ping jq procps busybox-static"
+lab_pkgs="iproute2 nftables iptables iputils-ping tcpdump jq procps busybox-static"
 # the CLI's build (libvirt: headers only)
 cli_pkgs="libvirt-dev"
+# the packages' build and DKMS (dh-dkms is part of dkms before bookworm)
+pkg_pkgs="dkms debhelper dpkg-dev build-essential openssl"
+# VMTRACE_ROOT_FULL=1: the whole lab suite (nested QEMU, libvirt) in this root
+full_pkgs="qemu-system-x86 libvirt-daemon-system libvirt-clients"
 
 if [ "$(id -u)" != 0 ]; then
 	echo "kernel-root: needs root (debootstrap, chroot, bind mounts)" >&2
@@ -110,13 +114,19 @@ remove() {
 ensure() {
 	bind
 	missing=""
-	for p in $kernel_pkgs $lab_pkgs $cli_pkgs; do
+	want="$kernel_pkgs $lab_pkgs $cli_pkgs $pkg_pkgs"
+	[ "$release" = bullseye ] || want="$want dh-dkms"
+	[ "${VMTRACE_ROOT_FULL:-0}" = 1 ] && want="$want $full_pkgs"
+	for p in $want; do
 		# shellcheck disable=SC2016
 		in_root dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
 			grep -q '^install ok installed$' || missing="$missing $p"
 	done
 	[ -z "$missing" ] && return 0
 	echo "kernel-root: $release: installing$missing" >>"$log"
+	# no service starts in the root (libvirt's, for one)
+	[ -e "$root/usr/sbin/policy-rc.d" ] || printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"
+	chmod +x "$root/usr/sbin/policy-rc.d"
 	# shellcheck disable=SC2086
 	in_root apt-get install -y $missing >>"$log" 2>&1 || {
 		in_root apt-get update >>"$log" 2>&1

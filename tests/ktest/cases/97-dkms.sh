@@ -9,7 +9,12 @@ rmmod vmtrace
 insmod "$ko"
 expect "srcversion is the DKMS build" "$(cat /sys/module/vmtrace/srcversion)" "$(modinfo -F srcversion "$ko")"
 expect "version" "$("$VT" status --json | jq -r .version)" "$version"
-expect "signed by DKMS" "$(modinfo -F signer "$ko" | grep -c .)" 1
+# DKMS signs what it builds from 3.0 on (bullseye's 2.8 does not)
+if grep -q sign_file "$(command -v dkms)"; then
+	expect "signed by DKMS" "$(modinfo -F signer "$ko" | grep -c .)" 1
+else
+	expect "not signed by DKMS $(dkms --version)" "$(modinfo -F signer "$ko" | grep -c .)" 0
+fi
 make_bridge
 add_veth_vm vm vm0 10
 "$VT" probe netns:vm --count 1 --json > $TMP/p
