@@ -70,26 +70,33 @@ blocking() {	# RELEASE: does a failure in this row fail the run?
 	esac
 }
 
-# Make the roots first, those that need no other at once: debootstrap
-# and apt wait on the mirror more than on the CPU. experimental starts
-# from a copy of sid.
-made=""
-for r in "$@"; do
-	[ "$r" = experimental ] && continue
+wants_full() {	# RELEASE: runs cases that need QEMU or libvirt in its root
+	[ "$1" = "$newest" ] && expand "$cases_newest" | grep -q -e '^9[156]-'
+}
+
+make_root() {
 	full=0
-	[ "$r" = "$newest" ] && expand "$cases_newest" | grep -q -e '^9[156]-' && full=1
-	VMTRACE_ROOT_FULL=$full "$here/kernel-root.sh" "$r" > "$out/$r.root" 2>&1 &
-	made="$made $!:$r"
+	wants_full "$1" && full=1
+	VMTRACE_ROOT_FULL=$full "$here/kernel-root.sh" "$1" > "$out/$1.root" 2>&1 ||
+		{ echo "kernel-matrix: $1: no root ($(tail -n 1 "$out/$1.root"))" >&2; return 1; }
+}
+
+# Make the roots first, all at once: debootstrap and apt wait on the mirror
+# more than on the CPU. experimental starts from a copy of sid.
+for r in "$@"; do
+	case $r in
+	experimental) echo " $* " | grep -q ' sid ' || make_root experimental & ;;
+	sid) { make_root sid; echo " $* " | grep -q ' experimental ' && make_root experimental; } & ;;
+	*) make_root "$r" & ;;
+	esac
 done
-for m in $made; do
-	wait "${m%%:*}" || echo "kernel-matrix: ${m#*:}: no root ($(tail -n 1 "$out/${m#*:}.root"))" >&2
-done
+wait
 
 rc=0
 : > "$out/matrix.rows"
 for r in "$@"; do
 	full=0
-	[ "$r" = "$newest" ] && expand "$cases_newest" | grep -q -e '^9[156]-' && full=1
+	wants_full "$r" && full=1
 	build=FAILED lab="-" scores="-"
 	if VMTRACE_ROOT_FULL=$full "$here/kernel-build.sh" $packages "$r" > /dev/null 2>&1; then
 		build=clean

@@ -66,9 +66,9 @@ dkms_excludes() {	# KVER KSRC: dkms build says it is not for this kernel (status
 	rc=$?
 	[ $rc = 77 ] && ok || ko "dkms build for $1: status $rc, not 77 (excluded): $out"
 }
-full="CONFIG_NET=y CONFIG_NETFILTER=y CONFIG_TRACEPOINTS=y"
+full="CONFIG_NET=y CONFIG_NETFILTER=y CONFIG_NETFILTER_FAMILY_BRIDGE=y CONFIG_TRACEPOINTS=y"
 # shellcheck disable=SC2086
-dkms_excludes 6.1.0-99-amd64 "$(fake_kernel 6.1.0-99-amd64 CONFIG_NET=y CONFIG_TRACEPOINTS=y)"
+dkms_excludes 6.1.0-99-amd64 "$(fake_kernel 6.1.0-99-amd64 CONFIG_NET=y CONFIG_NETFILTER_FAMILY_BRIDGE=y CONFIG_TRACEPOINTS=y)"
 dkms_excludes 6.1.0-98-amd64 "$(fake_kernel 6.1.0-98-amd64 CONFIG_NET=y CONFIG_NETFILTER=y)"
 # shellcheck disable=SC2086
 dkms_excludes 4.19.0-27-amd64 "$(fake_kernel 4.19.0-27-amd64 $full)"
