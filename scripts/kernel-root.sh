@@ -31,8 +31,9 @@ lab_pkgs="iproute2 nftables iptables iputils-ping tcpdump jq procps busybox-stat
 cli_pkgs="libvirt-dev"
 # the packages' build and DKMS (dh-dkms is part of dkms before bookworm)
 pkg_pkgs="dkms debhelper dpkg-dev build-essential openssl"
-# VMTRACE_ROOT_FULL=1: the whole lab suite (nested QEMU, libvirt) in this root
-full_pkgs="qemu-system-x86 libvirt-daemon-system libvirt-clients"
+# VMTRACE_ROOT_FULL=1: the whole lab suite (nested QEMU, libvirt) and the
+# benchmark (bpftrace, dropwatch) in this root
+full_pkgs="qemu-system-x86 libvirt-daemon-system libvirt-clients bpftrace dropwatch"
 
 if [ "$(id -u)" != 0 ]; then
 	echo "kernel-root: needs root (debootstrap, chroot, bind mounts)" >&2

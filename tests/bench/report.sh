@@ -3,18 +3,23 @@
 # From the BENCH lines of a bench run to the tables of docs/performance.md
 # and a plot of delivered packets per second per configuration.
 #
-#   report.sh COST-RESULT STREAM-RESULT OUTDIR
+#   report.sh COST-RESULT STREAM-RESULT OUTDIR [COST-RESULT-2]
 #       writes OUTDIR/results.md, OUTDIR/pps.dat, OUTDIR/pps.png
+#
+# COST-RESULT-2, the cost part on another kernel, adds a table of both
+# kernels' ratios side by side.
 #
 # COST-RESULT comes from tests/ktest/bench-cost.sh (guest time = instruction
 # count: one instruction per nanosecond), STREAM-RESULT from bench-stream.sh.
 set -eu
-cost_in=$1 stream_in=$2 out=$3
+cost_in=$1 stream_in=$2 out=$3 cost2_in=${4:-}
 mkdir -p "$out"
 bench_lines() { tr -d '\r' < "$1" | grep '^BENCH ' | sed 's/^BENCH //'; }
 cost=$(bench_lines "$cost_in")
 stream=$(bench_lines "$stream_in")
-for part in "$cost" "$stream"; do
+cost2=""
+[ -z "$cost2_in" ] || cost2=$(bench_lines "$cost2_in")
+for part in "$cost" "$stream" ${cost2_in:+"$cost2"}; do
 	grep -q '^done' <<< "$part" || { echo "report: a bench run is incomplete" >&2; exit 1; }
 done
 
@@ -52,6 +57,33 @@ for c in a b c d k e f; do
 	i=$((i + 1))
 done
 echo
+
+# ratio of medians to a) and instructions per packet over a), per configuration
+ratios() {	# COST-LINES -> "CONFIG RATIO INSNS"
+	local b v m
+	b=$(col pps a 4 <<< "$1" | median)
+	for c in a b c d k e f; do
+		v=$(col pps "$c" 4 <<< "$1")
+		[ -n "$v" ] || continue
+		m=$(median <<< "$v")
+		echo "$c $(awk -v m="$m" -v b="$b" 'BEGIN { printf "%.2f", 100 * m / b }') $(( $(ns "$m") - $(ns "$b") ))"
+	done
+}
+if [ -n "$cost2" ]; then
+	k1=$(grep '^machine' <<< "$cost" | cut -d' ' -f4 | tr -d ,)
+	k2=$(grep '^machine' <<< "$cost2" | cut -d' ' -f4 | tr -d ,)
+	echo "Both kernels side by side (each its own boot, the same QEMU machine and instruction count):"
+	echo
+	echo "| configuration | $k1: ratio to a) | $k2: ratio to a) | $k1: instructions per packet over a) | $k2: instructions per packet over a) |"
+	echo "|---|---:|---:|---:|---:|"
+	join <(ratios "$cost" | sort) <(ratios "$cost2" | sort) | sort -k1,1 -s |
+		awk '{ print index("abcdkef", $1), $0 }' | sort -n | cut -d' ' -f2- |
+		while read -r c r1 i1 r2 i2; do
+			printf '| %s | %s%% | %s%% | %+d | %+d |\n' "$(label "$c")" "$r1" "$r2" "$i1" "$i2"
+		done
+	echo "$k2: a) delivers $(col pps a 4 <<< "$cost2" | median) pps against $(col pps a 4 <<< "$cost" | median) on $k1."
+	echo
+fi
 
 # One rejected call: c) against a), both with one echo a second, divided by
 # the calls a UDP packet makes into vmtrace in c) (counted by bpftrace).
