@@ -93,7 +93,6 @@ done
 wait
 
 rc=0
-: > "$out/matrix.rows"
 for r in "$@"; do
 	full=0
 	wants_full "$r" && full=1
@@ -126,14 +125,19 @@ for r in "$@"; do
 		fi
 	fi
 	[ -f "$out/$r.txt" ] && echo "---- $r: build ----" && cat "$out/$r.txt"
-	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "${kver:-none}" "$build" "${lab:--}" "$scores" "$verdict" >> "$out/matrix.rows"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "${kver:-none}" "$build" "${lab:--}" "$scores" "$verdict" \
+		"$(date -u '+%Y-%m-%d %H:%M')" > "$out/$r.row"
 done
 
+# every release's last row, this run's or an earlier one's
 {
 	echo
 	echo "kernel matrix"
-	printf '%-13s %-22s %-7s %-32s %-40s %s\n' release kernel build "lab cases" "catalogue" verdict
-	awk -F'\t' '{ printf "%-13s %-22s %-7s %-32s %-40s %s\n", $1, $2, $3, $4, $5, $6 }' "$out/matrix.rows"
+	printf '%-13s %-22s %-7s %-32s %-40s %-16s %s\n' release kernel build "lab cases" "catalogue" when verdict
+	for r in bullseye bookworm trixie sid experimental; do
+		[ -f "$out/$r.row" ] || continue
+		awk -F'\t' '{ printf "%-13s %-22s %-7s %-32s %-40s %-16s %s\n", $1, $2, $3, $4, $5, $7, $6 }' "$out/$r.row"
+	done
 } > "$out/matrix.txt"
 cat "$out/matrix.txt"
 exit $rc

@@ -18,11 +18,15 @@ static int put_filter(struct nl_msg *msg, const struct vt_filter *f)
 	struct nlattr *filter, *iface;
 	unsigned int i;
 
-	filter = nla_nest_start(msg, VMTRACE_A_FILTER);
+	/*
+	 * The module validates strictly: a nest must say it is one. libnl
+	 * sets NLA_F_NESTED itself only from 3.5 on (bullseye has 3.4).
+	 */
+	filter = nla_nest_start(msg, VMTRACE_A_FILTER | NLA_F_NESTED);
 	if (!filter)
 		return -EMSGSIZE;
 	for (i = 0; i < f->nifaces; i++) {
-		iface = nla_nest_start(msg, VMTRACE_FILTER_A_IFACE);
+		iface = nla_nest_start(msg, VMTRACE_FILTER_A_IFACE | NLA_F_NESTED);
 		if (!iface ||
 		    nla_put_u64(msg, VMTRACE_IFACE_A_NETNS_COOKIE, f->ifaces[i].netns_cookie) ||
 		    nla_put_u32(msg, VMTRACE_IFACE_A_IFINDEX, (uint32_t)f->ifaces[i].ifindex))

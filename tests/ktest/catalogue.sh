@@ -11,6 +11,14 @@
 
 failures=0
 
+# What the kernel itself said about the drops of the last answer: reason and
+# function, as "REASON@function" (docs/kernels.md sets them side by side per
+# kernel: a reason appears, a drop moves).
+kernel_said() {	# JSON-FILE
+	jq -M -r 'select(.type=="verdict" and .status=="dropped") | "\(.reason)@\(.location|sub("\\+.*";""))"' "$1" |
+		sort -u >> "$TMP/kernel-said"
+}
+
 # probe_got SPEC [PROBE-ARGS]: vmtrace probe, one line per verdict
 probe_got() {
 	local spec=$1 out
@@ -18,6 +26,7 @@ probe_got() {
 	out=$TMP/probe.$RANDOM
 	"$VT" probe "$spec" --count 2 --interval 0.2 --json "$@" > "$out" || true
 	json_valid "$out" > /dev/null
+	kernel_said "$out"
 	verdicts "$out" | cut -d' ' -f2- | sort -u
 }
 
@@ -32,11 +41,12 @@ follow_got() {
 	ip netns exec "$ns" ping -c 2 -i 0.3 -W 1 "$@" > /dev/null 2>&1 || true
 	wait $fpid || true
 	json_valid "$out" > /dev/null
+	kernel_said "$out"
 	verdicts "$out" | cut -d' ' -f2- | sort -u
 }
 
 cause() {
-	local id=$1 want=$2 title=$3 got healed result=pass log
+	local id=$1 want=$2 title=$3 got healed result=pass log said=-
 	shift 3
 	log=$TMP/cause-$id.log
 	echo "--- cause $id: $title"
@@ -44,7 +54,10 @@ cause() {
 		got="(could not break it: $(tail -n 1 "$log"))"
 		result=fail
 	else
+		: > "$TMP/kernel-said"
 		got=$("$@" 2>> "$log" | tr '\n' ';' | sed 's/;$//')
+		said=$(sort -u "$TMP/kernel-said" | tr '\n' ';' | sed 's/;$//')
+		[ -n "$said" ] || said=-
 		echo "$got" | tr ';' '\n' | grep -Evx "$want" > /dev/null && result=fail
 		[ -n "$got" ] || result=fail
 	fi
@@ -63,9 +76,9 @@ cause() {
 		echo "FAIL: cause $id: want /$want/, got: $got"
 		sed 's/^/    /' "$log"
 	else
-		echo "ok: cause $id: $got"
+		echo "ok: cause $id: $got (the kernel: $said)"
 	fi
-	printf 'VMTRACE-SCORE %s\t%s\t%s\t%s\t%s\n' "$id" "$title" "$want" "$got" "$result"
+	printf 'VMTRACE-SCORE %s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$title" "$want" "$got" "$result" "$said"
 }
 
 catalogue_done() {

@@ -27,6 +27,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# kernel_since MAJOR.MINOR: the guest runs that kernel release or a newer
+# one. Only for expectations about what the kernel itself does where it
+# changed between releases (docs/kernels.md lists them), never about what
+# vmtrace does.
+kernel_since() {
+	local k
+	k=$(uname -r | sed 's/^\([0-9]*\.[0-9]*\).*/\1/')
+	[ "$(printf '%s\n%s\n' "$1" "$k" | sort -V | head -n 1)" = "$1" ]
+}
+
 skip() {
 	echo "$*" > /tmp/skip-reason
 	echo "SKIP: $*"

@@ -1,0 +1,43 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The fault catalogue across kernels: for each entry, the cause vmtrace named
+# and what each kernel itself said of the drop (reason@function), from the
+# scoreboards of lab runs on different kernels (run.sh's OUTDIR/scoreboard.in).
+#
+#   kernel-said.sh LABEL=OUTDIR...      a markdown table on stdout
+#
+# e.g. kernel-said.sh 6.1=build/ktest 7.2=build/ktest-sid
+set -eu
+[ $# -gt 0 ] || { echo "usage: $0 LABEL=OUTDIR..." >&2; exit 2; }
+labels=() files=()
+for a in "$@"; do
+	labels+=("${a%%=*}")
+	files+=("${a#*=}/scoreboard.in")
+done
+printf '| entry | what was broken | cause |'
+printf ' %s |' "${labels[@]}"
+printf '\n|---|---|---|'
+printf -- '---|%.0s' "${labels[@]}"
+printf '\n'
+# scoreboard.in: case id title want got result kernel-said
+awk -F'\t' -v n=${#files[@]} '
+	FNR == 1 { f++ }
+	{
+		id = $2
+		if (!(id in title)) { order[++ids] = id; title[id] = $3 }
+		split($5, g, ";"); c = g[1]; sub(/^[a-z-]+ /, "", c); sub(/ .*/, "", c)
+		if ($6 == "pass") cause[id] = c
+		said[id, f] = ($6 == "pass" ? "" : "FAIL: ") ($7 == "" ? "-" : $7)
+	}
+	END {
+		for (i = 1; i <= ids; i++) {
+			id = order[i]
+			printf "| %s | %s | %s |", id, title[id], (id in cause) ? cause[id] : "?"
+			for (j = 1; j <= n; j++) {
+				s = ((id, j) in said) ? said[id, j] : "not run"
+				gsub(/;/, ", ", s); gsub(/@/, " at ", s)
+				printf " %s |", s
+			}
+			printf "\n"
+		}
+	}' "${files[@]}"
