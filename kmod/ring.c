@@ -234,8 +234,9 @@ static void resolve(struct vmtrace_slot *s)
 	name = vmtrace_drop_reason_name(ev->drop_reason);
 	if (name)
 		strscpy(ev->reason, name, sizeof(ev->reason));
-	else
+	else if (ev->drop_reason)
 		snprintf(ev->reason, sizeof(ev->reason), "%u", ev->drop_reason);
+	/* else no reason at all (kernels before 5.17): the name stays empty */
 	rcu_read_unlock();
 	if (s->location) {
 		snprintf(ev->location, sizeof(ev->location), "%pS", s->location);

@@ -142,16 +142,15 @@ static inline void vmtrace_extack_msg(struct netlink_ext_ack *extack,
 }
 
 /*
- * NL_SET_ERR_ATTR_MISS arrived in 5.19. Before it the extack cannot name
- * a missing attribute: point at the nest that lacks it and say so.
+ * NL_SET_ERR_ATTR_MISS arrived in 5.19. Before it the extack has no field
+ * for a missing attribute's type: point at the nest that lacks it, and
+ * leave the message, which every caller sets first and which names the
+ * attribute, as it is.
  */
 #if !defined(VMTRACE_HAVE_NL_SET_ERR_ATTR_MISS)
 #define NL_SET_ERR_ATTR_MISS(extack, nest, type) do {		\
-	struct netlink_ext_ack *__vt_extack = (extack);		\
-								\
 	(void)(type);						\
-	NL_SET_BAD_ATTR(__vt_extack, (nest));			\
-	NL_SET_ERR_MSG(__vt_extack, "Missing attribute");	\
+	NL_SET_BAD_ATTR((extack), (nest));			\
 } while (0)
 #endif
 

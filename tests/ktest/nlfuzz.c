@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -335,11 +336,20 @@ int main(int argc, char **argv)
 		socklen_t len = sizeof(t->cookie);
 		int fd = socket(AF_INET, SOCK_DGRAM, 0);
 
+		struct stat ns;
+
 		t->ifindex = if_nametoindex(argv[i]);
-		if (!t->ifindex || fd < 0 ||
-		    getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &t->cookie, &len)) {
-			fprintf(stderr, "nlfuzz: no interface %s here, or no netns cookie\n", argv[i]);
+		if (!t->ifindex || fd < 0) {
+			fprintf(stderr, "nlfuzz: no interface %s here\n", argv[i]);
 			return 2;
+		}
+		/* before SO_NETNS_COOKIE (5.14) vmtrace keys a netns by its inode, as the CLI does */
+		if (getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &t->cookie, &len)) {
+			if (errno != ENOPROTOOPT || stat("/proc/self/ns/net", &ns)) {
+				fprintf(stderr, "nlfuzz: no netns cookie for %s\n", argv[i]);
+				return 2;
+			}
+			t->cookie = ns.st_ino;
 		}
 		close(fd);
 	}

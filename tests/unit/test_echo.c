@@ -27,7 +27,7 @@ struct got {
 	int n;
 	enum vt_status status;
 	char cause[32], hop_if[16], reason[32];
-	int hop_point, hop_kind, via_neighbour;
+	int hop_point, hop_kind, via_neighbour, inferred;
 	uint64_t rtt;
 	unsigned int nev;
 	int sorted;
@@ -46,6 +46,7 @@ static void on_verdict(const struct vt_echo *e, const struct vt_verdict *v, void
 	g->hop_point = v->hop ? v->hop->point : -1;
 	g->hop_kind = v->hop ? v->hop->kind : -1;
 	g->via_neighbour = v->via_neighbour;
+	g->inferred = v->cause.inferred;
 	g->rtt = v->rtt_ns;
 	g->nev = e->nev;
 	g->sorted = 1;
@@ -171,6 +172,15 @@ static void test_drops(void)
 		{ "PKT_TOO_BIG", "ip_forward+0x1", "mtu", 0 },
 		{ "QDISC_DROP", "kfree_skb_list_reason+0x1e", "qdisc-drop", 0 },
 		{ "SKB_UCOPY_FAULT", "tun_net_xmit+0x1", "unknown", 0 },
+		/* before 5.17 no reason: the freeing function stands for it, inferred */
+		{ "", "tun_net_xmit+0x2c5", "vm-not-reading", 0 },
+		{ "", "__netif_receive_skb_core+0x7b2", "tc-drop", 0 },
+		{ "", "__dev_queue_xmit+0x6d1", "tc-drop", 0 },
+		{ "", "kfree_skb_list+0x1c", "qdisc-drop", 0 },
+		{ "", "neigh_invalidate+0x82", "neighbor", 0 },
+		{ "", "ip_rcv_core+0x1", "wrong-mac", 0 },
+		{ "", "nf_hook_slow+0x44", "firewall", VMTRACE_EV_NF_ATTRIBUTED },
+		{ "", "tun_net_xmit_foo+0x1", "unknown", 0 },
 	};
 	unsigned int i;
 
@@ -187,6 +197,9 @@ static void test_drops(void)
 		      !strcmp(g.hop_if, "tap0"),
 		      "%s at %s: status %d cause %s (want dropped %s)", cases[i].reason, cases[i].loc,
 		      g.status, g.cause, cases[i].cause);
+		if (!cases[i].reason[0] && !(cases[i].flags & VMTRACE_EV_NF_ATTRIBUTED) &&
+		    strcmp(cases[i].cause, "unknown"))
+			CHECK(g.inferred, "no reason at %s: the cause is marked inferred", cases[i].loc);
 	}
 }
 

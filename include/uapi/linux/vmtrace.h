@@ -249,7 +249,7 @@ struct vmtrace_event {
 	__u8 dst[16];
 	char ifname[VMTRACE_IFNAMSIZ];
 	char out_ifname[VMTRACE_IFNAMSIZ];
-	char reason[VMTRACE_REASON_LEN];	/* drop reason name, e.g. "NETFILTER_DROP" */
+	char reason[VMTRACE_REASON_LEN];	/* drop reason name, e.g. "NETFILTER_DROP"; "" if none (< 5.17) */
 	char location[VMTRACE_LOCATION_LEN];	/* "symbol+0xoff" of the freeing call */
 	__u64 reserved;			/* zero */
 };
