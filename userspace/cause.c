@@ -677,6 +677,7 @@ static const struct {
 	{ "__dev_queue_xmit", "TC_EGRESS" },	/* sch_handle_egress, inlined */
 	{ "kfree_skb_list", "QDISC_DROP" },	/* __dev_xmit_skb's to_free list */
 	{ "ip_error", "IP_INNOROUTES" },
+	{ "ip_rcv_finish_core", "IP_RPFILTER" },	/* and martians: the cause reads rp_filter */
 	{ "neigh_invalidate", "NEIGH_FAILED" },
 	{ "__neigh_event_send", "NEIGH_QUEUEFULL" },
 };
@@ -688,7 +689,9 @@ static const char *reason_from_site(const struct vmtrace_event *ev, struct vt_en
 
 	for (i = 0; i < sizeof(reason_of_site) / sizeof(reason_of_site[0]); i++) {
 		n = strlen(reason_of_site[i].function);
-		if (strncmp(ev->location, reason_of_site[i].function, n) || ev->location[n] != '+')
+		/* "function+0x1c/0x40", or a clone's "function.constprop.0+0x1c/0x40" */
+		if (strncmp(ev->location, reason_of_site[i].function, n) ||
+		    (ev->location[n] != '+' && ev->location[n] != '.'))
 			continue;
 		if (!strcmp(reason_of_site[i].reason, "FULL_RING")) {
 			dev = link_named(view_at(env, ev), ev->ifname);

@@ -234,7 +234,8 @@ static void print_hop_text(const struct follow *f, const struct vt_echo *e,
 	put(&l, drop ? c_on(f, "\033[0m") : "", 8, 0);
 	if (ev->flags & VMTRACE_EV_DROP) {
 		put(&l, drop ? " DROPPED " : " freed ", 9, 0);
-		put(&l, ev->reason, VMTRACE_REASON_LEN, 0);
+		/* no reason: kernels before 5.17 */
+		put(&l, ev->reason[0] ? ev->reason : "-", VMTRACE_REASON_LEN, 0);
 		put(&l, " at ", 4, 0);
 		put(&l, ev->location, VMTRACE_LOCATION_LEN, 0);
 	}
@@ -285,7 +286,7 @@ static void print_verdict_text(const struct follow *f, const struct vt_echo *e,
 		       v->status == VT_DROPPED ? "DROPPED" : v->status == VT_WRONG_VM ? "WRONG-VM" : "LOST-IN-VM",
 		       c_on(f, "\033[0m"),
 		       ns, ifname, vt_point_name(v->hop->point),
-		       VMTRACE_REASON_LEN, v->status == VT_DROPPED ? v->hop->reason : "",
+		       VMTRACE_REASON_LEN, v->status != VT_DROPPED ? "" : v->hop->reason[0] ? v->hop->reason : "-",
 		       v->via_neighbour ? " (its ARP/ND)" : "");
 		printf("  cause: %s%s%s — %s\n  check: %s\n", c_on(f, "\033[1m"), v->cause.id,
 		       c_on(f, "\033[0m"), explain, check);

@@ -219,7 +219,7 @@ void vt_event_text(FILE *f, const struct vmtrace_event *ev,
 		fprintf(f, " vlan %u", ev->vlan_tci & 0xfff);
 	fprintf(f, " len %u", ev->len);
 	if (ev->flags & VMTRACE_EV_DROP)
-		fprintf(f, " reason %s at %s", s.reason, s.location[0] ? s.location : "?");
+		fprintf(f, " reason %s at %s", s.reason[0] ? s.reason : "-", s.location[0] ? s.location : "?");
 	fputc('\n', f);
 }
 

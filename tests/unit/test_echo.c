@@ -179,6 +179,7 @@ static void test_drops(void)
 		{ "", "kfree_skb_list+0x1c", "qdisc-drop", 0 },
 		{ "", "neigh_invalidate+0x82", "neighbor", 0 },
 		{ "", "ip_rcv_core+0x1", "wrong-mac", 0 },
+		{ "", "ip_rcv_finish_core.constprop.0+0x1f4", "rp-filter", 0 },
 		{ "", "nf_hook_slow+0x44", "firewall", VMTRACE_EV_NF_ATTRIBUTED },
 		{ "", "tun_net_xmit_foo+0x1", "unknown", 0 },
 	};
