@@ -33,7 +33,7 @@ cli_pkgs="libvirt-dev"
 pkg_pkgs="dkms debhelper dpkg-dev build-essential openssl"
 # VMTRACE_ROOT_FULL=1: the whole lab suite (nested QEMU, libvirt) and the
 # benchmark (bpftrace, dropwatch) in this root
-full_pkgs="qemu-system-x86 libvirt-daemon-system libvirt-clients bpftrace dropwatch"
+full_pkgs="qemu-system-x86 libvirt-daemon-system libvirt-clients cpio bpftrace dropwatch gnuplot-nox"
 
 if [ "$(id -u)" != 0 ]; then
 	echo "kernel-root: needs root (debootstrap, chroot, bind mounts)" >&2
