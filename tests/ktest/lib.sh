@@ -37,6 +37,12 @@ kernel_since() {
 	[ "$(printf '%s\n%s\n' "$1" "$k" | sort -V | head -n 1)" = "$1" ]
 }
 
+# kernel_reason NAME: the drop reason a kernel gives where newer ones give
+# NAME; none before 5.17 (the CLI then infers one, marked inferred)
+kernel_reason() {
+	if kernel_since 5.17; then echo "$1"; fi
+}
+
 skip() {
 	echo "$*" > /tmp/skip-reason
 	echo "SKIP: $*"

@@ -15,7 +15,7 @@ trace_stop $TMP/ev
 # Up to 4 requests may still find room, depending on what the ring already
 # held; none is handed to the reader, and every other one is a FULL_RING drop.
 expect "paused reader drop reasons" "$(jq -M -r 'select(.type=="drop" and .kind=="request") | "\(.ifname) \(.reason) \(.location|sub("\\+.*";""))"' $TMP/ev | sort -u)" \
-	"tap0 FULL_RING tun_net_xmit"
+	"tap0 $(kernel_reason FULL_RING) tun_net_xmit"
 dropped=$(jq -M -r 'select(.type=="drop" and .kind=="request") | .seq' $TMP/ev | sort -u | wc -l)
 [ "$dropped" -ge 2 ] || { echo "FAIL: only $dropped requests dropped"; false; }
 expect "requests handed to the paused reader" "$(jq -M -r 'select(.point=="skb:consume" and .kind=="request") | .seq' $TMP/ev | wc -l)" 0
@@ -39,9 +39,9 @@ trace $TMP/ev2 --if tapdead
 sleep 1
 trace_stop $TMP/ev2
 expect "arp drops" "$(jq -M -r 'select(.type=="drop" and .kind=="arp-request") | "\(.ifname) \(.reason) \(.src)>\(.dst)"' $TMP/ev2 | sort | uniq -c | tr -s ' ')" \
-	" 3 tapdead QDISC_DROP 198.51.100.1>198.51.100.2"
+	"$(echo " 3 tapdead $(kernel_reason QDISC_DROP) 198.51.100.1>198.51.100.2" | tr -s ' ')"
 expect "echo drop" "$(jq -M -r 'select(.type=="drop" and .kind=="request") | "\(.ifname) \(.reason) \(.location|sub("\\+.*";""))"' $TMP/ev2)" \
-	"tapdead NEIGH_FAILED neigh_invalidate"
+	"tapdead $(kernel_reason NEIGH_FAILED) neigh_invalidate"
 
 # 3. No reader, tap enslaved to the bridge: the port is disabled, and the
 # bridge frees the frame itself (no reason in 6.1) before the tap sees it.
@@ -58,5 +58,5 @@ ip:postrouting br0
 dev:tx br0
 skb:drop br0"
 expect "bridged dead tap drop" "$(jq -M -r 'select(.type=="drop") | "\(.reason) \(.location|sub("\\+.*";""))"' $TMP/ev3)" \
-	"NOT_SPECIFIED br_dev_xmit"
+	"$(kernel_reason NOT_SPECIFIED) br_dev_xmit"
 expect "port state" "$(cat /sys/class/net/tapdead2/brport/state)" 0

@@ -92,7 +92,7 @@ json_valid $TMP/p5
 expect "paused causes" "$(jq -M -r 'select(.type=="verdict") | "\(.status) \(.cause)"' $TMP/p5 | sort -u | tr '\n' ';')" \
 	"dropped vm-not-reading;lost-on-host vm-not-reading;"
 expect "paused drops at" "$(jq -M -r 'select(.type=="verdict" and .status=="dropped") | "\(.hop.ifname) \(.reason)"' $TMP/p5 | sort -u)" \
-	"tap0 FULL_RING"
+	"tap0 $(kernel_reason FULL_RING)"
 resume_vm tap0
 host ip link set tap0 txqueuelen 1000
 

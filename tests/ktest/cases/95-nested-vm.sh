@@ -37,7 +37,7 @@ jq -M -c 'select(.type=="verdict") | [.echo.seq, .status, .cause, .hop.ifname, .
 expect "paused causes after the first" "$(jq -M -r 'select(.type=="verdict" and .echo.seq > 1) | "\(.cause) \(.hop.ifname)"' $TMP/p3 | sort -u)" \
 	"vm-not-reading tap200i0"
 expect "paused: some refused by the full ring" "$(jq -M -r 'select(.type=="verdict" and .status=="dropped") | .reason' $TMP/p3 | sort -u)" \
-	"FULL_RING"
+	"$(kernel_reason FULL_RING)"
 nested_monitor cont
 host ip link set tap200i0 txqueuelen 1000
 "$VT" probe nested01 --addr 192.0.2.50 --count 1 --timeout 5 > /dev/null
