@@ -37,7 +37,7 @@ table bridge vmtrace_test {
 NFT
 wait_hooked "2 $((2 * B + BR)) $MAX"
 expect "bridge forward filtered" "$(hooked)" "2 $((2 * B + BR)) $MAX"
-host nft add chain bridge vmtrace_test pre '{ type filter hook prerouting priority 0; policy accept; }'
+host nft add chain bridge vmtrace_test prerouting_filter '{ type filter hook prerouting priority 0; policy accept; }'
 wait_hooked "2 $((2 * B + BR + 2)) $MAX"
 expect "bridge prerouting filtered too" "$(hooked)" "2 $((2 * B + BR + 2)) $MAX"
 host ping -c 1 -W 2 192.0.2.10
@@ -46,7 +46,7 @@ wait_hooked "2 $((2 * B)) $MAX"
 expect "bridge filter gone" "$(hooked)" "2 $((2 * B)) $MAX"
 # An IP filter in the VM: its input point trades the plain hook for a frame.
 n vm nft add table ip vmtrace_test
-n vm nft add chain ip vmtrace_test in '{ type filter hook input priority 0; policy accept; }'
+n vm nft add chain ip vmtrace_test input_filter '{ type filter hook input priority 0; policy accept; }'
 wait_hooked "2 $((2 * B + 1)) $MAX"
 expect "vm input filtered" "$(hooked)" "2 $((2 * B + 1)) $MAX"
 host ping -c 1 -W 2 192.0.2.10

@@ -18,13 +18,13 @@ done
 expect "healthy ipv6" "$(verdicts $TMP/healthy6 | cut -d' ' -f2,3 | sort -u)" "replied -"
 
 # 1. host firewall
-c_1a_break() { nft add table inet vt; nft add chain inet vt in '{ type filter hook input priority 0; }'
-	nft add rule inet vt in icmp type echo-reply drop; }
+c_1a_break() { nft add table inet vt; nft add chain inet vt input_filter '{ type filter hook input priority 0; }'
+	nft add rule inet vt input_filter icmp type echo-reply drop; }
 c_1a_fix() { nft delete table inet vt; }
 cause 1a 'dropped firewall br0/ip:input' "host nft input drops the VM's replies" probe_got netns:vm
 
-c_1b_break() { nft add table inet vt; nft add chain inet vt out '{ type filter hook output priority 0; }'
-	nft add rule inet vt out icmp type echo-request drop; }
+c_1b_break() { nft add table inet vt; nft add chain inet vt output_filter '{ type filter hook output priority 0; }'
+	nft add rule inet vt output_filter icmp type echo-request drop; }
 c_1b_fix() { nft delete table inet vt; }
 cause 1b 'dropped firewall br0/ip:output' "host nft output drops echo requests" probe_got netns:vm
 
@@ -39,8 +39,8 @@ c_2a_fix() { nft delete table bridge vt; }
 cause 2a 'dropped firewall tap0/bridge:forward' "bridge nft forward drops ICMP between VMs" \
 	follow_got netns:vm tvm 192.0.2.10
 
-c_2b_break() { nft add table bridge vt; nft add chain bridge vt pre '{ type filter hook prerouting priority 0; }'
-	nft add rule bridge vt pre meta l4proto icmp drop; }
+c_2b_break() { nft add table bridge vt; nft add chain bridge vt prerouting_filter '{ type filter hook prerouting priority 0; }'
+	nft add rule bridge vt prerouting_filter meta l4proto icmp drop; }
 c_2b_fix() { nft delete table bridge vt; }
 cause 2b 'dropped firewall tap0/bridge:prerouting' "bridge nft prerouting drops ICMP (plain free in 6.1)" \
 	follow_got netns:vm tvm 192.0.2.10
@@ -52,8 +52,8 @@ cause 3 'dropped firewall br0/ip:forward' "br_netfilter + iptables FORWARD drop 
 	follow_got netns:vm tvm 192.0.2.10
 
 # 4. the guest itself
-c_4a_break() { ip netns exec tvm nft add table inet g; ip netns exec tvm nft add chain inet g in '{ type filter hook input priority 0; }'
-	ip netns exec tvm nft add rule inet g in meta l4proto icmp drop; }
+c_4a_break() { ip netns exec tvm nft add table inet g; ip netns exec tvm nft add chain inet g input_filter '{ type filter hook input priority 0; }'
+	ip netns exec tvm nft add rule inet g input_filter meta l4proto icmp drop; }
 c_4a_fix() { ip netns exec tvm nft delete table inet g; }
 cause 4a 'lost-in-vm guest tap0/skb:consume' "guest firewall drops echo (VM behind a tap)" probe_got if:tap0
 
