@@ -12,10 +12,11 @@
 failures=0
 
 # What the kernel itself said about the drops of the last answer: reason and
-# function, as "REASON@function" (docs/kernels.md sets them side by side per
-# kernel: a reason appears, a drop moves).
+# function, as "REASON@function", "none@function" where the kernel gives no
+# reason (docs/kernels.md sets them side by side per kernel: a reason
+# appears, a drop moves).
 kernel_said() {	# JSON-FILE
-	jq -M -r 'select(.type=="verdict" and .status=="dropped") | "\(.reason)@\(.location|sub("\\+.*";""))"' "$1" |
+	jq -M -r 'select(.type=="verdict" and .status=="dropped") | "\(if .reason == "" then "none" else .reason end)@\(.location|sub("\\+.*";""))"' "$1" |
 		sort -u >> "$TMP/kernel-said"
 }
 

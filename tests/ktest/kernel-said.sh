@@ -2,24 +2,28 @@
 # SPDX-License-Identifier: GPL-2.0
 # The fault catalogue across kernels: for each entry, the cause vmtrace named
 # and what each kernel itself said of the drop (reason@function), from the
-# scoreboards of lab runs on different kernels (run.sh's OUTDIR/scoreboard.in).
+# scores of lab runs on different kernels (each case's last run:
+# OUTDIR/CASE.result.scores, which run.sh writes).
 #
 #   kernel-said.sh LABEL=OUTDIR...      a markdown table on stdout
 #
 # e.g. kernel-said.sh 6.1=build/ktest 7.2=build/ktest-sid
 set -eu
 [ $# -gt 0 ] || { echo "usage: $0 LABEL=OUTDIR..." >&2; exit 2; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 labels=() files=()
 for a in "$@"; do
 	labels+=("${a%%=*}")
-	files+=("${a#*=}/scoreboard.in")
+	files+=("$tmp/${#files[@]}")
+	cat "${a#*=}"/*.result.scores > "${files[-1]}" 2>/dev/null || true
 done
 printf '| entry | what was broken | cause |'
 printf ' %s |' "${labels[@]}"
 printf '\n|---|---|---|'
 printf -- '---|%.0s' "${labels[@]}"
 printf '\n'
-# scoreboard.in: case id title want got result kernel-said
+# a score line: case id title want got result kernel-said
 awk -F'\t' -v n=${#files[@]} '
 	FNR == 1 { f++ }
 	{
@@ -35,6 +39,8 @@ awk -F'\t' -v n=${#files[@]} '
 			printf "| %s | %s | %s |", id, title[id], (id in cause) ? cause[id] : "?"
 			for (j = 1; j <= n; j++) {
 				s = ((id, j) in said) ? said[id, j] : "not run"
+				# no reason: "none", or "" and "0" from older runs
+				s = ";" s; gsub(/;(0)?@/, ";none@", s); s = substr(s, 2)
 				gsub(/;/, ", ", s); gsub(/@/, " at ", s)
 				printf " %s |", s
 			}
