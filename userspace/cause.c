@@ -672,6 +672,7 @@ static const struct {
 	const char *reason;
 } reason_of_site[] = {
 	{ "tun_net_xmit", "FULL_RING" },
+	{ "tun_get_user", "DEV_READY" },	/* a frame from the VM into a tap that is down */
 	{ "ip_rcv_core", "OTHERHOST" },		/* and bad headers, which echoes do not have */
 	{ "__netif_receive_skb_core", "TC_INGRESS" },	/* sch_handle_ingress, inlined */
 	{ "__dev_queue_xmit", "TC_EGRESS" },	/* sch_handle_egress, inlined */

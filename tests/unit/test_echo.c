@@ -174,6 +174,7 @@ static void test_drops(void)
 		{ "SKB_UCOPY_FAULT", "tun_net_xmit+0x1", "unknown", 0 },
 		/* before 5.17 no reason: the freeing function stands for it, inferred */
 		{ "", "tun_net_xmit+0x2c5", "vm-not-reading", 0 },
+		{ "", "tun_get_user+0x4a1", "link-down", 0 },
 		{ "", "__netif_receive_skb_core+0x7b2", "tc-drop", 0 },
 		{ "", "__dev_queue_xmit+0x6d1", "tc-drop", 0 },
 		{ "", "kfree_skb_list+0x1c", "qdisc-drop", 0 },
