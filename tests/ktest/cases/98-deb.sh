@@ -18,8 +18,9 @@ in_root() { chroot $root "$@"; }
 
 rmmod vmtrace
 in_root sh -c 'dpkg -i /tmp/vmtrace-dkms_*.deb /tmp/vmtrace_*.deb' 2>&1 | tail -15
+# for the running kernel (DKMS builds for every kernel with headers in the root):
 # "vmtrace/0.1.0, KVER, ARCH: installed"; before DKMS 3: "vmtrace, 0.1.0, KVER, ..."
-expect "dkms status" "$(in_root dkms status vmtrace | sed -e 's|^\([^,/]*\), \([^,]*\),.*|\1/\2|' -e 's/,.*//')" \
+expect "dkms status" "$(in_root dkms status vmtrace -k "$(uname -r)" | sed -e 's|^\([^,/]*\), \([^,]*\),.*|\1/\2|' -e 's/,.*//')" \
 	"vmtrace/$version"
 in_root modprobe vmtrace
 # compressed as the kernel's own modules are, where they are (sid's DKMS: .ko.xz)
