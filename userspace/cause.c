@@ -685,6 +685,7 @@ static const struct {
 
 static const char *reason_from_site(const struct vmtrace_event *ev, struct vt_env *env)
 {
+	char ifname[VMTRACE_IFNAMSIZ + 1];
 	const struct vt_link *dev;
 	size_t n, i;
 
@@ -695,7 +696,9 @@ static const char *reason_from_site(const struct vmtrace_event *ev, struct vt_en
 		    (ev->location[n] != '+' && ev->location[n] != '.'))
 			continue;
 		if (!strcmp(reason_of_site[i].reason, "FULL_RING")) {
-			dev = link_named(view_at(env, ev), ev->ifname);
+			/* the event's name fills its field: no terminator */
+			snprintf(ifname, sizeof(ifname), "%.*s", VMTRACE_IFNAMSIZ, ev->ifname);
+			dev = link_named(view_at(env, ev), ifname);
 			if (dev && !dev->carrier)
 				return "DEV_READY";
 		}
