@@ -24,9 +24,10 @@ printf '\n|---|---|---|'
 printf -- '---|%.0s' "${labels[@]}"
 printf '\n'
 # a score line: case id title want got result kernel-said
+# the column is the file's index (its name): an empty file has no FNR == 1
 awk -F'\t' -v n=${#files[@]} '
-	FNR == 1 { f++ }
 	{
+		k = split(FILENAME, path, "/"); f = path[k] + 1
 		id = $2
 		if (!(id in title)) { order[++ids] = id; title[id] = $3 }
 		split($5, g, ";"); c = g[1]; sub(/^[a-z-]+ /, "", c); sub(/ .*/, "", c)
