@@ -71,14 +71,16 @@ blocking() {	# RELEASE: does a failure in this row fail the run?
 	esac
 }
 
-wants_full() {	# RELEASE: runs cases that need QEMU or libvirt in its root
-	[ "$1" = "$newest" ] && expand "$cases_newest" | grep -q -e '^66-' -e '^9[156]-'
+root_full() {	# RELEASE: 1 if it runs cases that need QEMU, libvirt or bpftrace in its root
+	if [ "$1" = "$newest" ] && expand "$cases_newest" | grep -q -e '^66-' -e '^9[156]-'; then
+		echo 1
+	else
+		echo 0
+	fi
 }
 
 make_root() {
-	full=0
-	wants_full "$1" && full=1
-	VMTRACE_ROOT_FULL=$full "$here/kernel-root.sh" "$1" > "$out/$1.root" 2>&1 ||
+	VMTRACE_ROOT_FULL=$(root_full "$1") "$here/kernel-root.sh" "$1" > "$out/$1.root" 2>&1 ||
 		{ echo "kernel-matrix: $1: no root ($(tail -n 1 "$out/$1.root"))" >&2; return 1; }
 }
 
@@ -95,17 +97,15 @@ wait
 
 rc=0
 for r in "$@"; do
-	full=0
-	wants_full "$r" && full=1
 	build=FAILED lab="-" scores="-"
-	if VMTRACE_ROOT_FULL=$full "$here/kernel-build.sh" $packages "$r" > /dev/null 2>&1; then
+	if VMTRACE_ROOT_FULL=$(root_full "$r") "$here/kernel-build.sh" $packages "$r" > /dev/null 2>&1; then
 		build=clean
 	fi
 	kver=$(root_kernel "$r")
 	if [ "$r" = "$newest" ]; then cases=$(expand "$cases_newest"); else cases=$(expand "$cases_older"); fi
 	if [ -n "$cases" ] && [ $build = clean ]; then
-		# shellcheck disable=SC2086
 		# DKMS inside a TCG guest (case 98) takes 5 to 10 minutes on these kernels
+		# shellcheck disable=SC2086
 		VMTRACE_KTEST_TIMEOUT=${VMTRACE_KTEST_TIMEOUT:-1200} \
 			"$repo/tests/ktest/run.sh" -r "$roots/$r" -o "$repo/build/ktest-$r" $cases > "$out/$r.lab" 2>&1
 		lab=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 passed, \2 failed, \3 skipped/p' "$out/$r.lab")
