@@ -54,29 +54,36 @@ static bool iface_is(const struct vmtrace_iface *iface, const struct net_device 
 }
 
 /*
- * The device @iface names, if it is registered now; under devs_lock. A
- * device found here that is being unregistered meanwhile has its
- * NETDEV_UNREGISTER still to come (it runs after the device left the index
- * and an RCU wait), which waits for devs_lock and then clears it.
+ * Point @f's interfaces at the devices they name, if registered now; under
+ * devs_lock. The namespaces are walked once, not once per interface: a host
+ * with a thousand containers has a thousand of them. A device found here
+ * that is being unregistered meanwhile has its NETDEV_UNREGISTER still to
+ * come (it runs after the device left the index and an RCU wait), which
+ * waits for devs_lock and then clears it.
  */
-static const struct net_device *iface_lookup(const struct vmtrace_iface *iface)
+static void sess_lookup(struct vmtrace_sess_filter *f)
 {
-	const struct net_device *found = NULL;
 	struct net_device *dev;
 	struct net *net;
+	unsigned int i;
 
+	for (i = 0; i < f->nifaces; i++)
+		f->ifaces[i].dev = NULL;
 	rcu_read_lock();
 	for_each_net_rcu(net) {
-		if (vmtrace_net_cookie(net) != iface->netns_cookie)
-			continue;
-		dev = dev_get_by_index_rcu(net, iface->ifindex);
-		if (dev && dev->reg_state == NETREG_REGISTERED) {
-			found = dev;
-			break;
+		u64 cookie = vmtrace_net_cookie(net);
+
+		for (i = 0; i < f->nifaces; i++) {
+			struct vmtrace_iface *iface = &f->ifaces[i];
+
+			if (iface->dev || iface->netns_cookie != cookie)
+				continue;
+			dev = dev_get_by_index_rcu(net, iface->ifindex);
+			if (dev && dev->reg_state == NETREG_REGISTERED)
+				iface->dev = dev;
 		}
 	}
 	rcu_read_unlock();
-	return found;
 }
 
 static struct vmtrace_filter_set *copy_set(const struct vmtrace_filter_set *old)
@@ -114,9 +121,12 @@ static void publish(struct vmtrace_filter_set *fs, unsigned int new_slot)
 	for_each_set_bit(s, &active, VMTRACE_MAX_SESSIONS) {
 		struct vmtrace_sess_filter *f = &fs->sess[s];
 
+		if (s == new_slot) {
+			sess_lookup(f);
+			continue;
+		}
 		for (i = 0; i < f->nifaces; i++)
-			f->ifaces[i].dev = s == new_slot ? iface_lookup(&f->ifaces[i]) :
-							   old->sess[s].ifaces[i].dev;
+			f->ifaces[i].dev = old->sess[s].ifaces[i].dev;
 	}
 	if (fs)
 		compute_ifmap(fs, fs->ifmap);
