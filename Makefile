@@ -53,7 +53,7 @@ CLI_SRCS := $(wildcard userspace/*.c)
 CLI_OBJS := $(CLI_SRCS:userspace/%.c=$(B)/cli/%.o)
 KMOD_SRCS := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/compat/*) include/uapi/linux/vmtrace.h
 
-.PHONY: all module cli lab-helpers unit fuzz-smoke check check-debug ktest demo bench deps deps-check deps-demo \
+.PHONY: all module cli lab-helpers unit fuzz-smoke check check-debug ktest demo bench deps deps-check deps-demo deps-deb deb-check \
 	deps-bench deps-debug deps-selftests analyze selftests fuzz-long cycles \
 	install uninstall module-install cli-install man-install completion-install style clean \
 	dkms-install dkms-check deb kernels kernels-ci check-kernels
@@ -70,7 +70,7 @@ $(B)/vmtrace: $(CLI_OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(NL_LIBS) $(DL_LIBS)
 $(B)/cli/%.o: userspace/%.c userspace/*.h include/uapi/linux/vmtrace.h kmod/version.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(US_CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(US_CFLAGS) -c -o $@ $<
 
 # The parser, exactly as the module compiles it, under sanitizers.
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
@@ -82,6 +82,9 @@ ECHO_SRCS := userspace/echo.c userspace/cause.c userspace/env.c userspace/conntr
 $(B)/test_echo: tests/unit/test_echo.c tests/unit/check.h $(ECHO_SRCS) userspace/*.h
 	@mkdir -p $(B)
 	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_echo.c $(ECHO_SRCS) -lmnl
+$(B)/test_format: tests/unit/test_format.c tests/unit/check.h userspace/format.c userspace/netns.c userspace/*.h
+	@mkdir -p $(B)
+	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_format.c userspace/format.c userspace/netns.c
 # The resolver against a fake host (the test's own rtnetlink, namespaces and libvirt).
 $(B)/test_resolve: tests/unit/test_resolve.c tests/unit/check.h userspace/resolve.c userspace/rtnl_view.c \
 		userspace/*.h
@@ -106,11 +109,15 @@ $(B)/nlprobe: tests/ktest/nlprobe.c include/uapi/linux/vmtrace.h
 	@mkdir -p $(B)
 	$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude/uapi -o $@ $< -lmnl
 
-unit: $(B)/test_parse $(B)/test_echo $(B)/test_resolve $(B)/vmtrace
+unit: $(B)/test_parse $(B)/test_echo $(B)/test_resolve $(B)/test_format $(B)/vmtrace
 	$(B)/test_parse
 	$(B)/test_echo
 	$(B)/test_resolve
+	$(B)/test_format
 	tests/unit/cli-args.sh $(B)/vmtrace
+	tests/unit/completion.sh
+	/usr/bin/python3 tests/json/check.py tests/json/good/*.ndjson
+	/usr/bin/python3 tests/json/check.py --bad tests/json/bad/*.ndjson
 	tests/unit/version.sh
 	tests/unit/packaging.sh
 	tests/unit/splat-scan.sh
@@ -143,6 +150,8 @@ deps-check:
 	scripts/install-deps.sh check
 deps-demo:
 	scripts/install-deps.sh demo
+deps-deb:
+	scripts/install-deps.sh deb
 deps-bench:
 	scripts/install-deps.sh bench
 deps-debug:
@@ -155,6 +164,7 @@ check: deps-check
 	$(MAKE) fuzz-smoke
 	$(MAKE) style
 	$(MAKE) analyze
+	$(MAKE) deb-check
 	$(MAKE) ktest
 	$(MAKE) kernels-ci
 
@@ -252,12 +262,17 @@ dkms-check:
 
 # Debian packages vmtrace and vmtrace-dkms, built from a clean copy of the tree.
 DEB_TREE := $(B)/deb/vmtrace-$(VERSION)
-deb:
+deb: deps-deb
 	rm -rf $(B)/deb
 	mkdir -p $(DEB_TREE)
 	cp -r Makefile Kbuild dkms.conf README.md kmod include userspace man completion docs debian $(DEB_TREE)/
 	cd $(DEB_TREE) && dpkg-buildpackage -b -us -uc
 	ls $(B)/deb/*.deb
+
+# The packages as Debian checks them: lintian --pedantic clean, hardened,
+# and every document the man page names where it says.
+deb-check: deb
+	tests/unit/deb-check.sh $(B)/deb
 
 # Long fuzzing, before an issue is resolved (docs/reliability.md): the parser
 # fuzzer for FUZZ_SECONDS, then the netlink fuzzer (lab case 67) for as long

@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
-# bash completion for vmtrace
+# bash completion for vmtrace (uses bash-completion's helpers where loaded)
 
+# What a VM argument can be: libvirt domains, Proxmox VMIDs, namespaces, interfaces.
 _vmtrace_vms()
 {
 	local d
-	# libvirt domains, Proxmox VMIDs, namespaces, interfaces
 	command -v virsh > /dev/null 2>&1 &&
 		virsh -r list --all --name 2> /dev/null | sed '/^$/d'
 	for d in "${VMTRACE_PVE_DIR:-/etc/pve}"/qemu-server/*.conf; do
@@ -14,41 +14,72 @@ _vmtrace_vms()
 	ls /sys/class/net 2> /dev/null | sed 's/^/if:/'
 }
 
+# _vmtrace_list WORDS: complete the last element of a comma-separated list.
+_vmtrace_list()
+{
+	local head= w
+	[[ $cur == *,* ]] && head=${cur%,*},
+	for w in $(compgen -W "$1" -- "${cur##*,}"); do
+		COMPREPLY+=("$head$w")
+	done
+	compopt -o nospace 2> /dev/null
+}
+
 _vmtrace()
 {
-	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} cmd=${COMP_WORDS[1]}
+	local cur prev words cword cmd
+	# "if:eth0" is one word to us, three to bash (':' breaks words)
+	if declare -F _get_comp_words_by_ref > /dev/null; then
+		_get_comp_words_by_ref -n : cur prev words cword
+	else
+		cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
+		words=("${COMP_WORDS[@]}") cword=$COMP_CWORD
+	fi
+	cmd=${words[1]}
 	COMPREPLY=()
-	if [ "$COMP_CWORD" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "follow probe events status --version --help" -- "$cur"))
+	if [ "$cword" -eq 1 ]; then
+		COMPREPLY=($(compgen -W "follow probe events status help --version --help" -- "$cur"))
+		return
+	fi
+	if [ "$prev" = = ] && [ "${words[cword-2]}" = --color ]; then
+		COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
 		return
 	fi
 	case $prev in
-	--if|--from)
-		COMPREPLY=($(compgen -W "$(ls /sys/class/net 2> /dev/null)" -- "${cur##*,}"))
+	--if|-I)
+		_vmtrace_list "$(ls /sys/class/net 2> /dev/null)"
 		return ;;
-	--netns)
+	--from)
+		COMPREPLY=($(compgen -W "$(ls /sys/class/net 2> /dev/null)" -- "$cur"))
+		return ;;
+	--netns|-n)
 		COMPREPLY=($(compgen -W "$(ip netns list 2> /dev/null | awk '{ print $1 }')" -- "$cur"))
 		return ;;
-	--count|--duration|--timeout|--interval|--size|--addr|--icmp-id)
+	--count|-c|--duration|-d|--timeout|-W|--interval|-i|--size|-s|--addr|-a|--icmp-id|-e)
 		return ;;
 	esac
 	case $cmd in
-	follow)
+	help)
+		[ "$cword" -eq 2 ] && COMPREPLY=($(compgen -W "follow probe events status" -- "$cur")) ;;
+	follow|probe)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--count --duration --timeout --addr -4 -6 --json --show-path" -- "$cur"))
+			if [ "$cmd" = follow ]; then
+				COMPREPLY=($(compgen -W "--count --duration --timeout --addr -4 -6 --time --json
+					--show-path --color= --help" -- "$cur"))
+			else
+				COMPREPLY=($(compgen -W "--count --interval --size --from --timeout --addr -4 -6
+					--time --json --color= --help" -- "$cur"))
+			fi
+			[[ ${COMPREPLY[0]} == *= ]] && compopt -o nospace 2> /dev/null
 		else
 			COMPREPLY=($(compgen -W "$(_vmtrace_vms)" -- "$cur"))
-		fi ;;
-	probe)
-		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--count --interval --size --from --timeout --addr -4 -6 --json" -- "$cur"))
-		else
-			COMPREPLY=($(compgen -W "$(_vmtrace_vms)" -- "$cur"))
+			declare -F __ltrim_colon_completions > /dev/null && __ltrim_colon_completions "$cur"
 		fi ;;
 	events)
-		COMPREPLY=($(compgen -W "--if --netns --addr --icmp-id --json --count --duration" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--if --netns --addr --icmp-id --time --json --count --duration --help" \
+			-- "$cur")) ;;
 	status)
-		COMPREPLY=($(compgen -W "--json" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
 	esac
 }
 complete -F _vmtrace vmtrace

@@ -26,7 +26,7 @@ log=$roots/$release.log
 # build tools, then what the lab would need to boot the root as a guest
 base_pkgs="gcc,make,libc6-dev,bc,bison,flex,libelf-dev,kmod,xz-utils,pkg-config,libnl-genl-3-dev,libmnl-dev"
 kernel_pkgs="linux-headers-amd64 linux-image-amd64"
-lab_pkgs="iproute2 nftables iptables iputils-ping tcpdump jq procps busybox-static"
+lab_pkgs="iproute2 nftables iptables iputils-ping tcpdump jq python3-jsonschema procps busybox-static"
 # the CLI's build (libvirt: headers only)
 cli_pkgs="libvirt-dev"
 # the packages' build and DKMS (dh-dkms is part of dkms before bookworm)

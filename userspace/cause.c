@@ -55,17 +55,6 @@ static void mac_str(const uint8_t *m, char *buf, size_t len)
 	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
 }
 
-int vt_drop_is_benign(const struct vmtrace_event *ev)
-{
-	/*
-	 * A raw ping socket gets its copy of a reply, then icmp_rcv frees the
-	 * original with NO_SOCKET; icmpv6_rcv frees every echo it handled with
-	 * kfree_skb. Both are deliveries.
-	 */
-	return starts(ev->location, "icmp_rcv+") || starts(ev->location, "icmpv6_rcv+") ||
-	       starts(ev->location, "ping_rcv+");
-}
-
 static const struct vt_vm *env_vm(const struct vt_env *env)
 {
 	return env ? env->vm : NULL;
@@ -471,6 +460,19 @@ void vt_cause_unanswered(const struct vmtrace_event *req, const uint8_t *echo_ds
 		 req->ifname);
 }
 
+void vt_cause_unseen(int family, const uint8_t *src, const uint8_t *dst, struct vt_cause *c)
+{
+	char s[64], d[64];
+
+	addr_str(family, src, s, sizeof(s));
+	addr_str(family, dst, d, sizeof(d));
+	set(c, "unknown", 1);
+	snprintf(c->explain, sizeof(c->explain),
+		 "a reply from %s to %s whose request never crossed the VM's path: the request came another way (another NIC of the VM, a bond member, a route around the bridge), or before vmtrace was watching",
+		 d, s);
+	snprintf(c->check, sizeof(c->check), "vmtrace follow VM --show-path; ip route get %s", d);
+}
+
 void vt_cause_guest(const char *ifname, struct vt_cause *c)
 {
 	set(c, "guest", 0);
@@ -490,6 +492,119 @@ static int on_path(const struct vt_vm *vm, const char *netns, int ifindex)
 		    vm->path[i].role != VT_ROLE_NEIGHBOUR)
 			return 1;
 	return 0;
+}
+
+/* "192.0.2.1/24", the first address of @family on @ifindex, or "no address". */
+static void first_addr(const struct vt_rtnl_view *st, int ifindex, int family, char *buf, size_t len)
+{
+	char a[64];
+	unsigned int i;
+
+	snprintf(buf, len, "no address");
+	for (i = 0; st && i < st->naddrs; i++)
+		if (st->addrs[i].ifindex == ifindex && st->addrs[i].family == family) {
+			addr_str(family, st->addrs[i].addr, a, sizeof(a));
+			snprintf(buf, len, "%s/%u", a, st->addrs[i].prefixlen);
+			return;
+		}
+}
+
+/*
+ * Our echo to the VM left the host out of @oif, off the VM's path: say
+ * where the host sends, where the VM's port really is, and what to change.
+ * A port on no bridge, or on another bridge than the one that holds the
+ * host's address for the VM, is a topology fault, not a routing one.
+ */
+static void off_path_cause(const struct vt_vm *vm, const struct vt_rtnl_view *st, const struct vt_link *oif,
+			   const struct vt_route *r, int family, const char *d, struct vt_cause *c)
+{
+	const struct vt_path_elem *port = NULL;
+	char via[80] = "", g[64], oifaddr[80];
+	const char *oifname = oif ? oif->name : "?";
+	int oif_bridge = oif && !strcmp(oif->kind, "bridge");
+	unsigned int i;
+
+	for (i = 0; vm && i < vm->npath && !port; i++)
+		if (vm->path[i].role == VT_ROLE_PORT && !vm->path[i].netns[0])
+			port = &vm->path[i];
+	if (r->has_gateway) {
+		addr_str(family, r->gateway, g, sizeof(g));
+		snprintf(via, sizeof(via), " via %s", g);
+	}
+	first_addr(st, r->oif, family, oifaddr, sizeof(oifaddr));
+	if (port && !port->master[0] && !r->has_gateway) {
+		set(c, "bridge-no-port", 1);
+		snprintf(c->explain, sizeof(c->explain),
+			 "the host sends to %s out of %s (%s), but the VM's port %s is on no bridge: nothing joins the VM to that network. Attach it: ip link set %s master %s",
+			 d, oifname, oifaddr, port->ifname, port->ifname,
+			 oif_bridge ? oifname : "<the bridge of that network>");
+		snprintf(c->check, sizeof(c->check), "ip route get %s; bridge link show dev %s", d, port->ifname);
+		return;
+	}
+	if (port && port->master[0] && !r->has_gateway && oif_bridge) {
+		set(c, "bridge-no-port", 1);
+		snprintf(c->explain, sizeof(c->explain),
+			 "the host sends to %s out of bridge %s (%s), but the VM's port %s is on bridge %s: the VM's address belongs to %s's network, its port to another. Move the port (ip link set %s master %s) or give the VM an address of %s's network",
+			 d, oifname, oifaddr, port->ifname, port->master, oifname, port->ifname, oifname,
+			 port->master);
+		snprintf(c->check, sizeof(c->check), "ip route get %s; bridge link show dev %s; ip -br addr show dev %s",
+			 d, port->ifname, port->master);
+		return;
+	}
+	set(c, "no-route", 1);
+	if (port && port->master[0])
+		snprintf(c->explain, sizeof(c->explain),
+			 "the host's route to %s leaves through %s%s, but the VM's port %s is on bridge %s: the route for the VM's network is missing on %s, or a more specific route sends %s elsewhere",
+			 d, oifname, via, port->ifname, port->master, port->master, d);
+	else
+		snprintf(c->explain, sizeof(c->explain),
+			 "the host's route to %s leaves through %s%s, not through the VM's bridge or port: a wrong or missing route",
+			 d, oifname, via);
+	snprintf(c->check, sizeof(c->check), "ip route get %s; ip route show dev %s", d,
+		 port && port->master[0] ? port->master : oifname);
+}
+
+/* @addr is one of the addresses of the namespace @st is a view of */
+static int is_local_addr(const struct vt_rtnl_view *st, int family, const uint8_t *addr)
+{
+	unsigned int i;
+
+	for (i = 0; st && i < st->naddrs; i++)
+		if (st->addrs[i].family == family &&
+		    !memcmp(st->addrs[i].addr, addr, family == AF_INET ? 4 : 16))
+			return 1;
+	return 0;
+}
+
+/*
+ * The echo reached the address it was sent to, the host's own (or a
+ * namespace's): the kernel there answers unless told not to. Read why
+ * from the target, as a guest's firewall is read for a namespace VM.
+ */
+static int target_ignores(const struct vmtrace_event *last, struct vt_env *env, const struct vt_rtnl_view *st,
+			  const char *ns, int family, const uint8_t *dst, const char *d, struct vt_cause *c)
+{
+	const char *sysctl = family == AF_INET ? "net/ipv4/icmp_echo_ignore_all" : "net/ipv6/icmp/echo_ignore_all";
+	char ifname[VMTRACE_IFNAMSIZ + 1], name[64];
+
+	if (last->kind != VMTRACE_PKT_ECHO_REQUEST || !is_local_addr(st, family, dst) ||
+	    (last->point != VMTRACE_POINT_IP_INPUT && last->point != VMTRACE_POINT_SKB_CONSUME &&
+	     last->point != VMTRACE_POINT_IP_PREROUTING))
+		return 0;
+	if (vt_env_sysctl(env, ns, sysctl) != 1)
+		return 0;
+	snprintf(ifname, sizeof(ifname), "%.*s", VMTRACE_IFNAMSIZ, last->ifname);
+	snprintf(name, sizeof(name), "%s", sysctl);
+	for (char *p = name; *p; p++)	/* as sysctl(8) names it */
+		if (*p == '/')
+			*p = '.';
+	set(c, "icmp-ignored", 1);
+	snprintf(c->explain, sizeof(c->explain),
+		 "the request reached %s, an address of the %s itself, on %s, and the %s does not answer echoes: %s = 1 (set it to 0 to answer)",
+		 d, *ns ? "namespace" : "host", ifname, *ns ? "namespace" : "host", name);
+	snprintf(c->check, sizeof(c->check), "%s%s%ssysctl %s", *ns ? "ip netns exec " : "", ns, *ns ? " " : "",
+		 name);
+	return 1;
 }
 
 static void send_error_cause(int err, const char *dst, struct vt_cause *c)
@@ -544,6 +659,8 @@ static void lost_cause(const struct vmtrace_event *last, int family, const uint8
 	st = vt_env_view(env, ns);
 	if (last && port_cause(last, env, st, c))
 		return;
+	if (last && target_ignores(last, env, st, ns, family, dst, d, c))
+		return;
 	if (vt_env_route(env, ns, family, dst, &r))
 		return;
 	oif = st ? vt_link_by_index(st, r.oif) : NULL;
@@ -566,14 +683,8 @@ static void lost_cause(const struct vmtrace_event *last, int family, const uint8
 	}
 	if (!last) {
 		/* we sent it and it never reached the VM's path */
-		if (!on_path(env->vm, "", r.oif)) {
-			set(c, "no-route", 1);
-			snprintf(c->explain, sizeof(c->explain),
-				 "the host's route to %s leaves through %s%s%s, not through the VM's bridge or port: a wrong or missing route",
-				 d, oif ? oif->name : "?", r.has_gateway ? " via " : "",
-				 r.has_gateway ? (addr_str(family, r.gateway, g, sizeof(g)), g) : "");
-			snprintf(c->check, sizeof(c->check), "ip route get %s", d);
-		}
+		if (!on_path(env->vm, "", r.oif))
+			off_path_cause(env->vm, st, oif, &r, family, d, c);
 		return;
 	}
 	if (last->point != VMTRACE_POINT_IP_FORWARD && last->point != VMTRACE_POINT_IP_POSTROUTING)
@@ -608,8 +719,31 @@ void vt_cause_lost(const struct vmtrace_event *last, int family, const uint8_t *
 		   const uint8_t *dst, uint16_t id, int send_err, struct vt_env *env,
 		   struct vt_cause *c)
 {
+	char ifname[VMTRACE_IFNAMSIZ + 1], d[64];
+
 	lost_cause(last, family, src, dst, id, send_err, env, c);
-	if (c->id && c->inferred) {
+	if (!c->id) {
+		/* nothing explains it: say what was seen, and what to look at next */
+		addr_str(family, dst, d, sizeof(d));
+		set(c, "unknown", 1);
+		if (last) {
+			snprintf(ifname, sizeof(ifname), "%.*s", VMTRACE_IFNAMSIZ, last->ifname);
+			snprintf(c->explain, sizeof(c->explain),
+				 "the echo to %s was last seen at %s on %s and then vanished: no drop the kernel reports where vmtrace watches, and %s; it went on past what is traced (a device outside the VM's path, or an offload)",
+				 d, vt_point_name(last->point), ifname,
+				 env ? "nothing wrong in the ports, routes, neighbours or conntrack on the way" :
+				 "the host's state was not read");
+			snprintf(c->check, sizeof(c->check),
+				 "tcpdump -eni %s icmp or icmp6; vmtrace status (events lost?)", ifname);
+		} else {
+			snprintf(c->explain, sizeof(c->explain),
+				 "the echo to %s never showed on the VM's path, and nothing in the host's routes or neighbours explains why",
+				 d);
+			snprintf(c->check, sizeof(c->check), "ip route get %s; vmtrace follow VM --show-path", d);
+		}
+		return;
+	}
+	if (c->inferred) {
 		size_t n = strlen(c->explain);
 
 		snprintf(c->explain + n, sizeof(c->explain) - n,

@@ -25,6 +25,8 @@ void vt_cause_of(const struct vmtrace_event *drop, struct vt_env *env, struct vt
 void vt_cause_unanswered(const struct vmtrace_event *req, const uint8_t *echo_dst,
 			 struct vt_env *env, struct vt_cause *c);
 /* An echo handed to the VM that never came back. */
+/* A reply whose request was never seen (@src, @dst: the request's). */
+void vt_cause_unseen(int family, const uint8_t *src, const uint8_t *dst, struct vt_cause *c);
 void vt_cause_guest(const char *ifname, struct vt_cause *c);
 /*
  * A request that vanished without a drop after @last (NULL: never seen on
@@ -40,7 +42,5 @@ void vt_cause_lost(const struct vmtrace_event *last, int family, const uint8_t *
  */
 int vt_cause_wrong_vm(const struct vmtrace_event *ev, int request, struct vt_env *env,
 		       struct vt_cause *c);
-/* A drop that is not a loss: the ICMP layer took the packet. */
-int vt_drop_is_benign(const struct vmtrace_event *ev);
 
 #endif /* VT_CAUSE_H */

@@ -19,6 +19,11 @@ int vt_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vt_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 /* Parse an IPv4 or IPv6 address; 0 (family set, addr zero-padded to 16) or -EINVAL. */
 int vt_parse_addr(const char *s, int *family, uint8_t *addr);
+/*
+ * --color=WHEN: "always", "never" or "auto" (on a terminal, unless NO_COLOR
+ * is set and not empty or TERM is dumb); 0 or -EINVAL.
+ */
+int vt_parse_color(const char *when, int *color);
 /* Parse seconds, fractions allowed, > 0. */
 int vt_parse_seconds(const char *s, double *out);
 /* Report a failure to reach the module (and why it is missing) and return the exit code for it. */

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "echo.h"
+#include "format.h"
 
 const char *vt_status_name(enum vt_status s)
 {
@@ -254,6 +255,8 @@ void vt_tracker_add(struct vt_tracker *t, const struct vmtrace_event *ev)
 		t->dropped_events++;
 		return;
 	}
+	if (e->decided)		/* its verdict waits for older echoes, as it was decided */
+		return;
 	/* insertion sort: events come nearly in order */
 	for (i = e->nev; i > 0 && e->ev[i - 1].ts_ns > ev->ts_ns; i--)
 		e->ev[i] = e->ev[i - 1];
@@ -479,6 +482,8 @@ static int decide(const struct vt_tracker *t, const struct vt_echo *e, uint64_t 
 		v->hop = last_rep;
 		if (first_req)
 			v->rtt_ns = last_rep->ts_ns - first_req->ts_ns;
+		else
+			vt_cause_unseen(e->family, e->src, e->dst, &v->cause);
 		return 1;
 	}
 	if (!timed_out && !final)
@@ -524,6 +529,8 @@ uint64_t vt_tracker_next_ns(const struct vt_tracker *t, uint64_t now_ns)
 	const struct vt_echo *e;
 
 	for (e = t->oldest; e; e = e->newer) {
+		if (e->decided)		/* waits for an older one, which is due first */
+			continue;
 		/* decide() waits for an echo to settle; a settled one still here waits for its timeout */
 		due = e->last_ts + t->settle_ns;
 		if (due <= now_ns)
@@ -536,19 +543,24 @@ uint64_t vt_tracker_next_ns(const struct vt_tracker *t, uint64_t now_ns)
 
 void vt_tracker_tick(struct vt_tracker *t, uint64_t now_ns, int final)
 {
-	struct vt_echo *e, *next;
+	struct vt_echo *e;
 
 	/* every verdict of this tick reads the host as it is now, once */
 	if (t->env)
 		vt_env_forget(t->env);
-	for (e = t->oldest; e; e = next) {
-		struct vt_verdict v;
-
-		next = e->newer;
-		if (!decide(t, e, now_ns, final, &v))
+	for (e = t->oldest; e; e = e->newer) {
+		if (e->decided || !decide(t, e, now_ns, final, &e->verdict))
 			continue;
+		e->decided = 1;
+		/* the hop may be a neighbour drop in the tracker's ring, reused meanwhile */
+		if (e->verdict.hop) {
+			e->hop = *e->verdict.hop;
+			e->verdict.hop = &e->hop;
+		}
+	}
+	while ((e = t->oldest) && e->decided) {
 		t->decided++;
-		t->on_verdict(e, &v, t->arg);
+		t->on_verdict(e, &e->verdict, t->arg);
 		unlink_echo(t, e);
 		free(e);
 	}

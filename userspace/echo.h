@@ -29,6 +29,14 @@ enum vt_status {
 	VT_UNSEEN,
 };
 
+struct vt_verdict {
+	enum vt_status status;
+	const struct vmtrace_event *hop;	/* the drop, or the last hop seen; NULL: none */
+	struct vt_cause cause;
+	uint64_t rtt_ns;
+	int via_neighbour;			/* the echo died with its ARP/ND */
+};
+
 struct vt_echo {
 	int family;
 	uint8_t src[16], dst[16];	/* of the request */
@@ -41,14 +49,14 @@ struct vt_echo {
 	/* the tracker's: */
 	struct vt_echo *hnext;		/* next in its hash bucket, newer first */
 	struct vt_echo *older, *newer;	/* in arrival order */
-};
-
-struct vt_verdict {
-	enum vt_status status;
-	const struct vmtrace_event *hop;	/* the drop, or the last hop seen; NULL: none */
-	struct vt_cause cause;
-	uint64_t rtt_ns;
-	int via_neighbour;			/* the echo died with its ARP/ND */
+	/*
+	 * Decided, its verdict held until every older echo has one (verdicts
+	 * come out in arrival order, hence seq order); events that come for
+	 * it since are left out, so that the verdict's hop stays what it was.
+	 */
+	int decided;
+	struct vt_verdict verdict;
+	struct vmtrace_event hop;	/* verdict.hop points here */
 };
 
 struct vt_tracker;
@@ -79,7 +87,12 @@ const struct vt_echo *vt_tracker_find(const struct vt_tracker *t, const struct v
 /* An echo we sent (@now_ns, kernel clock): decided even if no event ever shows it. */
 void vt_tracker_expect(struct vt_tracker *t, int family, const uint8_t *dst, uint16_t id,
 		       uint16_t seq, uint64_t now_ns, int send_err);
-/* Decide every echo that is settled (all of them if @final); @now_ns on the kernel's clock. */
+/*
+ * Decide every echo that is settled (all of them if @final); @now_ns on the
+ * kernel's clock. Verdicts are handed out in the order the echoes were
+ * first seen: one decided early (a drop) waits for the older ones, at most
+ * until they time out (timeout_ns + settle_ns after they were first seen).
+ */
 void vt_tracker_tick(struct vt_tracker *t, uint64_t now_ns, int final);
 /*
  * After a tick at @now_ns: when vt_tracker_tick() may next decide an echo

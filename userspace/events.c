@@ -17,6 +17,7 @@ struct events_opts {
 	const char *ifs;
 	const char *netns;
 	int json;
+	int time;		/* -t: wall-clock time in the text */
 	uint64_t count;		/* 0: unlimited */
 	double duration;	/* 0: until interrupted */
 	struct vt_filter filter;
@@ -88,10 +89,16 @@ static void print_event(const struct vmtrace_event *ev, void *arg)
 		return;
 	if (!r->t0)
 		r->t0 = ev->ts_ns;
-	if (r->o->json)
+	if (r->o->json) {
 		vt_event_json(stdout, ev, &r->names);
-	else
+	} else {
+		if (r->o->time) {
+			char when[32];
+
+			printf("%s ", vt_wall_time(when, sizeof(when), ev->ts_ns, 0));
+		}
 		vt_event_text(stdout, ev, &r->names, r->t0);
+	}
 	r->printed++;
 	fflush(stdout);
 }
@@ -99,13 +106,14 @@ static void print_event(const struct vmtrace_event *ev, void *arg)
 static int parse_opts(int argc, char **argv, struct events_opts *o)
 {
 	static const struct option opts[] = {
-		{ "if", required_argument, NULL, 'i' },
+		{ "if", required_argument, NULL, 'I' },
 		{ "netns", required_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "addr", required_argument, NULL, 'a' },
-		{ "icmp-id", required_argument, NULL, 'I' },
+		{ "icmp-id", required_argument, NULL, 'e' },
+		{ "time", no_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t v;
@@ -114,10 +122,13 @@ static int parse_opts(int argc, char **argv, struct events_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->filter.icmp_id = -1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":i:n:jc:d:a:I:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":I:n:jc:d:a:e:t", opts, NULL)) != -1) {
 		switch (c) {
-		case 'i':
+		case 'I':
 			o->ifs = optarg;
+			break;
+		case 't':
+			o->time = 1;
 			break;
 		case 'n':
 			o->netns = optarg;
@@ -138,7 +149,7 @@ static int parse_opts(int argc, char **argv, struct events_opts *o)
 			if (err)
 				return err;
 			break;
-		case 'I':
+		case 'e':
 			if (vt_parse_uint(optarg, 0, 65535, &v))
 				return vt_usage_error("events: --icmp-id wants 0..65535, not '%s'", optarg);
 			o->filter.icmp_id = (int)v;
@@ -152,7 +163,7 @@ static int parse_opts(int argc, char **argv, struct events_opts *o)
 	if (optind < argc)
 		return vt_usage_error("events: unexpected argument '%s'", argv[optind]);
 	if (!o->ifs)
-		return vt_usage_error("events: --if IFNAME[,IFNAME...] is required");
+		return vt_usage_error("events: -I/--if IFNAME[,IFNAME...] is required");
 	return parse_ifs(o);
 }
 

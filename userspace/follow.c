@@ -18,12 +18,12 @@
 #include "cli.h"
 #include "echo.h"
 #include "format.h"
+#include "linkwatch.h"
 #include "resolve.h"
 #include "rtnl.h"
 #include "prober.h"
 #include "session.h"
 
-#define JSON_VERSION 1
 
 /* A name for the terminal: tenants choose interface, namespace and VM names. */
 #define SAFE(buf, str)	vt_text_safe(buf, sizeof(buf), str, (sizeof(buf) - 1) / 4)
@@ -44,10 +44,18 @@ struct follow {
 	struct vt_vm vm;
 	struct vt_netns_names names;
 	struct vt_tracker tracker;
-	struct vt_session session;
+	struct vt_session sessions[2];	/* two while one VM's interfaces change */
+	struct vt_session *session;	/* the live one, in sessions[] */
+	struct vt_filter filter;	/* what the session watches */
+	struct vt_linkwatch links;	/* links coming and going: find the VM again */
+	uint64_t refind_at;		/* resolve the VM again then (0: no need) */
+	uint64_t refind_by;		/* at the latest then, however busy the links */
+	int vm_missing;			/* the last attempt found no VM: said once */
+	uint64_t lost_kernel, lost_socket;	/* of the sessions before this one */
 	struct vt_env env;		/* the host's state, for causes */
 	struct summary sum;
 	int json, color, family, show_path, probe;
+	int time;			/* -t: wall-clock time in the text */
 	uint64_t count;			/* follow: verdicts; probe: echoes to send */
 	double duration, timeout, interval;
 	unsigned int size;
@@ -89,28 +97,8 @@ static void json_echo(FILE *o, const struct vt_echo *e, int request)
 
 static void json_hop(const struct follow *f, const struct vt_echo *e, const struct vmtrace_event *ev)
 {
-	int drop = (ev->flags & VMTRACE_EV_DROP) && !vt_drop_is_benign(ev);
-	char ifname[VMTRACE_IFNAMSIZ + 1];
-
-	snprintf(ifname, sizeof(ifname), "%.*s", VMTRACE_IFNAMSIZ, ev->ifname);
-	printf("{\"type\":\"%s\",", drop ? "drop" : "hop");
-	json_echo(stdout, e, ev->kind == VMTRACE_PKT_ECHO_REQUEST);
-	printf(",\"point\":\"%s\",\"ifname\":", vt_point_name(ev->point));
-	vt_json_str(stdout, ifname);
-	printf(",\"netns\":");
-	vt_json_str(stdout, netns_of(f, ev));
-	printf(",\"ts_ns\":%" PRIu64 ",\"delta_ns\":%" PRIu64, (uint64_t)ev->ts_ns,
-	       (uint64_t)(ev->ts_ns - e->first_ts));
-	if (ev->out_ifname[0]) {
-		snprintf(ifname, sizeof(ifname), "%.*s", VMTRACE_IFNAMSIZ, ev->out_ifname);
-		printf(",\"out_ifname\":");
-		vt_json_str(stdout, ifname);
-	}
-	if (ev->flags & VMTRACE_EV_DROP)
-		printf(",\"reason\":\"%.*s\",\"location\":\"%.*s\",\"benign\":%s",
-		       VMTRACE_REASON_LEN, ev->reason, VMTRACE_LOCATION_LEN, ev->location,
-		       drop ? "false" : "true");
-	printf("}\n");
+	vt_hop_json_open(stdout, ev, &f->names);
+	printf(",\"delta_ns\":%" PRIu64 "}\n", (uint64_t)(ev->ts_ns - e->first_ts));
 }
 
 static void summary_count(struct summary *s, const struct vt_verdict *v)
@@ -137,13 +125,15 @@ static void summary_count(struct summary *s, const struct vt_verdict *v)
 static void print_verdict_json(const struct follow *f, const struct vt_echo *e,
 			       const struct vt_verdict *v)
 {
+	char when[32];
 	unsigned int i;
 
 	for (i = 0; i < e->nev; i++)
 		json_hop(f, e, &e->ev[i]);
 	printf("{\"type\":\"verdict\",");
 	json_echo(stdout, e, 1);
-	printf(",\"status\":\"%s\"", vt_status_name(v->status));
+	printf(",\"time\":\"%s\",\"status\":\"%s\"", vt_wall_time(when, sizeof(when), e->first_ts, 1),
+	       vt_status_name(v->status));
 	if (v->hop) {
 		char ifname[VMTRACE_IFNAMSIZ + 1];
 
@@ -246,7 +236,7 @@ static void print_hop_text(const struct follow *f, const struct vt_echo *e,
 static void print_verdict_text(const struct follow *f, const struct vt_echo *e,
 			       const struct vt_verdict *v)
 {
-	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], us[24], ifname[IFNAME_LEN], ns[NAME_LEN];
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], us[24], ifname[IFNAME_LEN], ns[NAME_LEN], when[32];
 	char explain[VT_SAFE_LEN(sizeof(v->cause.explain))], check[VT_SAFE_LEN(sizeof(v->cause.check))];
 	unsigned int i;
 
@@ -256,6 +246,8 @@ static void print_verdict_text(const struct follow *f, const struct vt_echo *e,
 	SAFE(check, v->cause.check);
 	addr_str(e->family, e->src, s, sizeof(s));
 	addr_str(e->family, e->dst, d, sizeof(d));
+	if (f->time)
+		printf("%s ", vt_wall_time(when, sizeof(when), e->first_ts, 0));
 	printf("%sseq %u%s  %s -> %s echo id %u\n", c_on(f, "\033[1m"), e->seq, c_on(f, "\033[0m"),
 	       s, d, e->id);
 	for (i = 0; i < e->nev; i++)
@@ -268,6 +260,8 @@ static void print_verdict_text(const struct follow *f, const struct vt_echo *e,
 	case VT_UNSEEN:
 		printf("  %sunseen%s: a reply with no request on the traced path\n",
 		       c_on(f, "\033[33m"), c_on(f, "\033[0m"));
+		printf("  cause: %s%s%s — %s\n  check: %s\n", c_on(f, "\033[1m"), v->cause.id,
+		       c_on(f, "\033[0m"), explain, check);
 		break;
 	case VT_LOST_ON_HOST:
 		if (v->hop)
@@ -277,9 +271,8 @@ static void print_verdict_text(const struct follow *f, const struct vt_echo *e,
 		else
 			printf("  %slost-on-host%s: sent, never seen on the VM's path\n",
 			       c_on(f, "\033[33m"), c_on(f, "\033[0m"));
-		if (v->cause.id)
-			printf("  cause: %s%s%s — %s\n  check: %s\n", c_on(f, "\033[1m"), v->cause.id,
-			       c_on(f, "\033[0m"), explain, check);
+		printf("  cause: %s%s%s — %s\n  check: %s\n", c_on(f, "\033[1m"), v->cause.id,
+		       c_on(f, "\033[0m"), explain, check);
 		break;
 	default:
 		printf("  %s%s%s %s %s %s %.*s%s\n", c_on(f, "\033[31;1m"),
@@ -316,13 +309,14 @@ static void on_event(const struct vmtrace_event *ev, void *arg)
 	vt_tracker_add(&f->tracker, ev);
 }
 
-static void print_path(const struct follow *f)
+/* @type: "start", or "path" when the VM was found again with other interfaces. */
+static void print_path(const struct follow *f, const char *type)
 {
 	char a[INET6_ADDRSTRLEN], name[NAME_LEN], ifname[IFNAME_LEN], master[IFNAME_LEN], kind[VT_SAFE_LEN(16)];
 	unsigned int i;
 
 	if (f->json) {
-		printf("{\"type\":\"start\",\"version\":%d,\"vm\":{\"name\":", JSON_VERSION);
+		printf("{\"type\":\"%s\",\"version\":%d,\"vm\":{\"name\":", type, VT_JSON_VERSION);
 		vt_json_str(stdout, f->vm.name);
 		printf(",\"source\":\"%s\"},\"path\":[", f->vm.source);
 		for (i = 0; i < f->vm.npath; i++) {
@@ -352,7 +346,8 @@ static void print_path(const struct follow *f)
 		printf("}\n");
 		return;
 	}
-	printf("vm %s (%s)\n", SAFE(name, f->vm.name), f->vm.source);
+	printf("%svm %s (%s)\n", strcmp(type, "start") ? "interfaces changed: " : "",
+	       SAFE(name, f->vm.name), f->vm.source);
 	for (i = 0; i < f->vm.npath; i++) {
 		const struct vt_path_elem *e = &f->vm.path[i];
 
@@ -369,6 +364,16 @@ static void print_path(const struct follow *f)
 	if (f->vm.note[0])
 		printf("  note: %s\n", SAFE(name, f->vm.note));
 	fflush(stdout);
+}
+
+static uint64_t lost_kernel(const struct follow *f)
+{
+	return f->lost_kernel + f->session->lost_kernel;
+}
+
+static uint64_t lost_socket(const struct follow *f)
+{
+	return f->lost_socket + f->session->lost_socket;
 }
 
 static void print_summary(const struct follow *f)
@@ -391,8 +396,8 @@ static void print_summary(const struct follow *f)
 		       ",\"events_lost_socket\":%" PRIu64 ",\"events_lost_echo_full\":%" PRIu64
 		       ",\"echoes_evicted\":%" PRIu64 "}\n",
 		       s->by_status[VT_LOST_IN_VM], s->by_status[VT_LOST_ON_HOST], s->by_status[VT_WRONG_VM],
-		       s->by_status[VT_UNSEEN], f->session.lost_kernel + f->session.lost_socket + f->tracker.dropped_events,
-		       f->session.lost_kernel, f->session.lost_socket, f->tracker.dropped_events,
+		       s->by_status[VT_UNSEEN], lost_kernel(f) + lost_socket(f) + f->tracker.dropped_events,
+		       lost_kernel(f), lost_socket(f), f->tracker.dropped_events,
 		       f->tracker.evicted);
 		return;
 	}
@@ -404,7 +409,7 @@ static void print_summary(const struct follow *f)
 	       " unseen\n", s->ndrops ? ")" : "", s->by_status[VT_LOST_IN_VM], s->by_status[VT_LOST_ON_HOST],
 	       s->by_status[VT_WRONG_VM], s->by_status[VT_UNSEEN]);
 	printf("trace events lost: %" PRIu64 " in the kernel, %" PRIu64 " in the socket, %" PRIu64
-	       " past an echo's %d\n", f->session.lost_kernel, f->session.lost_socket,
+	       " past an echo's %d\n", lost_kernel(f), lost_socket(f),
 	       f->tracker.dropped_events, VT_ECHO_EVENTS);
 	printf("echoes evicted undecided: %" PRIu64 " (more than %d at once)\n", f->tracker.evicted,
 	       VT_ECHO_MAX);
@@ -415,13 +420,15 @@ static int parse_opts(int argc, char **argv, struct follow *f)
 	static const struct option opts[] = {
 		{ "count", required_argument, NULL, 'c' },
 		{ "duration", required_argument, NULL, 'd' },
-		{ "timeout", required_argument, NULL, 't' },
+		{ "timeout", required_argument, NULL, 'W' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "size", required_argument, NULL, 's' },
-		{ "from", required_argument, NULL, 'f' },
+		{ "from", required_argument, NULL, 'I' },
 		{ "addr", required_argument, NULL, 'a' },
+		{ "time", no_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "show-path", no_argument, NULL, 'p' },
+		{ "color", optional_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cmd = f->probe ? "probe" : "follow";
@@ -429,7 +436,8 @@ static int parse_opts(int argc, char **argv, struct follow *f)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":c:d:t:i:s:f:a:jp46", opts, NULL)) != -1) {
+	f->color = -1;
+	while ((c = getopt_long(argc, argv, ":c:d:W:i:s:I:a:tjp46", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			if (vt_parse_uint(optarg, 1, 1000000, &f->count))
@@ -441,7 +449,7 @@ static int parse_opts(int argc, char **argv, struct follow *f)
 						      "is for follow (probe stops after --count)" :
 						      "wants seconds");
 			break;
-		case 't':
+		case 'W':
 			if (vt_parse_seconds(optarg, &f->timeout))
 				return vt_usage_error("%s: --timeout wants seconds, not '%s'", cmd, optarg);
 			break;
@@ -454,7 +462,7 @@ static int parse_opts(int argc, char **argv, struct follow *f)
 				return vt_usage_error("%s: --size wants 0..65000 bytes (probe only)", cmd);
 			f->size = (unsigned int)v;
 			break;
-		case 'f':
+		case 'I':
 			if (!f->probe)
 				return vt_usage_error("follow: --from is for probe");
 			f->from = optarg;
@@ -469,6 +477,13 @@ static int parse_opts(int argc, char **argv, struct follow *f)
 			break;
 		case 'j':
 			f->json = 1;
+			break;
+		case 't':
+			f->time = 1;
+			break;
+		case 'C':
+			if (vt_parse_color(optarg ? optarg : "always", &f->color))
+				return vt_usage_error("%s: --color wants auto, always or never, not '%s'", cmd, optarg);
 			break;
 		case 'p':
 			f->show_path = 1;
@@ -490,25 +505,28 @@ static int parse_opts(int argc, char **argv, struct follow *f)
 	if (optind + 1 < argc)
 		return vt_usage_error("%s: unexpected argument '%s'", cmd, argv[optind + 1]);
 	f->spec = argv[optind];
+	if (f->color < 0)
+		vt_parse_color("auto", &f->color);
 	return 0;
 }
 
-static void build_filter(const struct follow *f, struct vt_filter *flt, int icmp_id)
+/* Zeroed first: two filters of the same VM compare equal with memcmp(). */
+static void build_filter(const struct vt_vm *vm, struct vt_filter *flt, int icmp_id)
 {
 	unsigned int i;
 
 	memset(flt, 0, sizeof(*flt));
 	flt->icmp_id = icmp_id;
-	for (i = 0; i < f->vm.npath; i++) {
+	for (i = 0; i < vm->npath; i++) {
 		struct vt_iface *x = &flt->ifaces[flt->nifaces++];
 
-		x->netns_cookie = f->vm.path[i].netns_cookie;
-		x->ifindex = f->vm.path[i].ifindex;
+		x->netns_cookie = vm->path[i].netns_cookie;
+		x->ifindex = vm->path[i].ifindex;
 	}
 	/* The VM's addresses narrow the trace to its echoes (and their ARP/ND). */
-	for (i = 0; i < f->vm.naddrs && flt->naddrs < VMTRACE_MAX_ADDRS; i++) {
-		flt->addrs[flt->naddrs].family = f->vm.addrs[i].family;
-		memcpy(flt->addrs[flt->naddrs++].addr, f->vm.addrs[i].addr, 16);
+	for (i = 0; i < vm->naddrs && flt->naddrs < VMTRACE_MAX_ADDRS; i++) {
+		flt->addrs[flt->naddrs].family = vm->addrs[i].family;
+		memcpy(flt->addrs[flt->naddrs++].addr, vm->addrs[i].addr, 16);
 	}
 }
 
@@ -525,34 +543,146 @@ static int poll_ms(const struct follow *f, uint64_t now, uint64_t deadline, uint
 		due = deadline;
 	if (next_send && next_send < due)
 		due = next_send;
+	if (f->refind_at && f->refind_at < due)
+		due = f->refind_at;
 	if (due > cap)
 		due = cap;
 	return due <= now ? 0 : (int)((due - now + 999999) / 1000000);
 }
 
+/* Resolve f->spec into @vm, with the --addr addresses; 0 or -errno with @why. */
+static int resolve_vm(const struct follow *f, struct vt_vm *vm, char *why, size_t whylen)
+{
+	int err = vt_vm_resolve(f->spec, vm, why, whylen);
+
+	if (err)
+		return err;
+	for (int i = 0; i < f->extra_naddrs && vm->naddrs < VMTRACE_MAX_ADDRS; i++) {
+		vm->addrs[vm->naddrs].family = f->extra[i].family;
+		memcpy(vm->addrs[vm->naddrs++].addr, f->extra[i].addr, 16);
+	}
+	return 0;
+}
+
+/*
+ * A link came or went: resolve again once the links have been quiet for a
+ * moment (a VM's start creates its tap, then bridges it), but at the latest
+ * a second after the first change, however busy the host's links are.
+ */
+static void links_changed(struct follow *f, uint64_t now)
+{
+	if (!f->refind_at)
+		f->refind_by = now + 1000000000ULL;
+	f->refind_at = now + 300000000ULL;
+	if (f->refind_at > f->refind_by)
+		f->refind_at = f->refind_by;
+}
+
+/* An event of the session being replaced: the new one has those it watches too. */
+static void on_old_event(const struct vmtrace_event *ev, void *arg)
+{
+	struct follow *f = arg;
+
+	if (!(ev->session_mask & (1U << f->session->id)))
+		on_event(ev, arg);
+}
+
+/*
+ * Find the VM again. If its interfaces changed (its tap deleted and made
+ * anew under the same name when the VM restarted, or moved to another
+ * bridge), trace the new ones: a new session, then the old one stopped;
+ * the echoes in flight keep their timelines. If the VM cannot be found
+ * (stopped), say so once and keep watching until it comes back. If the
+ * new session cannot start, the old one goes on (the reason is on stderr).
+ */
+static void refind_vm(struct follow *f)
+{
+	struct vt_session *old;
+	struct vt_vm *vm;
+	struct vt_filter *flt;
+	char why[1024], safe[VT_SAFE_LEN(sizeof(why))], name[NAME_LEN];
+
+	f->refind_at = 0;
+	vm = calloc(1, sizeof(*vm));
+	flt = calloc(1, sizeof(*flt));
+	if (!vm || !flt)
+		goto out;	/* try at the next change */
+	if (resolve_vm(f, vm, why, sizeof(why))) {
+		if (!f->vm_missing)
+			fprintf(stderr, "vmtrace: %s is gone for now (%s): still watching for it\n",
+				SAFE(name, f->vm.name), SAFE(safe, why));
+		f->vm_missing = 1;
+		goto out;
+	}
+	f->vm_missing = 0;
+	if (f->probe) {		/* only our echoes, to the one address we probe */
+		vm->naddrs = f->vm.naddrs;
+		memcpy(vm->addrs, f->vm.addrs, sizeof(vm->addrs));
+	}
+	build_filter(vm, flt, f->filter.icmp_id);
+	if (!memcmp(flt, &f->filter, sizeof(*flt)))
+		goto out;
+	old = f->session;
+	f->session = &f->sessions[old == f->sessions];
+	if (vt_session_start_or_report(f->session, flt, on_event, f)) {
+		f->session = old;
+		goto out;
+	}
+	/* the old session's last events go to the tracker before it forgets the old path */
+	old->on_event = on_old_event;
+	vt_session_stop(old);
+	f->lost_kernel += old->lost_kernel;
+	f->lost_socket += old->lost_socket;
+	f->filter = *flt;
+	f->vm = *vm;
+	vt_netns_names_load(&f->names);
+	vt_env_forget(&f->env);
+	print_path(f, "path");
+out:
+	free(flt);
+	free(vm);
+}
+
+/* Wait for events, links and time; 0 or -errno. */
+static int wait_events(struct follow *f, int timeout_ms)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = vt_nl_fd(&f->session->nl), .events = POLLIN },
+		{ .fd = vt_linkwatch_fd(&f->links), .events = POLLIN },
+	};
+	int n, err;
+
+	n = poll(pfd, pfd[1].fd >= 0 ? 2 : 1, timeout_ms);
+	if (n < 0)
+		return -errno;
+	if (pfd[1].fd >= 0 && (pfd[1].revents & POLLIN)) {
+		err = vt_linkwatch_read(&f->links);
+		if (err > 0)
+			links_changed(f, vt_now_ns());
+		else if (err < 0)	/* no more watching; what is traced stays traced */
+			vt_linkwatch_close(&f->links);
+	}
+	return pfd[0].revents ? vt_session_poll(f->session, 0) : 0;
+}
+
 static int run(struct follow *f)
 {
 	struct vt_prober pr = { .fd = -1 };
-	struct vt_filter *flt;
 	uint64_t start, next_send = 0, deadline = 0;
 	uint64_t sent = 0;	/* up to --count's 1000000; the ICMP seq wraps at 65536 */
 	char why[1024];
 	int err, rc;
 
-	err = vt_vm_resolve(f->spec, &f->vm, why, sizeof(why));
+	err = resolve_vm(f, &f->vm, why, sizeof(why));
 	if (err) {
 		char safe[VT_SAFE_LEN(sizeof(why))], spec[NAME_LEN];
 
 		fprintf(stderr, "vmtrace: cannot resolve '%s': %s\n", SAFE(spec, f->spec), SAFE(safe, why));
 		return VT_EXIT_USAGE;
 	}
-	for (int i = 0; i < f->extra_naddrs && f->vm.naddrs < VMTRACE_MAX_ADDRS; i++) {
-		f->vm.addrs[f->vm.naddrs].family = f->extra[i].family;
-		memcpy(f->vm.addrs[f->vm.naddrs++].addr, f->extra[i].addr, 16);
-	}
 	vt_netns_names_load(&f->names);
 	if (f->show_path) {
-		print_path(f);
+		print_path(f, "start");
 		return VT_EXIT_OK;
 	}
 	if (f->probe) {
@@ -575,11 +705,8 @@ static int run(struct follow *f)
 		f->vm.addrs[0].family = pr.family;
 		memcpy(f->vm.addrs[0].addr, pr.dst, 16);
 	}
-	flt = calloc(1, sizeof(*flt));
-	if (!flt)
-		return VT_EXIT_FAIL;
 	vt_env_init(&f->env, &f->vm, &f->names);
-	build_filter(f, flt, f->probe ? pr.id : -1);
+	build_filter(&f->vm, &f->filter, f->probe ? pr.id : -1);
 	vt_tracker_init(&f->tracker, &f->vm,
 			(uint64_t)((f->timeout > 0 ? f->timeout : f->probe ? 1.0 : 2.0) * 1e9));
 	f->tracker.on_verdict = on_verdict;
@@ -587,12 +714,15 @@ static int run(struct follow *f)
 	f->tracker.arg = f;
 
 	vt_catch_stop_signals();
-	rc = vt_session_start_or_report(&f->session, flt, on_event, f);
-	free(flt);
+	f->session = &f->sessions[0];
+	rc = vt_session_start_or_report(f->session, &f->filter, on_event, f);
 	if (rc)
 		return rc;
+	/* without it, follow goes on with the interfaces it found first */
+	if (vt_linkwatch_open(&f->links))
+		f->links.nl = NULL;
 	if (f->json)
-		print_path(f);
+		print_path(f, "start");
 	start = vt_now_ns();
 	if (f->duration > 0)
 		deadline = start + (uint64_t)(f->duration * 1e9);
@@ -617,17 +747,20 @@ static int run(struct follow *f)
 			break;
 		if (!f->probe && f->count && f->sum.echoes >= f->count)
 			break;
-		err = vt_session_poll(&f->session, poll_ms(f, now, deadline,
-							   f->probe && sent < f->count ? next_send : 0));
+		err = wait_events(f, poll_ms(f, now, deadline,
+					     f->probe && sent < f->count ? next_send : 0));
 		if (err && err != -EINTR && err != -EAGAIN) {
-			vt_nl_perror(&f->session.nl, "receiving events", err);
+			vt_nl_perror(&f->session->nl, "receiving events", err);
 			break;
 		}
 		vt_tracker_tick(&f->tracker, vt_now_ns(), 0);
+		if (f->refind_at && vt_now_ns() >= f->refind_at)
+			refind_vm(f);
 		if (f->probe && sent == f->count && f->sum.echoes >= f->count)
 			break;
 	}
-	vt_session_stop(&f->session);
+	vt_linkwatch_close(&f->links);
+	vt_session_stop(f->session);
 	vt_tracker_tick(&f->tracker, vt_now_ns(), 1);
 	vt_tracker_free(&f->tracker);
 	if (pr.fd >= 0)
@@ -647,7 +780,6 @@ static int follow_or_probe(int argc, char **argv, int probe)
 	if (!f)
 		return VT_EXIT_FAIL;
 	f->probe = probe;
-	f->color = isatty(STDOUT_FILENO);
 	rc = parse_opts(argc, argv, f) ? VT_EXIT_USAGE : run(f);
 	free(f);
 	return rc;

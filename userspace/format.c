@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "format.h"
 
@@ -104,18 +105,75 @@ char *vt_decimal(char *buf, size_t len, uint64_t v, unsigned int scale, unsigned
 	return buf;
 }
 
+size_t vt_utf8_char(const char *str, size_t n, uint32_t *cp)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	uint32_t c, min;
+	size_t len, i;
+
+	if (!n)
+		return 0;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2, c = s[0] & 0x1f, min = 0x80;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		len = 3, c = s[0] & 0x0f, min = 0x800;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4, c = s[0] & 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	/* a NUL is no continuation byte: nothing past a terminator is read */
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/* C0, DEL and C1: what a terminal may take as a command */
+static int is_control(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
+}
+
+/* Bidirectional overrides and isolates: they reorder what a terminal shows around them. */
+static int is_bidi_control(uint32_t cp)
+{
+	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+	       cp == 0x200e || cp == 0x200f || cp == 0x061c;
+}
+
 void vt_json_str(FILE *f, const char *s)
 {
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	size_t n = strlen(s), len;
+	uint32_t cp;
 
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
+	fputc('"', f);
+	while (n) {
+		len = vt_utf8_char(s, n, &cp);
+		if (!len) {
+			fputs("\\ufffd", f);	/* one per byte that is no UTF-8 */
+			len = 1;
+		} else if (cp == '"' || cp == '\\') {
+			fputc('\\', f);
+			fputc((int)cp, f);
+		} else if (is_control(cp)) {
+			fprintf(f, "\\u%04x", (unsigned int)cp);
+		} else {
+			fwrite(s, 1, len, f);
+		}
+		s += len;
+		n -= len;
 	}
 	fputc('"', f);
 }
@@ -123,32 +181,67 @@ void vt_json_str(FILE *f, const char *s)
 char *vt_text_safe(char *buf, size_t len, const char *s, size_t max)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i, n = 0;
+	size_t n = 0, clen;
+	char esc[8];
+	uint32_t cp;
 
 	if (!len)
 		return buf;
-	for (i = 0; i < max && s[i]; i++) {
-		unsigned char c = (unsigned char)s[i];
+	max = strnlen(s, max);
+	while (max) {
+		const char *put = s;
+		size_t plen;
 
-		if (c >= 0x20 && c != 0x7f && c != '\\') {
-			if (n + 1 >= len)
-				break;
-			buf[n++] = (char)c;
-		} else if (c == '\\') {
-			if (n + 2 >= len)
-				break;
-			buf[n++] = '\\';
-			buf[n++] = '\\';
+		clen = vt_utf8_char(s, max, &cp);
+		if (!clen || cp < 0x20 || cp == 0x7f) {	/* a byte: \xNN */
+			unsigned char c = (unsigned char)*s;
+
+			esc[0] = '\\', esc[1] = 'x', esc[2] = hex[c >> 4], esc[3] = hex[c & 15];
+			put = esc, plen = 4, clen = 1;
+		} else if (is_control(cp) || is_bidi_control(cp)) {	/* a character: \uNNNN */
+			snprintf(esc, sizeof(esc), "\\u%04x", (unsigned int)(cp & 0xffff));
+			put = esc, plen = 6;
+		} else if (cp == '\\') {
+			put = "\\\\", plen = 2;
 		} else {
-			if (n + 4 >= len)
-				break;
-			buf[n++] = '\\';
-			buf[n++] = 'x';
-			buf[n++] = hex[c >> 4];
-			buf[n++] = hex[c & 15];
+			plen = clen;
 		}
+		if (n + plen >= len)
+			break;
+		memcpy(buf + n, put, plen);
+		n += plen;
+		s += clen;
+		max -= clen;
 	}
 	buf[n] = '\0';
+	return buf;
+}
+
+char *vt_wall_time(char *buf, size_t len, uint64_t mono_ns, int iso)
+{
+	struct timespec mono, real;
+	int64_t ns;
+	time_t sec;
+	struct tm tm;
+	char us[8];
+
+	/* CLOCK_REALTIME - CLOCK_MONOTONIC now: a clock stepped since the event moves it */
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_REALTIME, &real);
+	ns = (int64_t)mono_ns + ((int64_t)real.tv_sec - mono.tv_sec) * 1000000000LL +
+	     ((int64_t)real.tv_nsec - mono.tv_nsec);
+	if (ns < 0)
+		ns = 0;
+	sec = (time_t)(ns / 1000000000LL);
+	snprintf(us, sizeof(us), "%06u", (unsigned int)(ns % 1000000000LL / 1000));
+	if (iso) {
+		gmtime_r(&sec, &tm);
+		strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	} else {
+		localtime_r(&sec, &tm);
+		strftime(buf, len, "%H:%M:%S", &tm);
+	}
+	snprintf(buf + strlen(buf), len - strlen(buf), ".%s%s", us, iso ? "Z" : "");
 	return buf;
 }
 
@@ -223,42 +316,67 @@ void vt_event_text(FILE *f, const struct vmtrace_event *ev,
 	fputc('\n', f);
 }
 
-void vt_event_json(FILE *f, const struct vmtrace_event *ev,
-		   const struct vt_netns_names *names)
+int vt_drop_is_benign(const struct vmtrace_event *ev)
 {
+	/*
+	 * A raw ping socket gets its copy of a reply, then icmp_rcv frees the
+	 * original with NO_SOCKET; icmpv6_rcv frees every echo it handled with
+	 * kfree_skb. Both are deliveries.
+	 */
+	return !strncmp(ev->location, "icmp_rcv+", 9) || !strncmp(ev->location, "icmpv6_rcv+", 11) ||
+	       !strncmp(ev->location, "ping_rcv+", 9);
+}
+
+void vt_hop_json_open(FILE *f, const struct vmtrace_event *ev, const struct vt_netns_names *names)
+{
+	int benign = (ev->flags & VMTRACE_EV_DROP) && vt_drop_is_benign(ev);
 	struct ev_strings s;
+	char when[32];
 
 	ev_strings(ev, names, &s);
-	fprintf(f, "{\"type\":\"%s\",\"ts_ns\":%" PRIu64 ",\"point\":\"%s\",\"ifname\":",
-		ev->flags & VMTRACE_EV_DROP ? "drop" : "hop", (uint64_t)ev->ts_ns,
-		vt_point_name(ev->point));
+	fprintf(f, "{\"type\":\"%s\",\"ts_ns\":%" PRIu64 ",\"time\":\"%s\",\"point\":\"%s\",\"ifname\":",
+		(ev->flags & VMTRACE_EV_DROP) && !benign ? "drop" : "hop", (uint64_t)ev->ts_ns,
+		vt_wall_time(when, sizeof(when), ev->ts_ns, 1), vt_point_name(ev->point));
 	vt_json_str(f, s.ifname);
-	fprintf(f, ",\"ifindex\":%d,\"dev_kind\":\"%s\",\"master_ifindex\":%d",
-		ev->ifindex, vt_devkind_name(ev->dev_kind), ev->master_ifindex);
+	fputs(",\"netns\":", f);
+	vt_json_str(f, s.netns);
 	if (s.out_ifname[0]) {
 		fputs(",\"out_ifname\":", f);
 		vt_json_str(f, s.out_ifname);
-		fprintf(f, ",\"out_ifindex\":%d", ev->out_ifindex);
 	}
-	fputs(",\"netns\":", f);
-	vt_json_str(f, s.netns);
-	fprintf(f, ",\"netns_inum\":%u,\"netns_cookie\":%" PRIu64 ",\"dir\":\"%s\",\"cpu\":%u",
-		ev->netns_inum, (uint64_t)ev->netns_cookie, vt_dir_name(ev->dir), ev->cpu);
-	fprintf(f, ",\"family\":\"%s\",\"src\":\"%s\",\"dst\":\"%s\",\"kind\":\"%s\"",
+	fprintf(f, ",\"packet\":{\"family\":\"%s\",\"src\":\"%s\",\"dst\":\"%s\",\"kind\":\"%s\"",
 		vt_family_name(ev->family), s.src, s.dst, vt_kind_name(ev->kind));
 	if (is_echo(ev))
 		fprintf(f, ",\"id\":%u,\"seq\":%u", ev->icmp_id, ev->icmp_seq);
 	if (ev->flags & VMTRACE_EV_VLAN)
 		fprintf(f, ",\"vlan\":%u", ev->vlan_tci & 0xfff);
-	fprintf(f, ",\"len\":%u,\"mark\":%u,\"skb\":\"%016" PRIx64 "\"",
-		ev->len, ev->mark, (uint64_t)ev->skb_tag);
+	fprintf(f, ",\"len\":%u}", ev->len);
+	if (is_echo(ev))
+		fprintf(f, ",\"echo\":{\"family\":\"%s\",\"src\":\"%s\",\"dst\":\"%s\",\"id\":%u,\"seq\":%u,\"kind\":\"%s\"}",
+			vt_family_name(ev->family), s.src, s.dst, ev->icmp_id, ev->icmp_seq,
+			vt_kind_name(ev->kind));
 	if (ev->flags & VMTRACE_EV_DROP) {
 		fputs(",\"reason\":", f);
 		vt_json_str(f, s.reason);
 		fputs(",\"location\":", f);
 		vt_json_str(f, s.location);
+		fprintf(f, ",\"benign\":%s", benign ? "true" : "false");
+	}
+}
+
+void vt_event_json(FILE *f, const struct vmtrace_event *ev,
+		   const struct vt_netns_names *names)
+{
+	vt_hop_json_open(f, ev, names);
+	fprintf(f, ",\"ifindex\":%d,\"dev_kind\":\"%s\",\"master_ifindex\":%d",
+		ev->ifindex, vt_devkind_name(ev->dev_kind), ev->master_ifindex);
+	if (ev->out_ifname[0])
+		fprintf(f, ",\"out_ifindex\":%d", ev->out_ifindex);
+	fprintf(f, ",\"netns_inum\":%u,\"netns_cookie\":%" PRIu64 ",\"dir\":\"%s\",\"cpu\":%u",
+		ev->netns_inum, (uint64_t)ev->netns_cookie, vt_dir_name(ev->dir), ev->cpu);
+	fprintf(f, ",\"mark\":%u,\"skb\":\"%016" PRIx64 "\"", ev->mark, (uint64_t)ev->skb_tag);
+	if (ev->flags & VMTRACE_EV_DROP)
 		fprintf(f, ",\"nf_attributed\":%s",
 			ev->flags & VMTRACE_EV_NF_ATTRIBUTED ? "true" : "false");
-	}
 	fputs("}\n", f);
 }

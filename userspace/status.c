@@ -136,7 +136,7 @@ static void print_json(const struct status *st, int family_version)
 {
 	unsigned int i, first = 1;
 
-	printf("{\"module\":\"loaded\",\"version\":");
+	printf("{\"type\":\"status\",\"version\":%d,\"module\":\"loaded\",\"module_version\":", VT_JSON_VERSION);
 	vt_json_str(stdout, st->version);
 	printf(",\"cli_version\":\"%s\",\"genl_version\":%d,\"caps\":[", VMTRACE_VERSION,
 	       family_version);

@@ -6,24 +6,78 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "nl.h"
 #include "version.h"
 
+#define VM_FORMS \
+	"VM is one of libvirt:NAME|UUID, pve:VMID, qemu:NAME, pid:PID, netns:NAME,\n" \
+	"if:IFNAME[@NETNS], ip:ADDR, or a bare name or number, tried in that order\n" \
+	"(libvirt first; a number as a Proxmox VMID).\n"
+#define COLOR_HELP \
+	"      --color[=WHEN]    colour: auto (the default: on a terminal, unless NO_COLOR\n" \
+	"                        is set or TERM=dumb), always, never\n"
+
 static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const char *usage;
+	const char *help;	/* after the usage line: what it does, its options */
 } subcommands[] = {
-	{ "follow", follow_main,
-	  "follow VM [--count N] [--duration S] [--timeout S] [--addr ADDR]... [-4|-6] [--json] [--show-path]" },
-	{ "probe", probe_main,
-	  "probe VM [--count N] [--interval S] [--size BYTES] [--from IFNAME|ADDR] [--timeout S] [-4|-6] [--json]" },
-	{ "status", status_main, "status [--json]" },
-	{ "events", events_main,
-	  "events --if IFNAME[@NETNS][,...] [--netns NAME] [--addr ADDR]... [--icmp-id ID]\n"
-	  "                 [--json] [--count N] [--duration S]" },
+	{ "follow", follow_main, "follow VM [OPTIONS]",
+	  "Watch the echoes (ping) to and from VM, whoever sends them. Per echo: a timeline\n"
+	  "of the host's hops it crossed, and a verdict: replied, dropped (where, the\n"
+	  "kernel's reason, the cause), lost-in-vm, lost-on-host, wrong-vm or unseen.\n"
+	  "Ctrl-C ends it with a summary. If the VM restarts, follow finds it again.\n\n"
+	  VM_FORMS "\n"
+	  "Options:\n"
+	  "  -c, --count N         stop after N verdicts (1 to 1000000)\n"
+	  "  -d, --duration S      stop after S seconds\n"
+	  "  -W, --timeout S       wait S seconds for a reply before the verdict (2)\n"
+	  "  -a, --addr ADDR       also the echoes of ADDR, an address of the VM (repeatable)\n"
+	  "  -4, -6                IPv4 or IPv6 echoes only\n"
+	  "  -t, --time            the wall-clock time of each echo\n"
+	  "  -j, --json            one JSON object per line (docs/json.md)\n"
+	  "  -p, --show-path       print the VM's interfaces and addresses, and exit\n"
+	  COLOR_HELP
+	  "  -h, --help            this help\n" },
+	{ "probe", probe_main, "probe VM [OPTIONS]",
+	  "Send echoes to VM's address from a raw socket with an ICMP id of its own, follow\n"
+	  "them as follow does, and exit 0 only if every one was answered.\n\n"
+	  VM_FORMS "\n"
+	  "Options:\n"
+	  "  -c, --count N         send N echoes (5; 1 to 1000000)\n"
+	  "  -i, --interval S      S seconds between echoes (0.2; at least 0.01)\n"
+	  "  -s, --size BYTES      payload size (56; 0 to 65000)\n"
+	  "  -I, --from IF|ADDR    send from this interface or address\n"
+	  "  -W, --timeout S       wait S seconds for a reply before the verdict (1)\n"
+	  "  -a, --addr ADDR       the address to probe, if the VM's are not known\n"
+	  "  -4, -6                probe the VM's IPv4 or IPv6 address\n"
+	  "  -t, --time            the wall-clock time of each echo\n"
+	  "  -j, --json            one JSON object per line (docs/json.md)\n"
+	  COLOR_HELP
+	  "  -h, --help            this help\n" },
+	{ "status", status_main, "status [OPTIONS]",
+	  "The module's version, sessions, hooks, ring memory, and per hook point the\n"
+	  "events emitted and lost.\n\n"
+	  "Options:\n"
+	  "  -j, --json            one JSON object (docs/json.md)\n"
+	  "  -h, --help            this help\n" },
+	{ "events", events_main, "events -I IFNAME[@NETNS][,...] [OPTIONS]",
+	  "Every event vmtrace sees on the given interfaces, raw: echoes and their ARP/ND,\n"
+	  "hops and drops, one per line.\n\n"
+	  "Options:\n"
+	  "  -I, --if LIST         the interfaces: IFNAME[@NETNS], comma-separated (required)\n"
+	  "  -n, --netns NAME      the namespace of the interfaces that name none\n"
+	  "  -a, --addr ADDR       only packets to or from ADDR (repeatable)\n"
+	  "  -e, --icmp-id ID      only echoes with this ICMP id\n"
+	  "  -c, --count N         stop after N events\n"
+	  "  -d, --duration S      stop after S seconds\n"
+	  "  -t, --time            the wall-clock time of each event\n"
+	  "  -j, --json            one JSON object per line (docs/json.md)\n"
+	  "  -h, --help            this help\n" },
 };
 
 #define N_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
@@ -35,11 +89,36 @@ static void usage(FILE *f)
 	fprintf(f, "Usage: vmtrace COMMAND [OPTIONS]\n\nCommands:\n");
 	for (i = 0; i < N_SUBCOMMANDS; i++)
 		fprintf(f, "  vmtrace %s\n", subcommands[i].usage);
-	fprintf(f, "  vmtrace --version | --help\n\n"
-		"VM: pve:VMID, qemu:NAME, pid:PID, netns:NAME, if:IFNAME[@NETNS], ip:ADDR, or a bare\n"
-		"    name or number (tried as pve, qemu, netns, if, ip).\n"
+	fprintf(f, "  vmtrace help [COMMAND] | COMMAND --help\n"
+		"  vmtrace --version\n\n"
+		VM_FORMS
 		"Exit codes: 0 success (probe: every echo replied), 1 failure (probe: an echo was lost),\n"
 		"            2 bad usage or VM not found, 3 module missing or too old.\n");
+}
+
+/* vmtrace help COMMAND, vmtrace COMMAND --help: on stdout, exit 0. */
+static int command_help(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < N_SUBCOMMANDS; i++)
+		if (!strcmp(name, subcommands[i].name)) {
+			printf("Usage: vmtrace %s\n\n%s", subcommands[i].usage, subcommands[i].help);
+			return VT_EXIT_OK;
+		}
+	vt_usage_error("help: unknown command '%s' (try 'vmtrace help')", name);
+	return VT_EXIT_USAGE;
+}
+
+/* -h or --help among a command's arguments, before a "--" */
+static int wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return 1;
+	return 0;
 }
 
 int vt_usage_error(const char *fmt, ...)
@@ -76,6 +155,22 @@ int vt_parse_addr(const char *s, int *family, uint8_t *addr)
 		*family = AF_INET;
 	else if (inet_pton(AF_INET6, s, addr) == 1)
 		*family = AF_INET6;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+int vt_parse_color(const char *when, int *color)
+{
+	const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if (!strcmp(when, "auto"))	/* https://no-color.org: set and not empty */
+		*color = isatty(STDOUT_FILENO) && !(no_color && *no_color) &&
+			 !(term && !strcmp(term, "dumb"));
+	else if (!strcmp(when, "always"))
+		*color = 1;
+	else if (!strcmp(when, "never"))
+		*color = 0;
 	else
 		return -EINVAL;
 	return 0;
@@ -128,13 +223,19 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version"))
 		return print_version();
+	if (!strcmp(argv[1], "help") && argc > 2)
+		return argc > 3 ? (vt_usage_error("help: one command at a time"), VT_EXIT_USAGE) :
+				  command_help(argv[2]);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(stdout);
 		return VT_EXIT_OK;
 	}
+	/* line by line, so that "vmtrace follow VM --json | jq" sees each line as it is printed */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (i = 0; i < N_SUBCOMMANDS; i++)
 		if (!strcmp(argv[1], subcommands[i].name))
-			return subcommands[i].fn(argc - 1, argv + 1);
+			return wants_help(argc - 1, argv + 1) ? command_help(argv[1]) :
+								subcommands[i].fn(argc - 1, argv + 1);
 	vt_usage_error("unknown command '%s' (try 'vmtrace --help')", argv[1]);
 	return VT_EXIT_USAGE;
 }

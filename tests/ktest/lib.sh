@@ -133,11 +133,12 @@ trace_stop() {
 	wait "$trace_pid"
 	cat "$1.err" >&2
 	grep -q ' 0 lost in the kernel (ring full), 0 lost in the socket' "$1.err"
+	[ ! -s "$1" ] || json_valid "$1" > /dev/null
 }
 
-# hops FILE JQ-SELECT: "point ifname" per matching event, in time order
+# hops FILE JQ-SELECT: "point ifname" per event whose packet matches, in time order
 hops() {
-	jq -M -r "select($2) | \"\(.ts_ns) \(.point) \(.ifname)\(if .out_ifname then \"->\" + .out_ifname else \"\" end)\"" "$1" |
+	jq -M -r "select(.packet | $2) | \"\(.ts_ns) \(.point) \(.ifname)\(if .out_ifname then \"->\" + .out_ifname else \"\" end)\"" "$1" |
 		sort -n | cut -d' ' -f2-
 }
 
@@ -160,19 +161,10 @@ expect() {
 	echo "ok: $1 = $3"
 }
 
-# json_valid FILE: every line is one of the types docs/json.md defines, with
-# every field it lists for that type.
+# json_valid FILE: every line follows docs/vmtrace.schema.json (follow, probe,
+# events and status alike)
 json_valid() {
-	local spec
-	spec=$(sed -n '/^```fields/,/^```/p' "$VMTRACE_SRC/docs/json.md" | sed '1d;$d')
-	[ -n "$spec" ]
-	jq -e -n --arg spec "$spec" '
-		($spec | split("\n") | map(select(length > 0) | split(": ") |
-			{key: .[0], value: (.[1] | split(" "))}) | from_entries) as $req
-		| [inputs] | all(. as $o | ($req[$o.type] // null) as $f
-			| $f != null and ($f | all(. as $p | $o | getpath($p | split(".")) != null)))' "$1" > /dev/null ||
-	{ echo "FAIL: $1 does not follow docs/json.md"; cat "$1"; return 1; }
-	echo "ok: $1 follows docs/json.md"
+	/usr/bin/python3 "$VMTRACE_SRC/tests/json/check.py" "$1" || { cat "$1"; return 1; }
 }
 
 # verdicts FILE: "seq status cause hop" per verdict line, by seq

@@ -23,6 +23,40 @@ t 2 -
 t 0 0 --version
 t 0 0 --help
 t 2 1 frobnicate
+# help: for every command, on stdout, exit 0; as "vmtrace help CMD" and "CMD --help"/"-h"
+for cmd in follow probe status events; do
+	t 0 0 help $cmd
+	t 0 0 $cmd --help
+	t 0 0 $cmd vm -h
+	if ! "$vt" $cmd --help | head -n 1 | grep -q "^Usage: vmtrace $cmd "; then
+		fail=$((fail + 1))
+		echo "FAIL: vmtrace $cmd --help does not begin with its usage"
+	fi
+done
+t 2 1 help frobnicate
+t 2 1 help follow probe
+t 0 0 help
+if ! "$vt" help | grep -q 'libvirt:NAME|UUID.*pve:VMID'; then
+	fail=$((fail + 1))
+	echo "FAIL: vmtrace help does not name libvirt first among the VM forms"
+fi
+# the short options, one meaning each: -I an interface, -i an interval, -W a timeout, -t the time
+# (taken, they get as far as resolving the VM)
+for o in "-W 3" "-t" "--time" "--color" "--color=never" "--color=always" "--color=auto" "-c 2 -d 3 -4 -j"; do
+	t 2 1 follow nosuchvm-zz9 $o
+	grep -q "cannot resolve" /tmp/vmtrace-cli-args.$$ ||
+		{ fail=$((fail + 1)); echo "FAIL: follow $o: $(cat /tmp/vmtrace-cli-args.$$)"; }
+done
+for o in "-i 0.5 -s 100 -I lo -W 1 -a 192.0.2.1 -t"; do
+	t 2 1 probe nosuchvm-zz9 $o
+	grep -q "cannot resolve" /tmp/vmtrace-cli-args.$$ ||
+		{ fail=$((fail + 1)); echo "FAIL: probe $o: $(cat /tmp/vmtrace-cli-args.$$)"; }
+done
+t 2 1 follow vm --color=sometimes
+t 2 1 follow vm -I eth0
+t 2 1 events -i lo
+t 2 1 events -I lo --icmp-id x
+t 2 1 events -I lo -e 70000
 t 2 1 status --bogus
 t 2 1 status extra
 t 2 1 events

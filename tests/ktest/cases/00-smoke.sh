@@ -2,7 +2,9 @@
 . "$VMTRACE_SRC/tests/ktest/lib.sh"
 grep -q '^vmtrace ' /proc/modules
 "$VT" status
-expect "version" "$("$VT" status --json | jq -r .version)" "$("$VT" --version | head -1 | cut -d' ' -f2)"
+"$VT" status --json > $TMP/status.json
+json_valid $TMP/status.json
+expect "version" "$("$VT" status --json | jq -r .module_version)" "$("$VT" --version | head -1 | cut -d' ' -f2)"
 expect "sessions" "$("$VT" status --json | jq .sessions)" 0
 expect "--version" "$("$VT" --version | tr '\n' ';')" "vmtrace $("$VT" status --json | jq -r .cli_version);module: $(cat /sys/module/vmtrace/version) (generic netlink \"vmtrace\" v1);"
 # kfree_skb passes a drop reason from 5.17 on; before, the module says so

@@ -56,12 +56,12 @@ skb:drop vm0"
 reply_freed="NO_SOCKET icmp_rcv"
 kernel_since 5.17 || reply_freed="icmp_rcv"
 kernel_since 6.13 && reply_freed="NO_SOCKET ping_rcv"
-expect "drops" "$(jq -M -r 'select(.type=="drop" and (.kind=="request" or .kind=="reply")) | "\(.kind) \(.reason) \(.location|sub("\\+.*";""))"' $TMP/ev | sort | uniq -c | tr -s ' ')" \
+expect "drops" "$(jq -M -r 'select(has("reason") and (.packet.kind=="request" or .packet.kind=="reply")) | "\(.packet.kind) \(.reason) \(.location|sub("\\+.*";""))"' $TMP/ev | sort | uniq -c | tr -s ' ')" \
 	" 2 reply $reply_freed"
 # Namespaces, ids and sequence numbers as the kernel saw them.
 expect "netns of vm0 events" "$(jq -M -r 'select(.ifname=="vm0") | .netns' $TMP/ev | sort -u)" "vm"
 expect "netns of br0 events" "$(jq -M -r 'select(.ifname=="br0") | .netns' $TMP/ev | sort -u)" "host"
-expect "echo seq" "$(jq -M -r 'select(.kind=="request") | .seq' $TMP/ev | sort -u)" "1"
+expect "echo seq" "$(jq -M -r 'select(.packet.kind=="request") | .packet.seq' $TMP/ev | sort -u)" "1"
 expect "bridge master of vm0-host" "$(jq -M -r 'select(.ifname=="vm0-host") | .master_ifindex' $TMP/ev | sort -u)" \
 	"$(cat /sys/class/net/br0/ifindex)"
 expect "device kinds" "$(jq -M -r '"\(.ifname) \(.dev_kind)"' $TMP/ev | sort -u | tr '\n' ' ')" \

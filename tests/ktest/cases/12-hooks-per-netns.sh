@@ -56,12 +56,12 @@ expect "ip filter gone" "$(hooked)" "2 $((2 * B)) $MAX"
 trace_stop $TMP/ev
 expect "hooks after the session" "$(hooked)" "0 0 $MAX"
 # every echo saw ip:input in the VM once, framed or not
-expect "ip:input in the vm" "$(jq -M -r 'select(.kind=="request" and .point=="ip:input") | .ifname' $TMP/ev | sort | uniq -c | tr -s ' ')" \
+expect "ip:input in the vm" "$(jq -M -r 'select(.packet.kind=="request" and .point=="ip:input") | .ifname' $TMP/ev | sort | uniq -c | tr -s ' ')" \
 	" 2 vm0"
 # the reply enters the bridge at vm0-host; the request leaves it by
 # output and postrouting, which nobody filters
 expect "bridge hops while filtered" \
-	"$(jq -M -r 'select((.kind=="request" or .kind=="reply") and (.point|startswith("bridge:"))) | "\(.kind) \(.point) \(.ifname)"' $TMP/ev)" \
+	"$(jq -M -r 'select((.packet.kind=="request" or .packet.kind=="reply") and (.point|startswith("bridge:"))) | "\(.packet.kind) \(.point) \(.ifname)"' $TMP/ev)" \
 	"reply bridge:prerouting vm0-host"
 # A filter present before the session is hooked at once.
 host nft -f - <<'NFT'

@@ -28,9 +28,9 @@ bridge:forward vm1-host->vm2-host
 bridge:forward vm1-host->vm2-host"
 # nf_hook_slow() frees the packet; the location is wherever the compiler put
 # that call, so only its presence is checked.
-expect "drop" "$(jq -M -r 'select(.type=="drop" and .kind=="request") | "\(.point) \(.ifname)->\(.out_ifname) \(.reason) \(.nf_attributed) \(.location != "")"' $TMP/ev)" \
+expect "drop" "$(jq -M -r 'select(.type=="drop" and .packet.kind=="request") | "\(.point) \(.ifname)->\(.out_ifname) \(.reason) \(.nf_attributed) \(.location != "")"' $TMP/ev)" \
 	"bridge:forward vm1-host->vm2-host $(kernel_reason NETFILTER_DROP) true true"
-expect "echo events on vm2" "$(jq -M -r 'select((.ifname=="vm2-host" or .ifname=="vm2") and (.kind=="request" or .kind=="reply")) | .point' $TMP/ev | wc -l)" 0
+expect "echo events on vm2" "$(jq -M -r 'select((.ifname=="vm2-host" or .ifname=="vm2") and (.packet.kind=="request" or .packet.kind=="reply")) | .point' $TMP/ev | wc -l)" 0
 
 # Fixed: the same echo goes through.
 host nft delete table bridge vmtrace_test

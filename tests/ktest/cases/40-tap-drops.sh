@@ -14,11 +14,11 @@ trace $TMP/ev --if br0,tap0
 trace_stop $TMP/ev
 # Up to 4 requests may still find room, depending on what the ring already
 # held; none is handed to the reader, and every other one is a FULL_RING drop.
-expect "paused reader drop reasons" "$(jq -M -r 'select(.type=="drop" and .kind=="request") | "\(.ifname) \(.reason) \(.location|sub("\\+.*";""))"' $TMP/ev | sort -u)" \
+expect "paused reader drop reasons" "$(jq -M -r 'select(.type=="drop" and .packet.kind=="request") | "\(.ifname) \(.reason) \(.location|sub("\\+.*";""))"' $TMP/ev | sort -u)" \
 	"tap0 $(kernel_reason FULL_RING) tun_net_xmit"
-dropped=$(jq -M -r 'select(.type=="drop" and .kind=="request") | .seq' $TMP/ev | sort -u | wc -l)
+dropped=$(jq -M -r 'select(.type=="drop" and .packet.kind=="request") | .packet.seq' $TMP/ev | sort -u | wc -l)
 [ "$dropped" -ge 2 ] || { echo "FAIL: only $dropped requests dropped"; false; }
-expect "requests handed to the paused reader" "$(jq -M -r 'select(.point=="skb:consume" and .kind=="request") | .seq' $TMP/ev | wc -l)" 0
+expect "requests handed to the paused reader" "$(jq -M -r 'select(.point=="skb:consume" and .packet.kind=="request") | .packet.seq' $TMP/ev | wc -l)" 0
 expect_seq "paused reader path of seq 6" "$(hops $TMP/ev '.kind=="request" and .seq==6')" \
 "ip:output br0
 ip:postrouting br0
@@ -38,9 +38,9 @@ trace $TMP/ev2 --if tapdead
 ! host ping -c 1 -W 4 198.51.100.2 || false
 sleep 1
 trace_stop $TMP/ev2
-expect "arp drops" "$(jq -M -r 'select(.type=="drop" and .kind=="arp-request") | "\(.ifname) \(.reason) \(.src)>\(.dst)"' $TMP/ev2 | sort | uniq -c | tr -s ' ')" \
+expect "arp drops" "$(jq -M -r 'select(.type=="drop" and .packet.kind=="arp-request") | "\(.ifname) \(.reason) \(.packet.src)>\(.packet.dst)"' $TMP/ev2 | sort | uniq -c | tr -s ' ')" \
 	"$(echo " 3 tapdead $(kernel_reason QDISC_DROP) 198.51.100.1>198.51.100.2" | tr -s ' ')"
-expect "echo drop" "$(jq -M -r 'select(.type=="drop" and .kind=="request") | "\(.ifname) \(.reason) \(.location|sub("\\+.*";""))"' $TMP/ev2)" \
+expect "echo drop" "$(jq -M -r 'select(.type=="drop" and .packet.kind=="request") | "\(.ifname) \(.reason) \(.location|sub("\\+.*";""))"' $TMP/ev2)" \
 	"tapdead $(kernel_reason NEIGH_FAILED) neigh_invalidate"
 
 # 3. No reader, tap enslaved to the bridge: the port is disabled, and the

@@ -24,7 +24,7 @@ skb:$answered vm0"
 if [ $answered = drop ]; then
 	want="NOT_SPECIFIED icmpv6_rcv"
 	kernel_since 5.17 || want=" icmpv6_rcv"
-	expect "answered request freed as a drop" "$(jq -M -r 'select(.type=="drop" and .kind=="request") | "\(.reason) \(.location|sub("\\+.*";""))"' $TMP/ev)" \
+	expect "answered request freed as a drop" "$(jq -M -r 'select(.benign and .packet.kind=="request") | "\(.reason) \(.location|sub("\\+.*";""))"' $TMP/ev)" \
 		"$want"
 fi
 expect_seq "ipv6 reply" "$(hops $TMP/ev '.kind=="reply" and .family=="ipv6"')" \
@@ -36,7 +36,7 @@ dev:rx br0
 ip:prerouting br0
 ip:input br0
 skb:drop br0"
-expect "ipv6 addresses" "$(jq -M -r 'select(.kind=="request") | "\(.src)>\(.dst)"' $TMP/ev | sort -u)" \
+expect "ipv6 addresses" "$(jq -M -r 'select(.packet.kind=="request") | "\(.packet.src)>\(.packet.dst)"' $TMP/ev | sort -u)" \
 	"2001:db8::1>2001:db8::10"
 
 # VLAN 100 over the same bridge: sub-interfaces on both ends, the tag
@@ -63,6 +63,6 @@ dev:rx vm0
 ip:prerouting vm0.100
 ip:input vm0.100
 skb:consume vm0.100"
-expect "vlan on the trunk" "$(jq -M -r 'select(.kind=="request" and (.ifname=="vm0-host" or .ifname=="br0" or .ifname=="vm0")) | "\(.ifname) \(.vlan)"' $TMP/ev2 | sort -u | tr '\n' ';')" \
+expect "vlan on the trunk" "$(jq -M -r 'select(.packet.kind=="request" and (.ifname=="vm0-host" or .ifname=="br0" or .ifname=="vm0")) | "\(.ifname) \(.packet.vlan)"' $TMP/ev2 | sort -u | tr '\n' ';')" \
 	"br0 100;vm0 100;vm0-host 100;"
 expect "vlan device kind" "$(jq -M -r 'select(.ifname=="br0.100") | .dev_kind' $TMP/ev2 | sort -u)" "vlan"

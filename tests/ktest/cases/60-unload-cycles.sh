@@ -30,7 +30,7 @@ done
 trace $TMP/ev --if br0
 host ping -c 1 -W 2 192.0.2.10
 trace_stop $TMP/ev
-expect "events after ${UNLOAD_CYCLES:-20} cycles" "$(jq -M -r 'select(.kind=="request") | .point' $TMP/ev | head -1)" "ip:output"
+expect "events after ${UNLOAD_CYCLES:-20} cycles" "$(jq -M -r 'select(.packet.kind=="request") | .point' $TMP/ev | head -1)" "ip:output"
 # A session ends with its socket: killing the tracer frees everything.
 trace $TMP/ev2 --if br0
 kill -KILL "$trace_pid"

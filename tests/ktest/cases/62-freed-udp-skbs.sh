@@ -13,5 +13,5 @@ for i in $(seq 2000); do echo "datagram $i" > /dev/udp/192.0.2.10/9; done
 ping -c 3 -i 0.2 -W 1 192.0.2.10 > /dev/null
 trace_stop $TMP/ev
 expect "udp datagrams received" "$(ip -n vm -j -s link show vm0 | jq '.[0].stats64.rx.packets >= 2000')" true
-expect "echoes still traced" "$(jq -M -r 'select(.kind=="request" and .point=="skb:consume") | .ifname' $TMP/ev | sort -u | tr '\n' ' ')" "vm0 "
-expect "no UDP event" "$(jq -M -r '.kind' $TMP/ev | sort -u | grep -Ev '^(request|reply|arp-request|arp-reply|neigh-solicit|neigh-advert)$' || true)" ""
+expect "echoes still traced" "$(jq -M -r 'select(.packet.kind=="request" and .point=="skb:consume") | .ifname' $TMP/ev | sort -u | tr '\n' ' ')" "vm0 "
+expect "no UDP event" "$(jq -M -r '.packet.kind' $TMP/ev | sort -u | grep -Ev '^(request|reply|arp-request|arp-reply|neigh-solicit|neigh-advert)$' || true)" ""

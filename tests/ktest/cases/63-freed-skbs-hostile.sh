@@ -43,5 +43,5 @@ wait $errsock
 # The watched path still works and nothing above became an event.
 host ping -c 3 -i 0.2 -W 1 192.0.2.10 > /dev/null
 trace_stop $TMP/ev
-expect "echoes still handed to the VM" "$(jq -M -r 'select(.kind=="request" and .point=="skb:consume") | .ifname' $TMP/ev | grep -c -m1 '^vm0$')" 1
-expect "no event for fragments or UDP" "$(jq -M -r '.kind' $TMP/ev | sort -u | grep -Ev '^(request|reply|arp-request|arp-reply|neigh-solicit|neigh-advert)$' || true)" ""
+expect "echoes still handed to the VM" "$(jq -M -r 'select(.packet.kind=="request" and .point=="skb:consume") | .ifname' $TMP/ev | grep -c -m1 '^vm0$')" 1
+expect "no event for fragments or UDP" "$(jq -M -r '.packet.kind' $TMP/ev | sort -u | grep -Ev '^(request|reply|arp-request|arp-reply|neigh-solicit|neigh-advert)$' || true)" ""

@@ -18,7 +18,7 @@ for i in $(seq 10); do
 	ping -c 1 -W 2 192.0.2.10 > /dev/null
 	trace_stop $TMP/ev.$i
 	expect "round $i: the reply's arrival on br0" \
-		"$(jq -M -r 'select(.kind=="reply" and .point=="dev:rx" and .ifname=="br0") | .kind' $TMP/ev.$i | head -1)" reply
+		"$(jq -M -r 'select(.packet.kind=="reply" and .point=="dev:rx" and .ifname=="br0") | .packet.kind' $TMP/ev.$i | head -1)" reply
 done
 expect "the other session lived on" "$("$VT" status --json | jq .sessions)" 1
 kill -INT $other

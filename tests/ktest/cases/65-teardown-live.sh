@@ -6,7 +6,9 @@
 # kernel under TCG, where deleting a namespace took over 5 s), the kernel
 # never says "unregister_netdevice: waiting for" (the splat scan
 # fails the run on it; it speaks after 10 s, so the case waits that long),
-# and the session still works for the devices that remain.
+# and the session still works for the devices that remain. A follow of the
+# tap VM finds it again after its restart (a new tap0, a new ifindex) and
+# traces its echoes on the new tap.
 . "$VMTRACE_SRC/tests/ktest/lib.sh"
 host ip link set lo up
 make_bridge
@@ -16,6 +18,9 @@ add_veth_vm vm2 vm2 30
 host ping -c 1 -W 5 192.0.2.20 > /dev/null
 host ping -c 1 -W 2 192.0.2.10 > /dev/null
 trace $TMP/ev --if br0,tap0,vm0-host,vm0@vm,vm2-host,vm2@vm2
+"$VT" follow if:tap0 --addr 192.0.2.20 --json > $TMP/follow 2> $TMP/follow.err &
+follow_pid=$!
+old_ifindex=$(cat /sys/class/net/tap0/ifindex)
 for a in 192.0.2.20 192.0.2.10 192.0.2.30; do
 	ping -f -w 8 "$a" > /dev/null 2>&1 &
 	pids+=($!)
@@ -33,6 +38,15 @@ expect "tap0 gone with its reader" "$(ip link show tap0 > /dev/null 2>&1 && echo
 ip netns del tvm
 add_tap_vm tvm tap0 20
 expect "tap0 back" "$(ip -j link show tap0 | jq -r '.[0].master')" br0
+new_ifindex=$(cat /sys/class/net/tap0/ifindex)
+expect "the new tap0 is another device" "$(( new_ifindex != old_ifindex ))" 1
+# follow resolves again 0.3 s after the links settle (1 s at most)
+for _ in $(seq 50); do
+	jq -e --argjson i "$new_ifindex" 'select(.type=="path") | .path[] | select(.ifname=="tap0" and .ifindex==$i)' \
+		$TMP/follow > /dev/null 2>&1 && break
+	sleep 0.1
+done
+host ping -c 3 -i 0.3 -W 2 192.0.2.20 > /dev/null
 
 # a namespace VM deleted under the flood: its veth pair goes with it
 t0=$SECONDS
@@ -49,6 +63,16 @@ expect "veth deleted in under 30 s" "$(( SECONDS - t0 < 30 ))" 1
 host ping -c 2 -i 0.2 -W 1 192.0.2.1 > /dev/null
 expect "session still live" "$("$VT" status --json | jq .sessions)" 1
 trace_stop $TMP/ev || true
-expect "echoes traced before the teardown" "$(jq -M -r 'select(.kind=="request") | .ifname' $TMP/ev | grep -c -m1 -E '^(tap0|vm0-host|vm2-host)$')" 1
+kill -INT "$follow_pid"
+wait "$follow_pid"
+expect "follow said the VM was gone" "$(grep -c 'tap0 is gone for now' $TMP/follow.err)" 1
+expect "follow found the new tap0" "$(jq -r --argjson i "$new_ifindex" 'select(.type=="path") | .path[] |
+	select(.ifname=="tap0" and .ifindex==$i) | .role' $TMP/follow | sort -u)" port
+# once follow has the new tap0, echoes to the tap VM are seen on it and answered
+found=$(grep -n -m1 "\"ifname\":\"tap0\",\"ifindex\":$new_ifindex," $TMP/follow | cut -d: -f1)
+expect "echoes to the restarted VM replied" "$(tail -n +"${found:-1000000}" $TMP/follow |
+	jq -r 'select(.type=="verdict" and .echo.dst=="192.0.2.20") | .status' | grep -c -m1 replied)" 1
+json_valid $TMP/follow
+expect "echoes traced before the teardown" "$(jq -M -r 'select(.packet.kind=="request") | .ifname' $TMP/ev | grep -c -m1 -E '^(tap0|vm0-host|vm2-host)$')" 1
 # the kernel's watchdog for leaked device references speaks after 10 s
 sleep 11

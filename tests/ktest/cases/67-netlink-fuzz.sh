@@ -35,4 +35,4 @@ expect "sessions left" "$("$VT" status --json | jq .sessions)" 0
 trace $TMP/ev --if br0,vm0-host
 host ping -c 2 -i 0.2 -W 1 192.0.2.10 > /dev/null
 trace_stop $TMP/ev || true
-expect "still tracing" "$(jq -M -r 'select(.kind=="request") | .point' $TMP/ev | head -1)" "ip:output"
+expect "still tracing" "$(jq -M -r 'select(.packet.kind=="request") | .point' $TMP/ev | head -1)" "ip:output"

@@ -37,7 +37,7 @@ add_veth_vm vm vm0 10
 trace $TMP/ev --if br0
 host ping -c 1 -W 2 192.0.2.10
 trace_stop $TMP/ev
-expect "first hop" "$(jq -M -r 'select(.kind=="request") | .point' $TMP/ev | head -1)" "ip:output"
+expect "first hop" "$(jq -M -r 'select(.packet.kind=="request") | .point' $TMP/ev | head -1)" "ip:output"
 
 # The CLI turns bad arguments into one line and exit code 2.
 set +e

@@ -156,4 +156,31 @@ c_17_break() {
 c_17_fix() { ip -n vm2 addr del 192.0.2.10/32 dev vm2; ip neigh flush dev br0; ping -c 1 -W 2 192.0.2.10 > /dev/null; }
 cause 17 'wrong-vm ip-conflict vm2-host/dev:rx' "two VMs claim one IP address" probe_got netns:vm
 
+# 21. the VM's port is not where the host's address for it is: on no bridge,
+# or on another bridge. Topology, named as such: not "a wrong route".
+c_21a_break() { ip link set tap0 nomaster; }
+c_21a_fix() { ip link set tap0 master br0; }
+cause 21a 'lost-on-host bridge-no-port null/null' "the VM's tap on no bridge" probe_got if:tap0 --addr 192.0.2.20
+c_21b_break() { ip link add br1 type bridge stp_state 0 forward_delay 0; ip link set br1 up; ip link set tap0 master br1; }
+c_21b_fix() { ip link set tap0 master br0; ip link del br1; }
+cause 21b 'lost-on-host bridge-no-port null/null' "the VM's tap on another bridge than the host's address" \
+	probe_got if:tap0 --addr 192.0.2.20
+# the explanation says where the host sends, where the port is, and the command that fixes it
+c_21a_break
+! "$VT" probe if:tap0 --addr 192.0.2.20 --count 1 --json > $TMP/c21a || false
+c_21a_fix
+expect "21a explained" "$(jq -r 'select(.type=="verdict") | .explain' $TMP/c21a |
+	grep -c "out of br0 (192.0.2.1/24), but the VM's port tap0 is on no bridge.*ip link set tap0 master br0")" 1
+c_21b_break
+! "$VT" probe if:tap0 --addr 192.0.2.20 --count 1 --json > $TMP/c21b || false
+c_21b_fix
+expect "21b explained" "$(jq -r 'select(.type=="verdict") | .explain' $TMP/c21b |
+	grep -c "out of bridge br0 (192.0.2.1/24), but the VM's port tap0 is on bridge br1.*ip link set tap0 master br0")" 1
+
+# 22. the VM pings the host, which is set not to answer echoes
+c_22_break() { sysctl -qw net.ipv4.icmp_echo_ignore_all=1; }
+c_22_fix() { sysctl -qw net.ipv4.icmp_echo_ignore_all=0; }
+cause 22 'lost-on-host icmp-ignored br0/.*' "the host ignores echoes (icmp_echo_ignore_all)" \
+	follow_got netns:vm vm 192.0.2.1
+
 catalogue_done

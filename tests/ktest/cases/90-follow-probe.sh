@@ -50,6 +50,31 @@ json_valid $TMP/f1
 expect "reverse verdicts" "$(jq -M -r 'select(.type=="verdict") | "\(.echo.src)>\(.echo.dst) \(.status)"' $TMP/f1 | sort -u)" \
 	"192.0.2.10>192.0.2.1 replied"
 
+# Into a pipe: each JSON line is out as soon as its verdict is, not when
+# follow ends; every JSON line carries the wall-clock time.
+"$VT" follow netns:vm --count 2 --duration 12 --json | cat > $TMP/piped &
+fpid=$!
+wait_session
+n vm ping -c 1 192.0.2.1 > /dev/null
+for _ in $(seq 60); do grep -q '"type":"verdict"' $TMP/piped && break; sleep 0.1; done
+expect "a verdict through a pipe while follow runs" "$(grep -c '"type":"verdict"' $TMP/piped)" 1
+expect "JSON time is RFC 3339 UTC" "$(jq -r 'select(.type=="verdict") | .time' $TMP/piped |
+	grep -c -E "^$(date -u +%Y-%m-%d)T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z$")" 1
+n vm ping -c 1 192.0.2.1 > /dev/null
+wait $fpid
+json_valid $TMP/piped
+# Text: -t puts tcpdump's time before each echo; colour only on a terminal,
+# or when asked for, whatever NO_COLOR says then.
+"$VT" probe netns:vm --count 1 -t > $TMP/t1
+expect "-t: the time first" "$(grep -c -E '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6} seq 1 ' $TMP/t1)" 1
+expect "no colour into a file" "$(grep -c "$(printf '\033')" $TMP/t1)" 0
+NO_COLOR=1 "$VT" probe netns:vm --count 1 --color=always > $TMP/t2
+expect "--color=always" "$(grep -c "$(printf '\033')\[32m" $TMP/t2)" 1
+script -qec "TERM=dumb $VT probe netns:vm --count 1" /dev/null > $TMP/t3
+expect "TERM=dumb: no colour on a terminal" "$(grep -c "$(printf '\033')\[" $TMP/t3)" 0
+script -qec "TERM=xterm $VT probe netns:vm --count 1" /dev/null > $TMP/t4
+expect "colour on a terminal" "$(grep -c "$(printf '\033')\[32m" $TMP/t4)" 1
+
 # Bridge firewall between the tap VM and the veth VM.
 host nft add table bridge t
 host nft add chain bridge t f '{ type filter hook forward priority 0; }'

@@ -8,7 +8,7 @@ ko=$(ls "$VMTRACE_SRC"/build/dkms/vmtrace/"$version"/"$(uname -r)"/*/module/vmtr
 rmmod vmtrace
 insmod "$ko"
 expect "srcversion is the DKMS build" "$(cat /sys/module/vmtrace/srcversion)" "$(modinfo -F srcversion "$ko")"
-expect "version" "$("$VT" status --json | jq -r .version)" "$version"
+expect "version" "$("$VT" status --json | jq -r .module_version)" "$version"
 # DKMS signs what it builds from 3.0 on (bullseye's 2.8 does not)
 if grep -q sign_file "$(command -v dkms)"; then
 	expect "signed by DKMS" "$(modinfo -F signer "$ko" | grep -c .)" 1

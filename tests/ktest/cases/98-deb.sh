@@ -26,7 +26,7 @@ in_root modprobe vmtrace
 # compressed as the kernel's own modules are, where they are (sid's DKMS: .ko.xz)
 expect "loaded from the DKMS install" "$(in_root modinfo -n vmtrace | sed 's|.*/lib/modules/[^/]*/||; s/\.\(xz\|zst\|gz\)$//')" \
 	"updates/dkms/vmtrace.ko"
-expect "installed CLI and module agree" "$(in_root vmtrace status --json | jq -r '"\(.version) \(.cli_version)"')" "$version $version"
+expect "installed CLI and module agree" "$(in_root vmtrace status --json | jq -r '"\(.module_version) \(.cli_version)"')" "$version $version"
 in_root test -f /usr/share/man/man8/vmtrace.8.gz
 in_root test -f /usr/share/bash-completion/completions/vmtrace
 in_root sh -c 'dpkg -r vmtrace vmtrace-dkms' > /dev/null 2>&1
