@@ -15,6 +15,7 @@
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/rtnetlink.h>
 
+#include "addr.h"
 #include "cause.h"
 #include "echo.h"
 #include "format.h"
@@ -427,7 +428,7 @@ void vt_cause_unanswered(const struct vmtrace_event *req, const uint8_t *echo_ds
 {
 	const struct vt_rtnl_view *st = view_at(env, req);
 	const char *what = req->kind == VMTRACE_PKT_ARP_REQUEST ? "ARP" : "neighbour discovery";
-	size_t alen = req->family == AF_INET ? 4 : 16;
+	size_t alen = vt_addr_len(req->family);
 	char target[64], dst[64], ifname[VMTRACE_IFNAMSIZ + 1];
 	const struct vt_path_elem *el;
 
@@ -571,7 +572,7 @@ static int is_local_addr(const struct vt_rtnl_view *st, int family, const uint8_
 
 	for (i = 0; st && i < st->naddrs; i++)
 		if (st->addrs[i].family == family &&
-		    !memcmp(st->addrs[i].addr, addr, family == AF_INET ? 4 : 16))
+		    !memcmp(st->addrs[i].addr, addr, vt_addr_len(family)))
 			return 1;
 	return 0;
 }

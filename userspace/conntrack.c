@@ -10,6 +10,7 @@
 #include <linux/netfilter/nfnetlink_conntrack.h>
 #include <sys/socket.h>
 
+#include "addr.h"
 #include "conntrack.h"
 #include "rtnl.h"
 
@@ -60,16 +61,14 @@ static void parse_tuple(const struct nlattr *nest, size_t alen, struct tuple *t)
 static int ct_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct want *w = arg;
-	size_t alen = w->family == AF_INET ? 4 : 16;
-	struct tuple orig = { 0 }, reply = { 0 };
+	size_t alen = vt_addr_len(w->family);
+	struct tuple orig = { 0 };
 	const struct nlattr *a;
 	uint32_t status = 0;
 
 	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
 		if (mnl_attr_get_type(a) == CTA_TUPLE_ORIG)
 			parse_tuple(a, alen, &orig);
-		else if (mnl_attr_get_type(a) == CTA_TUPLE_REPLY)
-			parse_tuple(a, alen, &reply);
 		else if (mnl_attr_get_type(a) == CTA_STATUS && mnl_attr_validate(a, MNL_TYPE_U32) == 0)
 			status = ntohl(mnl_attr_get_u32(a));
 	}
@@ -78,14 +77,13 @@ static int ct_cb(const struct nlmsghdr *nlh, void *arg)
 		return MNL_CB_OK;
 	w->found = 1;
 	w->ct->status = status;
-	memcpy(w->ct->reply_dst, reply.dst, alen);
 	return MNL_CB_OK;
 }
 
 int vt_ct_find_echo(int family, const uint8_t *src, const uint8_t *dst, uint16_t id, struct vt_ct *ct)
 {
 	char buf[256];
-	size_t alen = family == AF_INET ? 4 : 16;
+	size_t alen = vt_addr_len(family);
 	struct want w = { .family = family, .ct = ct };
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct nfgenmsg *nfg;

@@ -7,7 +7,6 @@
 
 struct vt_ct {
 	uint32_t status;	/* IPS_* */
-	uint8_t reply_dst[16];	/* where replies go: the source after NAT */
 };
 
 /*

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "addr.h"
 #include "echo.h"
 #include "format.h"
 
@@ -42,11 +43,6 @@ void vt_tracker_free(struct vt_tracker *t)
 	t->buckets = NULL;
 	t->oldest = t->newest = NULL;
 	t->n = 0;
-}
-
-static size_t alen(int family)
-{
-	return family == AF_INET ? 4 : 16;
 }
 
 static int is_echo(const struct vmtrace_event *ev)
@@ -84,10 +80,10 @@ static struct vt_echo *lookup(const struct vt_tracker *t, const struct vmtrace_e
 	/* newest first: an event almost always belongs to one of the last echoes */
 	for (e = t->buckets[bucket_of(ev->family, ev->icmp_id, ev->icmp_seq)]; e; e = e->hnext) {
 		if (e->family != ev->family || e->id != ev->icmp_id || e->seq != ev->icmp_seq ||
-		    memcmp(e->dst, dst, alen(e->family)))
+		    memcmp(e->dst, dst, vt_addr_len(e->family)))
 			continue;
 		/* our own probe: the kernel chooses its source */
-		if ((e->sent && !e->nev) || !memcmp(e->src, src, alen(e->family)))
+		if ((e->sent && !e->nev) || !memcmp(e->src, src, vt_addr_len(e->family)))
 			return e;
 	}
 	return NULL;
@@ -125,7 +121,7 @@ static struct vt_echo *find_or_add(struct vt_tracker *t, const struct vmtrace_ev
 	echo_key(ev, &src, &dst);
 	if (e) {
 		if (e->sent && !e->nev)
-			memcpy(e->src, src, alen(e->family));
+			memcpy(e->src, src, vt_addr_len(e->family));
 		return e;
 	}
 	if (!t->buckets) {
@@ -146,8 +142,8 @@ static struct vt_echo *find_or_add(struct vt_tracker *t, const struct vmtrace_ev
 	e->family = ev->family;
 	e->id = ev->icmp_id;
 	e->seq = ev->icmp_seq;
-	memcpy(e->src, src, alen(e->family));
-	memcpy(e->dst, dst, alen(e->family));
+	memcpy(e->src, src, vt_addr_len(e->family));
+	memcpy(e->dst, dst, vt_addr_len(e->family));
 	e->first_ts = ev->ts_ns;
 	head = &t->buckets[bucket_of(e->family, e->id, e->seq)];
 	e->hnext = *head;
@@ -174,7 +170,7 @@ void vt_tracker_expect(struct vt_tracker *t, int family, const uint8_t *dst, uin
 	ev.icmp_id = id;
 	ev.icmp_seq = seq;
 	ev.ts_ns = now_ns;
-	memcpy(ev.dst, dst, alen(family));
+	memcpy(ev.dst, dst, vt_addr_len(family));
 	e = find_or_add(t, &ev);
 	if (!e)
 		return;
@@ -201,7 +197,7 @@ static void remember_neigh_drop(struct vt_tracker *t, const struct vmtrace_event
 /* Keep the last request per target; an answer from the target clears it. */
 static void remember_solicit(struct vt_tracker *t, const struct vmtrace_event *ev)
 {
-	size_t n = alen(ev->family);
+	size_t n = vt_addr_len(ev->family);
 	unsigned int i;
 
 	if (ev->flags & VMTRACE_EV_DROP)
@@ -283,7 +279,7 @@ static int vm_has_addr(const struct vt_vm *vm, int family, const uint8_t *a)
 	unsigned int i;
 
 	for (i = 0; vm && i < vm->naddrs; i++)
-		if (vm->addrs[i].family == family && !memcmp(vm->addrs[i].addr, a, alen(family)))
+		if (vm->addrs[i].family == family && !memcmp(vm->addrs[i].addr, a, vt_addr_len(family)))
 			return 1;
 	return 0;
 }
@@ -310,7 +306,7 @@ static const struct vmtrace_event *neigh_drop_for(const struct vt_tracker *t,
 	/* the ARP/ND for the echo's target, or any on the path while it waited */
 	for (i = t->nneigh; i--; )
 		if (t->neigh_drops[i].family == e->family &&
-		    !memcmp(t->neigh_drops[i].dst, e->dst, alen(e->family)))
+		    !memcmp(t->neigh_drops[i].dst, e->dst, vt_addr_len(e->family)))
 			return &t->neigh_drops[i];
 	for (i = t->nneigh; i--; )
 		if (t->neigh_drops[i].ts_ns + 5000000000ULL >= e->first_ts)
@@ -350,7 +346,7 @@ static const struct vmtrace_event *unanswered_for(const struct vt_tracker *t,
 
 	for (i = 0; i < t->nsolicit; i++)
 		if (t->solicits[i].family == e->family &&
-		    !memcmp(t->solicits[i].dst, e->dst, alen(e->family)) &&
+		    !memcmp(t->solicits[i].dst, e->dst, vt_addr_len(e->family)) &&
 		    t->solicits[i].ts_ns + 1000000000ULL >= e->first_ts)
 			return &t->solicits[i];
 	return NULL;
@@ -559,7 +555,6 @@ void vt_tracker_tick(struct vt_tracker *t, uint64_t now_ns, int final)
 		}
 	}
 	while ((e = t->oldest) && e->decided) {
-		t->decided++;
 		t->on_verdict(e, &e->verdict, t->arg);
 		unlink_echo(t, e);
 		free(e);

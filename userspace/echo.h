@@ -75,7 +75,7 @@ struct vt_tracker {
 	unsigned int nneigh, nsolicit;
 	struct vmtrace_event neigh_drops[32];	/* recent ARP/ND drops */
 	struct vmtrace_event solicits[32];	/* ARP/ND requests not answered yet */
-	uint64_t decided, dropped_events;
+	uint64_t dropped_events;
 	uint64_t evicted;	/* undecided echoes dropped to make room: no verdict */
 };
 

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "cli.h"
 #include "echo.h"
 #include "format.h"
@@ -61,10 +62,7 @@ struct follow {
 	unsigned int size;
 	const char *from;
 	int extra_naddrs;
-	struct {
-		int family;
-		uint8_t addr[16];
-	} extra[VMTRACE_MAX_ADDRS];
+	struct vt_addr extra[VMTRACE_MAX_ADDRS];
 };
 
 static const char *c_on(const struct follow *f, const char *code)

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <net/if.h>
 
+#include "addr.h"
+
 #define VT_LIBVIRT_MAX 16
 
 struct vt_libvirt_dom {
@@ -15,10 +17,7 @@ struct vt_libvirt_dom {
 	unsigned int nmacs;
 	uint8_t macs[VT_LIBVIRT_MAX][6];
 	unsigned int naddrs;
-	struct {
-		int family;
-		uint8_t addr[16];
-	} addrs[VT_LIBVIRT_MAX];
+	struct vt_addr addrs[VT_LIBVIRT_MAX];
 };
 
 /*

@@ -106,10 +106,8 @@ int vt_iface_resolve(const char *netns, const char *ifname, struct vt_iface *out
 	struct stat st;
 
 	memset(out, 0, sizeof(*out));
-	if (!ifname || !*ifname || strlen(ifname) >= sizeof(out->ifname))
+	if (!ifname || !*ifname || strlen(ifname) >= IF_NAMESIZE)
 		return -EINVAL;
-	snprintf(out->ifname, sizeof(out->ifname), "%s", ifname);
-	snprintf(out->netns, sizeof(out->netns), "%s", netns ? netns : "");
 
 	target = vt_netns_open(netns);
 	if (target < 0)

@@ -10,8 +10,6 @@ struct vt_iface {
 	uint64_t netns_cookie;
 	uint32_t netns_inum;
 	int ifindex;
-	char ifname[IF_NAMESIZE];
-	char netns[256];	/* name given by the user, "" for the current one */
 };
 
 /* Resolve IFNAME in the named netns ("" or NULL: ours); 0 or -errno. */

@@ -155,7 +155,6 @@ int vt_nl_open(struct vt_nl *nl)
 	int one = 1, rcvbuf = VT_RCVBUF, err;
 
 	memset(nl, 0, sizeof(*nl));
-	nl->events_group = -1;
 	nl->sk = nl_socket_alloc();
 	nl->cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!nl->sk || !nl->cb) {
@@ -228,7 +227,6 @@ int vt_nl_join_events(struct vt_nl *nl)
 	err = nl_socket_add_memberships(nl->sk, grp, 0);
 	if (err < 0)
 		return vt_nlerr_to_errno(err);
-	nl->events_group = grp;
 	return 0;
 }
 

@@ -16,7 +16,6 @@ struct vt_nl {
 	struct nl_cb *cb;
 	int family;
 	int family_version;
-	int events_group;
 	/* the request in flight */
 	vt_reply_fn reply;
 	void *reply_arg;

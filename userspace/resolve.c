@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "libvirt.h"
 #include "netns.h"
 #include "resolve.h"
@@ -61,7 +62,7 @@ static void add_mac(struct resolver *r, const uint8_t *mac)
 
 static void add_addr(struct vt_vm *vm, int family, const uint8_t *addr)
 {
-	size_t alen = family == AF_INET ? 4 : 16;
+	size_t alen = vt_addr_len(family);
 	unsigned int i;
 
 	if (vm->naddrs == VMTRACE_MAX_ADDRS)
@@ -343,7 +344,7 @@ static int resolve_ip(struct resolver *r, const char *s, char *why, size_t whyle
 	for (i = 0; i < v->nneigh; i++) {
 		const struct vt_neigh *n = &v->neigh[i];
 
-		if (n->family != family || memcmp(n->addr, addr, family == AF_INET ? 4 : 16) ||
+		if (n->family != family || memcmp(n->addr, addr, vt_addr_len(family)) ||
 		    (n->state & (NUD_FAILED | NUD_INCOMPLETE)))
 			continue;
 		for (j = 0; j < v->nneigh; j++) {
@@ -370,7 +371,7 @@ static int resolve_ip(struct resolver *r, const char *s, char *why, size_t whyle
 		if (tok >= 0 && vt_rtnl_load(inside) == 0)
 			for (i = 0; i < inside->naddrs; i++)
 				if (inside->addrs[i].family == family &&
-				    !memcmp(inside->addrs[i].addr, addr, family == AF_INET ? 4 : 16))
+				    !memcmp(inside->addrs[i].addr, addr, vt_addr_len(family)))
 					hit = 1;
 		vt_netns_leave(tok);
 		vt_rtnl_free(inside);

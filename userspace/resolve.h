@@ -7,6 +7,8 @@
 #include <net/if.h>
 #include <linux/vmtrace.h>
 
+#include "addr.h"
+
 enum vt_role {
 	VT_ROLE_VM,		/* the VM's own NIC, inside its namespace */
 	VT_ROLE_PORT,		/* the host side of the VM's NIC: tap, host veth */
@@ -34,10 +36,7 @@ struct vt_vm {
 	unsigned int npath;
 	struct vt_path_elem path[VMTRACE_MAX_IFACES];
 	unsigned int naddrs;
-	struct {
-		int family;
-		uint8_t addr[16];
-	} addrs[VMTRACE_MAX_ADDRS];
+	struct vt_addr addrs[VMTRACE_MAX_ADDRS];
 };
 
 /*

@@ -12,6 +12,7 @@
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 
+#include "addr.h"
 #include "rtnl.h"
 
 /* IFLA_BRPORT_LOCKED (uapi, 6.0) is an enum older libc headers lack. */
@@ -154,10 +155,6 @@ static int link_cb(const struct nlmsghdr *nlh, void *arg)
 			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
 				l->mtu = mnl_attr_get_u32(a);
 			break;
-		case IFLA_OPERSTATE:
-			if (mnl_attr_validate(a, MNL_TYPE_U8) == 0)
-				l->operstate = mnl_attr_get_u8(a);
-			break;
 		case IFLA_CARRIER:
 			if (mnl_attr_validate(a, MNL_TYPE_U8) == 0)
 				l->carrier = mnl_attr_get_u8(a);
@@ -181,7 +178,7 @@ static int addr_cb(const struct nlmsghdr *nlh, void *arg)
 	struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *a;
 	struct vt_ifaddr *x;
-	size_t alen = ifa->ifa_family == AF_INET ? 4 : 16;
+	size_t alen = vt_addr_len(ifa->ifa_family);
 
 	if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
 		return MNL_CB_OK;
@@ -211,7 +208,7 @@ static int neigh_cb(const struct nlmsghdr *nlh, void *arg)
 	struct ndmsg *nd = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *a;
 	struct vt_neigh *x;
-	size_t alen = nd->ndm_family == AF_INET ? 4 : 16;
+	size_t alen = vt_addr_len(nd->ndm_family);
 
 	x = room_for(v->neigh, &v->neigh_cap, v->nneigh, sizeof(*x));
 	if (!x)
@@ -302,7 +299,7 @@ static int route_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct vt_route *r = arg;
 	struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
-	size_t alen = rtm->rtm_family == AF_INET ? 4 : 16;
+	size_t alen = vt_addr_len(rtm->rtm_family);
 	const struct nlattr *a;
 
 	r->type = rtm->rtm_type;
@@ -321,7 +318,7 @@ void vt_route_get(int family, const uint8_t *dst, struct vt_route *r)
 {
 	char buf[256];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	size_t alen = family == AF_INET ? 4 : 16;
+	size_t alen = vt_addr_len(family);
 	struct rtmsg *rtm;
 
 	memset(r, 0, sizeof(*r));
@@ -337,7 +334,7 @@ void vt_route_get(int family, const uint8_t *dst, struct vt_route *r)
 const struct vt_neigh *vt_neigh_find(const struct vt_rtnl_view *v, int family, const uint8_t *addr,
 				     int ifindex)
 {
-	size_t alen = family == AF_INET ? 4 : 16;
+	size_t alen = vt_addr_len(family);
 	unsigned int i;
 
 	for (i = 0; i < v->nneigh; i++)

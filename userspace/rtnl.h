@@ -15,7 +15,6 @@ struct vt_link {
 	int link_netnsid;	/* IFLA_LINK_NETNSID, -1 when in the same namespace */
 	unsigned int flags;	/* IFF_* */
 	unsigned int mtu;
-	unsigned int operstate;
 	unsigned int carrier;
 	uint8_t mac[6];
 	uint8_t is_port;	/* a bridge port; then: */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
 #include "cli.h"
 #include "session.h"
 
@@ -34,7 +35,7 @@ static int put_filter(struct nl_msg *msg, const struct vt_filter *f)
 		nla_nest_end(msg, iface);
 	}
 	for (i = 0; i < f->naddrs; i++)
-		if (nla_put(msg, VMTRACE_FILTER_A_ADDR, f->addrs[i].family == AF_INET ? 4 : 16,
+		if (nla_put(msg, VMTRACE_FILTER_A_ADDR, vt_addr_len(f->addrs[i].family),
 			    f->addrs[i].addr))
 			return -EMSGSIZE;
 	if (f->icmp_id >= 0 && nla_put_u16(msg, VMTRACE_FILTER_A_ICMP_ID, (uint16_t)f->icmp_id))

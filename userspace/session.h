@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <linux/vmtrace.h>
 
+#include "addr.h"
 #include "netns.h"
 #include "nl.h"
 
@@ -14,10 +15,7 @@ struct vt_filter {
 	unsigned int nifaces;
 	struct vt_iface ifaces[VMTRACE_MAX_IFACES];
 	unsigned int naddrs;
-	struct {
-		int family;
-		uint8_t addr[16];
-	} addrs[VMTRACE_MAX_ADDRS];
+	struct vt_addr addrs[VMTRACE_MAX_ADDRS];
 	int icmp_id;		/* -1: any */
 };
 

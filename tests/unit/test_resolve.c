@@ -50,9 +50,9 @@ int vt_rtnl_nsid_of(int netns_fd)
 
 int vt_iface_resolve(const char *netns, const char *ifname, struct vt_iface *out)
 {
+	(void)netns;
+	(void)ifname;
 	memset(out, 0, sizeof(*out));
-	snprintf(out->ifname, sizeof(out->ifname), "%s", ifname);
-	snprintf(out->netns, sizeof(out->netns), "%s", netns ? netns : "");
 	out->netns_cookie = 1;
 	return 0;
 }
