@@ -285,6 +285,17 @@ static int vm_has_addr(const struct vt_vm *vm, int family, const uint8_t *a)
 }
 
 /* Did the VM get a request meant for it? Inside its namespace, or taken by its tap's reader. */
+/* The VM's own NIC is on the path (a namespace VM), not only the host's side. */
+static int traces_inside(const struct vt_vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->npath; i++)
+		if (vm->path[i].role == VT_ROLE_VM)
+			return 1;
+	return 0;
+}
+
 static int handed_to_vm(const struct vt_vm *vm, const struct vmtrace_event *ev)
 {
 	const struct vt_path_elem *el = vt_vm_elem(vm, ev);
@@ -294,8 +305,13 @@ static int handed_to_vm(const struct vt_vm *vm, const struct vmtrace_event *ev)
 		return 0;
 	if (el->role == VT_ROLE_VM)
 		return 1;
-	return el->role == VT_ROLE_PORT && ev->point == VMTRACE_POINT_SKB_CONSUME &&
-	       !strcmp(el->kind, "tap");
+	if (el->role != VT_ROLE_PORT)
+		return 0;
+	/* taken off the tap by QEMU's reader */
+	if (ev->point == VMTRACE_POINT_SKB_CONSUME && !strcmp(el->kind, "tap"))
+		return 1;
+	/* sent into a container's veth whose inside vmtrace does not trace (pve:CTID) */
+	return ev->point == VMTRACE_POINT_DEV_TX && !strcmp(el->kind, "veth") && !traces_inside(vm);
 }
 
 static const struct vmtrace_event *neigh_drop_for(const struct vt_tracker *t,

@@ -727,40 +727,106 @@ static void pve_line(struct resolver *r, const char *vmid, const char *line)
 	add_host_port(r, ifname);
 }
 
-/* pve:VMID -- /etc/pve/qemu-server/VMID.conf, its netN lines and tapVMIDiN. */
+/*
+ * One line of a container's CTID.conf: its hostname, or a netN NIC
+ * (netN: name=eth0,bridge=vmbr0,firewall=1,hwaddr=BC:24:11:00:00:02,ip=192.0.2.50/24,type=veth),
+ * whose host side is vethCTIDiN.
+ */
+static void lxc_line(struct resolver *r, const char *ctid, const char *line)
+{
+	char ifname[IF_NAMESIZE + 16], val[64];
+	struct vt_addr a;
+	const char *v;
+	uint8_t m[6];
+	int n;
+
+	if (!strncmp(line, "hostname:", 9)) {
+		for (v = line + 9; *v == ' '; v++)
+			;
+		snprintf(r->vm->name, sizeof(r->vm->name), "%.255s", v);
+		return;
+	}
+	n = pve_net_index(line, &v);
+	if (n < 0)
+		return;
+	while (*v == ' ')
+		v++;
+	if (option_value(v, "hwaddr", val, sizeof(val)) && !parse_mac(val, m))
+		add_mac(r, m);
+	/* ip=ADDR/LEN and ip6=ADDR/LEN (dhcp, manual: none to learn here) */
+	memset(&a, 0, sizeof(a));
+	if (option_value(v, "ip", val, sizeof(val))) {
+		val[strcspn(val, "/")] = '\0';
+		if (inet_pton(AF_INET, val, a.addr) == 1)
+			add_addr(r->vm, AF_INET, a.addr);
+	}
+	if (option_value(v, "ip6", val, sizeof(val))) {
+		val[strcspn(val, "/")] = '\0';
+		if (inet_pton(AF_INET6, val, a.addr) == 1)
+			add_addr(r->vm, AF_INET6, a.addr);
+	}
+	snprintf(ifname, sizeof(ifname), "veth%si%d", ctid, n);
+	add_host_port(r, ifname);
+}
+
+/*
+ * Read DIR/KIND/ID.conf line by line (any length: a description is one '#'
+ * line however long, written by whoever may edit the guest), up to its
+ * snapshots; 0, or -ENOENT if there is no such file.
+ */
+static int pve_conf(struct resolver *r, const char *dir, const char *kind, const char *id,
+		    void (*on_line)(struct resolver *r, const char *id, const char *line))
+{
+	char path[512], *line = NULL;
+	size_t cap = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s/%s.conf", dir, kind, id);
+	f = fopen(path, "re");
+	if (!f)
+		return -ENOENT;
+	while (getline(&line, &cap, f) > 0) {
+		if (line[0] == '[')	/* snapshots follow: not the running config */
+			break;
+		if (line[0] == '#')
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		on_line(r, id, line);
+	}
+	free(line);
+	fclose(f);
+	return 0;
+}
+
+/*
+ * pve:ID -- a Proxmox VM (/etc/pve/qemu-server/ID.conf, its netN lines and
+ * tapIDiN) or container (/etc/pve/lxc/ID.conf, vethIDiN): either way the
+ * same firewall bridge chain (fwbrIDiN, fwlnIDiN/fwprIDpN) to vmbrN.
+ */
 static int resolve_pve(struct resolver *r, const char *vmid, char *why, size_t whylen)
 {
 	const char *dir = getenv("VMTRACE_PVE_DIR");
-	char path[512], ifname[IF_NAMESIZE + 16], *line = NULL;
-	size_t cap = 0;
-	unsigned int i;
-	FILE *f;
+	char prefix[IF_NAMESIZE + 16];
+	static const char *const kinds[] = { "tap", "veth" };
+	unsigned int i, k;
 
-	snprintf(path, sizeof(path), "%s/qemu-server/%s.conf", dir ? dir : "/etc/pve", vmid);
-	f = fopen(path, "re");
+	if (!dir)
+		dir = "/etc/pve";
 	snprintf(r->vm->name, sizeof(r->vm->name), "%s", vmid);
 	r->vm->source = "pve";
-	/* lines of any length: a description is one '#' line however long */
-	while (f && getline(&line, &cap, f) > 0) {
-		if (line[0] == '[')	/* snapshots follow: not the running config */
-			break;
-		if (line[0] == '#')	/* the description, written by whoever may edit the VM */
-			continue;
-		line[strcspn(line, "\n")] = '\0';
-		pve_line(r, vmid, line);
-	}
-	free(line);
-	if (f)
-		fclose(f);
-	if (!f) {
-		/* no config here (not a Proxmox node, or not mounted): the tap names still tell */
-		snprintf(ifname, sizeof(ifname), "tap%si", vmid);
-		for (i = 0; i < r->host->nlinks; i++)
-			if (!strncmp(r->host->links[i].name, ifname, strlen(ifname)))
-				add_host_port(r, r->host->links[i].name);
+	if (pve_conf(r, dir, "qemu-server", vmid, pve_line) &&
+	    pve_conf(r, dir, "lxc", vmid, lxc_line)) {
+		/* no config here (not a Proxmox node, or not mounted): the device names still tell */
+		for (k = 0; k < 2; k++) {
+			snprintf(prefix, sizeof(prefix), "%s%si", kinds[k], vmid);
+			for (i = 0; i < r->host->nlinks; i++)
+				if (!strncmp(r->host->links[i].name, prefix, strlen(prefix)))
+					add_host_port(r, r->host->links[i].name);
+		}
 	}
 	if (!r->vm->npath) {
-		why_set(why, whylen, "pve (no %s and no tap%si* interface)", path, vmid);
+		snprintf(why, whylen, "pve (no %s/qemu-server/%s.conf, no %s/lxc/%s.conf, no tap%si* or veth%si* interface)",
+			 dir, vmid, dir, vmid, vmid, vmid);
 		return -ENOENT;
 	}
 	learn_addrs(r);

@@ -18,9 +18,10 @@
 
 #include "check.h"
 
-/* The host's links: taps of VMs 101 to 104, and one a tenant made. */
+/* The host's links: taps of VMs 101 to 104, one a tenant made, veths of containers 200 and 201. */
 static const char *const host_links[] = {
 	"tap101i0", "tap101i5", "tap102i0", "tap103i0", "tap103i1", "tap104i0", "tap666",
+	"veth200i0", "veth200i1", "veth201i0",
 };
 #define NLINKS (sizeof(host_links) / sizeof(host_links[0]))
 
@@ -36,7 +37,8 @@ int vt_rtnl_load(struct vt_rtnl_view *v)
 		v->links[i].ifindex = (int)i + 10;
 		v->links[i].link_netnsid = -1;
 		snprintf(v->links[i].name, sizeof(v->links[i].name), "%s", host_links[i]);
-		snprintf(v->links[i].kind, sizeof(v->links[i].kind), "tun");
+		snprintf(v->links[i].kind, sizeof(v->links[i].kind), "%s",
+			 strncmp(host_links[i], "veth", 4) ? "tun" : "veth");
 	}
 	v->nlinks = v->links_cap = NLINKS;
 	return 0;
@@ -155,6 +157,49 @@ static void test_pve(void)
 	unsetenv("VMTRACE_PVE_DIR");
 }
 
+/* A Proxmox container: lxc/CTID.conf, its hostname, addresses and vethCTIDiN. */
+static void test_pve_lxc(void)
+{
+	static const char conf[] =
+		"#a description\narch: amd64\nhostname: ct200\nmemory: 512\n"
+		"net0: name=eth0,bridge=vmbr0,firewall=1,hwaddr=BC:24:11:00:02:00,ip=192.0.2.50/24,"
+		"ip6=2001:db8::50/64,type=veth\n"
+		"net1: name=eth1,bridge=vmbr1,hwaddr=BC:24:11:00:02:01,ip=dhcp,type=veth\n"
+		"rootfs: local-lvm:vm-200-disk-0,size=8G\n"
+		"[vzdump]\nhostname: old\nnet2: name=eth2,bridge=vmbr2,type=veth\n";
+	char dir[256], path[300], names[256], why[512], a[64];
+	struct vt_vm vm;
+	int err;
+
+	snprintf(dir, sizeof(dir), "%s/pve/lxc", tmp);
+	if (mkdir(dir, 0700)) {
+		perror(dir);
+		exit(1);
+	}
+	snprintf(path, sizeof(path), "%s/200.conf", dir);
+	write_file(path, conf, sizeof(conf) - 1);
+	snprintf(path, sizeof(path), "%s/pve", tmp);
+	setenv("VMTRACE_PVE_DIR", path, 1);
+
+	err = vt_vm_resolve("pve:200", &vm, why, sizeof(why));
+	path_names(&vm, names, sizeof(names));
+	a[0] = '\0';
+	if (!err && vm.naddrs == 2)
+		snprintf(a, sizeof(a), "%u.%u.%u.%u %02x%02x", vm.addrs[0].addr[0], vm.addrs[0].addr[1],
+			 vm.addrs[0].addr[2], vm.addrs[0].addr[3], vm.addrs[1].addr[0], vm.addrs[1].addr[1]);
+	CHECK(!err && !strcmp(vm.name, "ct200") && !strcmp(vm.source, "pve") &&
+	      !strcmp(names, "veth200i0 veth200i1") && !strcmp(a, "192.0.2.50 2001"),
+	      "pve:200, a container: err %d name '%s' path '%s' addrs '%s' (%s)", err, vm.name, names, a, why);
+	err = vt_vm_resolve("201", &vm, why, sizeof(why));
+	path_names(&vm, names, sizeof(names));
+	CHECK(!err && !strcmp(names, "veth201i0"), "201 without a config: the veth names: err %d path '%s'",
+	      err, names);
+	err = vt_vm_resolve("pve:299", &vm, why, sizeof(why));
+	CHECK(err == -ENOENT && strstr(why, "lxc/299.conf") && strstr(why, "veth299i*"),
+	      "pve:299: nothing: err %d (%s)", err, why);
+	unsetenv("VMTRACE_PVE_DIR");
+}
+
 /* A fake /proc/PID: cmdline (argv NUL-separated), status with its Uid: line, tun fds' fdinfo. */
 static void fake_proc(const char *pid, unsigned int uid, const char *const *argv,
 		      const char *const *fd_taps)
@@ -249,6 +294,7 @@ int main(void)
 		return 1;
 	}
 	test_pve();
+	test_pve_lxc();
 	test_qemu();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
 	if (system(cmd))

@@ -36,7 +36,38 @@ set +e
 "$VT" follow pve:999 --show-path 2> $TMP/err; rc=$?
 set -e
 expect "unknown vmid" "$rc" 2
-grep -q "cannot resolve 'pve:999': pve (no $TMP/pve/qemu-server/999.conf and no tap999i\* interface)" $TMP/err
+grep -q "cannot resolve 'pve:999': pve (no $TMP/pve/qemu-server/999.conf, no $TMP/pve/lxc/999.conf, no tap999i\* or veth999i\* interface)" $TMP/err
+
+# A Proxmox container: lxc/200.conf, its host side veth200i0 on vmbr0, its
+# inside a namespace vmtrace does not name (as lxc's is).
+host ip netns add ct200
+host ip link add veth200i0 type veth peer name eth0 netns ct200
+host ip link set veth200i0 master vmbr0 up
+n ct200 ip addr add 192.0.2.50/24 dev eth0
+n ct200 ip link set eth0 up
+n ct200 ip link set lo up
+mkdir -p $TMP/pve/lxc
+cat > $TMP/pve/lxc/200.conf <<CONF
+arch: amd64
+hostname: ct200
+net0: name=eth0,bridge=vmbr0,hwaddr=$(ip -n ct200 -j link show eth0 | jq -r '.[0].address'),ip=192.0.2.50/24,type=veth
+rootfs: local-lvm:vm-200-disk-0,size=8G
+CONF
+"$VT" follow 200 --show-path --json > $TMP/ct
+json_valid $TMP/ct
+expect "pve container" "$(jq -M -c '[.vm.name, .vm.source, .addrs, (.path[] | select(.role=="port") | .ifname, .kind)]' $TMP/ct)" \
+	'["ct200","pve",["192.0.2.50"],"veth200i0","veth"]'
+"$VT" probe pve:200 --count 2 --interval 0.1 --json > $TMP/ct1
+json_valid $TMP/ct1
+expect "container probe" "$(verdicts $TMP/ct1 | cut -d' ' -f2 | sort -u)" replied
+# its own firewall drops the echoes: handed to it, never answered
+n ct200 nft add table inet g
+n ct200 nft add chain inet g i '{ type filter hook input priority 0; }'
+n ct200 nft add rule inet g i meta l4proto icmp drop
+! "$VT" probe pve:200 --count 1 --json > $TMP/ct2 || false
+json_valid $TMP/ct2
+expect "container firewall" "$(verdicts $TMP/ct2)" "1 lost-in-vm guest veth200i0/dev:tx"
+n ct200 nft delete table inet g
 
 qemu-system-x86_64 -S -display none -nodefaults -m 64 -monitor none \
 	-name guest=web02,debug-threads=on \
