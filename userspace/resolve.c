@@ -596,6 +596,41 @@ static void qemu_name(const struct qemu_proc *q, char *vmname, size_t len)
 			snprintf(vmname, len, "%.*s", (int)strcspn(q->argv[i + 1], ","), q->argv[i + 1]);
 }
 
+/* "ifname": "tap0" in a JSON netdev: the string after @key, or 0. */
+static int json_string(const char *json, const char *key, char *out, size_t len)
+{
+	const char *p = strstr(json, key), *end;
+
+	if (!p)
+		return 0;
+	for (p += strlen(key); *p == ' ' || *p == ':'; p++)
+		;
+	if (*p++ != '"' || !(end = strchr(p, '"')))
+		return 0;
+	snprintf(out, len, "%.*s", (int)(end - p), p);
+	return 1;
+}
+
+/*
+ * The ifname= of a tap backend, in any form a manager writes it: -netdev
+ * tap,ifname=X (and -net), -netdev type=tap,..., -nic tap,..., or libvirt's
+ * JSON -netdev {"type":"tap","ifname":"X",...}. 1 with @ifname set, or 0.
+ */
+static int tap_ifname(const char *opt, const char *arg, char *ifname, size_t len)
+{
+	char type[16];
+
+	if (strcmp(opt, "-netdev") && strcmp(opt, "-net") && strcmp(opt, "-nic"))
+		return 0;
+	if (arg[0] == '{')
+		return json_string(arg, "\"type\"", type, sizeof(type)) && !strcmp(type, "tap") &&
+		       json_string(arg, "\"ifname\"", ifname, len);
+	if (strncmp(arg, "tap,", 4) && strcmp(arg, "tap") &&
+	    !(option_value(arg, "type", type, sizeof(type)) && !strcmp(type, "tap")))
+		return 0;
+	return option_value(arg, "ifname", ifname, len);
+}
+
 /* The taps its fds hold (ifname= or fd=N alike); an ifname= no fd confirms is only noted. */
 static void qemu_nics(struct resolver *r, const struct qemu_proc *q)
 {
@@ -607,9 +642,7 @@ static void qemu_nics(struct resolver *r, const struct qemu_proc *q)
 	for (i = 1; i + 1 < q->argc; i++) {
 		const char *opt = q->argv[i + 1];
 
-		if ((!strcmp(q->argv[i], "-netdev") || !strcmp(q->argv[i], "-net")) &&
-		    !strncmp(opt, "tap", 3) && option_value(opt, "ifname", ifname, sizeof(ifname)) &&
-		    !holds_tap(q, ifname))
+		if (tap_ifname(q->argv[i], opt, ifname, sizeof(ifname)) && !holds_tap(q, ifname))
 			snprintf(r->vm->note + strlen(r->vm->note), sizeof(r->vm->note) - strlen(r->vm->note),
 				 "%signored ifname=%.16s: no fd of the process is that tap",
 				 r->vm->note[0] ? "; " : "", ifname);

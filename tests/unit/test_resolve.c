@@ -247,6 +247,13 @@ static void test_qemu(void)
 		"-netdev", "tap,id=n1,fd=30", NULL };
 	static const char *const lying[] = {
 		"qemu-system-x86_64", "-name", "web05", "-netdev", "tap,id=n0,ifname=tap101i0", NULL };
+	/* the forms managers write, none of whose taps a fd holds */
+	static const char *const forms[] = {
+		"qemu-system-x86_64", "-name", "web06", "-nic", "tap,ifname=tapnic,model=virtio",
+		"-netdev", "type=tap,id=n1,ifname=taptype", "-netdev",
+		"{\"type\":\"tap\",\"fd\":\"31\",\"id\":\"hostnet0\",\"ifname\": \"tapjson\"}",
+		"-netdev", "{\"type\":\"user\",\"id\":\"u0\",\"ifname\":\"notatap\"}",
+		"-netdev", "user,id=u1,ifname=notatap2", NULL };
 	static const char *const t102[] = { "tap102i0", NULL }, *const t666[] = { "tap666", NULL };
 	static const char *const t103[] = { "tap103i0", "tap103i1", NULL };
 	static const char *const t103b[] = { "tap103i1", NULL }, *const none[] = { NULL };
@@ -261,6 +268,7 @@ static void test_qemu(void)
 	fake_proc("3000", 0, by_fd, t103);
 	fake_proc("4000", 0, unconfirmed, t103b);
 	fake_proc("5000", 0, lying, none);
+	fake_proc("6000", 0, forms, none);
 	setenv("VMTRACE_PROC_DIR", path, 1);
 
 	err = vt_vm_resolve("qemu:web02", &vm, why, sizeof(why));
@@ -282,6 +290,10 @@ static void test_qemu(void)
 	err = vt_vm_resolve("qemu:web05", &vm, why, sizeof(why));
 	CHECK(err == -ENODEV && strstr(why, "ignored ifname=tap101i0"),
 	      "only an unconfirmed ifname=: not resolved, and why: err %d (%s)", err, why);
+	err = vt_vm_resolve("qemu:web06", &vm, why, sizeof(why));
+	CHECK(err == -ENODEV && strstr(why, "ignored ifname=tapnic") && strstr(why, "ignored ifname=taptype") &&
+	      strstr(why, "ignored ifname=tapjson") && !strstr(why, "notatap"),
+	      "-nic tap, -netdev type=tap and JSON -netdev read, user netdevs not: err %d (%s)", err, why);
 	unsetenv("VMTRACE_PROC_DIR");
 }
 
