@@ -461,6 +461,25 @@ void vt_cause_unanswered(const struct vmtrace_event *req, const uint8_t *echo_ds
 		 req->ifname);
 }
 
+void vt_cause_macvtap_host(const struct vt_vm *vm, const struct vmtrace_event *ev, int family,
+			   const uint8_t *dst, struct vt_cause *c)
+{
+	char lower[VMTRACE_IFNAMSIZ + 1], d[64];
+	const char *port = "its macvtap";
+	unsigned int i;
+
+	for (i = 0; vm && i < vm->npath; i++)
+		if (vm->path[i].role == VT_ROLE_PORT)
+			port = vm->path[i].ifname;
+	snprintf(lower, sizeof(lower), "%.*s", VMTRACE_IFNAMSIZ, ev->ifname);
+	addr_str(family, dst, d, sizeof(d));
+	set(c, "macvtap-host", 1);
+	snprintf(c->explain, sizeof(c->explain),
+		 "the host sends to %s out of %s, the lower device of the VM's %s: a macvtap or macvlan never passes frames between the host's own stack on its lower device and itself, in any mode. Give the host a macvlan of its own on %s (bridge mode) and move its address there, or put the VM on a bridge",
+		 d, lower, port, lower);
+	snprintf(c->check, sizeof(c->check), "ip -d link show %s; ip route get %s", port, d);
+}
+
 void vt_cause_unseen(int family, const uint8_t *src, const uint8_t *dst, struct vt_cause *c)
 {
 	char s[64], d[64];

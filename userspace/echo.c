@@ -307,8 +307,8 @@ static int handed_to_vm(const struct vt_vm *vm, const struct vmtrace_event *ev)
 		return 1;
 	if (el->role != VT_ROLE_PORT)
 		return 0;
-	/* taken off the tap by QEMU's reader */
-	if (ev->point == VMTRACE_POINT_SKB_CONSUME && !strcmp(el->kind, "tap"))
+	/* taken off the tap (or macvtap) by QEMU's reader */
+	if (ev->point == VMTRACE_POINT_SKB_CONSUME && (!strcmp(el->kind, "tap") || !strcmp(el->kind, "macvtap")))
 		return 1;
 	/* sent into a container's veth whose inside vmtrace does not trace (pve:CTID) */
 	return ev->point == VMTRACE_POINT_DEV_TX && !strcmp(el->kind, "veth") && !traces_inside(vm);
@@ -436,6 +436,32 @@ static const struct vmtrace_event *wrong_vm(const struct vt_tracker *t, const st
 	return other;
 }
 
+/*
+ * The echo left the host through the lower device of the VM's macvtap or
+ * macvlan, and never came to the port itself: the host's own stack on the
+ * lower device cannot reach the macvtaps on it.
+ */
+static const struct vmtrace_event *into_lower(const struct vt_vm *vm, const struct vt_echo *e)
+{
+	const struct vmtrace_event *out = NULL;
+	unsigned int i;
+
+	for (i = 0; i < e->nev; i++) {
+		const struct vmtrace_event *ev = &e->ev[i];
+		const struct vt_path_elem *el = vt_vm_elem(vm, ev);
+
+		if (ev->kind != VMTRACE_PKT_ECHO_REQUEST || !el)
+			continue;
+		if (el->role == VT_ROLE_PORT || el->role == VT_ROLE_VM)
+			return NULL;
+		if (el->role == VT_ROLE_LOWER && (ev->point == VMTRACE_POINT_IP_OUTPUT ||
+						  ev->point == VMTRACE_POINT_IP_POSTROUTING ||
+						  ev->point == VMTRACE_POINT_DEV_TX))
+			out = ev;
+	}
+	return out;
+}
+
 static int decide(const struct vt_tracker *t, const struct vt_echo *e, uint64_t now,
 		  int final, struct vt_verdict *v)
 {
@@ -467,6 +493,11 @@ static int decide(const struct vt_tracker *t, const struct vt_echo *e, uint64_t 
 	if (drop) {
 		v->status = VT_DROPPED;
 		v->hop = drop;
+		if (starts_neigh(drop) && into_lower(t->vm, e)) {
+			/* its ARP/ND on the lower device was never answered: the macvtap cannot hear it */
+			vt_cause_macvtap_host(t->vm, drop, e->family, e->dst, &v->cause);
+			return 1;
+		}
 		if (starts_neigh(drop)) {
 			/* died in the neighbour queue: say why its ARP/ND failed */
 			nd = neigh_drop_for(t, e);
@@ -521,6 +552,11 @@ static int decide(const struct vt_tracker *t, const struct vt_echo *e, uint64_t 
 	}
 	v->status = VT_LOST_ON_HOST;
 	v->hop = last_req;
+	if ((nd = into_lower(t->vm, e))) {
+		v->hop = nd;
+		vt_cause_macvtap_host(t->vm, nd, e->family, e->dst, &v->cause);
+		return 1;
+	}
 	nd = unanswered_for(t, e);
 	if (nd) {
 		/* waiting in the neighbour queue for an answer that never came */

@@ -36,7 +36,7 @@ const char *vt_role_name(enum vt_role role)
 {
 	static const char *const names[] = {
 		[VT_ROLE_VM] = "vm", [VT_ROLE_PORT] = "port", [VT_ROLE_CHAIN] = "chain",
-		[VT_ROLE_BRIDGE] = "bridge", [VT_ROLE_NEIGHBOUR] = "neighbour",
+		[VT_ROLE_BRIDGE] = "bridge", [VT_ROLE_NEIGHBOUR] = "neighbour", [VT_ROLE_LOWER] = "lower",
 	};
 
 	return (unsigned int)role < sizeof(names) / sizeof(names[0]) ? names[role] : "?";
@@ -190,12 +190,22 @@ static void walk_host(struct resolver *r, int start)
 
 static int add_host_port(struct resolver *r, const char *ifname)
 {
-	const struct vt_link *l = vt_link_by_name(r->host, ifname);
+	const struct vt_link *l = vt_link_by_name(r->host, ifname), *lower;
 
 	if (!l)
 		return -ENODEV;
 	if (!add_elem(r, "", r->host, l, VT_ROLE_PORT))
 		return -E2BIG;
+	/*
+	 * A macvtap or macvlan (libvirt's type='direct') hangs off a lower
+	 * device instead of a bridge: its frames come and go through it.
+	 */
+	if ((!strcmp(l->kind, "macvtap") || !strcmp(l->kind, "macvlan")) && l->link_netnsid < 0 &&
+	    (lower = vt_link_by_index(r->host, l->link))) {
+		add_elem(r, "", r->host, lower, VT_ROLE_LOWER);
+		walk_host(r, lower->ifindex);
+		return 0;
+	}
 	walk_host(r, l->ifindex);
 	return 0;
 }

@@ -15,6 +15,7 @@ enum vt_role {
 	VT_ROLE_CHAIN,		/* a veth between two bridges (Proxmox fwpr/fwln) */
 	VT_ROLE_BRIDGE,		/* a bridge on the way */
 	VT_ROLE_NEIGHBOUR,	/* another port of one of those bridges */
+	VT_ROLE_LOWER,		/* the lower device of the VM's macvtap or macvlan */
 };
 
 struct vt_path_elem {

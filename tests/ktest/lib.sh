@@ -85,6 +85,27 @@ add_tap_vm() {
 	n "$ns" ip link set "${tap}vm" up
 }
 
+# add_macvtap_vm NS MACVTAP SUFFIX LOWER [MODE]: libvirt's type='direct': a
+# macvtap on LOWER (bridge mode by default) read through /dev/tapIFINDEX by
+# the tapvm reader, the guest's side MACVTAPvm in netns NS at 192.0.2.SUFFIX
+# with the macvtap's MAC
+add_macvtap_vm() {
+	local ns=$1 mv=$2 suffix=$3 lower=$4 mode=${5:-bridge} idx _
+	ip netns list | grep -qw "$ns" || host ip netns add "$ns"
+	host ip link add link "$lower" name "$mv" type macvtap mode "$mode"
+	host ip link set "$mv" up
+	idx=$(cat "/sys/class/net/$mv/ifindex")
+	for _ in $(seq 50); do [ -c "/dev/tap$idx" ] && break; sleep 0.1; done
+	"$BIN/tapvm" "/dev/tap$idx" "$ns" "${mv}vm" "$TMP/$mv.paused" > "$TMP/$mv.ready" &
+	pids+=($!)
+	for _ in $(seq 100); do grep -q ready "$TMP/$mv.ready" 2>/dev/null && break; sleep 0.05; done
+	grep -q ready "$TMP/$mv.ready"
+	n "$ns" ip link set "${mv}vm" address "$(cat "/sys/class/net/$mv/address")"
+	n "$ns" ip link set lo up
+	n "$ns" ip addr add "192.0.2.$suffix/24" dev "${mv}vm"
+	n "$ns" ip link set "${mv}vm" up
+}
+
 # add_pve_vm VMID SUFFIX [BRIDGE]: a Proxmox VM with its firewall on, NIC 0:
 # tapVMIDi0 on fwbrVMIDi0, joined to BRIDGE (vmbr0) by fwprVMIDp0 = fwlnVMIDi0,
 # its reader's side in netns pveVMID at 192.0.2.SUFFIX

@@ -8,6 +8,9 @@
  *
  *   tapvm HOSTTAP VMNS VMTAP PAUSEFILE
  *
+ * HOSTTAP may be a macvtap's character device, /dev/tapIFINDEX (libvirt's
+ * type='direct'): it is read without the virtio-net header QEMU would ask for.
+ *
  * Prints "ready" once both taps exist; runs until killed.
  */
 #include <errno.h>
@@ -25,14 +28,15 @@
 static int tap_open(const char *name)
 {
 	struct ifreq ifr;
-	int fd;
+	int fd, macvtap = !strncmp(name, "/dev/", 5);
 
-	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	fd = open(macvtap ? name : "/dev/net/tun", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;	/* a macvtap: no IFF_VNET_HDR */
+	if (!macvtap)
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
 	if (ioctl(fd, TUNSETIFF, &ifr)) {
 		int err = -errno;
 

@@ -394,6 +394,36 @@ static void test_next_due(void)
 	vt_tracker_free(&t);
 }
 
+/* A macvtap VM: the host's echo leaves through the lower device, never reaching the port. */
+static void test_macvtap_host(void)
+{
+	struct vt_vm saved = vm;
+	struct vmtrace_event e[] = {
+		ev(1000, REQ, VMTRACE_POINT_IP_OUTPUT, "up0", 2),
+		ev(2000, REQ, VMTRACE_POINT_IP_POSTROUTING, "up0", 2),
+	};
+	struct vmtrace_event lan[] = {
+		ev(1000, REQ, VMTRACE_POINT_DEV_RX, "up0", 2),
+		ev(3000, REQ, VMTRACE_POINT_DEV_TX, "macvtap0", 4),
+	};
+	struct got g;
+
+	snprintf(vm.path[0].ifname, sizeof(vm.path[0].ifname), "macvtap0");
+	snprintf(vm.path[0].kind, sizeof(vm.path[0].kind), "macvtap");
+	snprintf(vm.path[1].ifname, sizeof(vm.path[1].ifname), "up0");
+	snprintf(vm.path[1].kind, sizeof(vm.path[1].kind), "veth");
+	vm.path[1].role = VT_ROLE_LOWER;
+	g = run(e, 2, 2000 * MS, 0);
+	CHECK(g.status == VT_LOST_ON_HOST && !strcmp(g.cause, "macvtap-host") && !strcmp(g.hop_if, "up0"),
+	      "the host's echo out of the macvtap's lower device: status %d cause %s at %s", g.status, g.cause,
+	      g.hop_if);
+	g = run(lan, 2, 2000 * MS, 0);
+	CHECK(g.status == VT_LOST_ON_HOST && strcmp(g.cause, "macvtap-host"),
+	      "from the LAN through the lower device to the port: not the host's isolation: %d %s", g.status,
+	      g.cause);
+	vm = saved;
+}
+
 /* seq order: an echo dropped early waits for the older one's timeout, not printed before it */
 struct order {
 	int n;
@@ -571,6 +601,7 @@ int main(void)
 	test_next_due();
 	test_flood();
 	test_seq_order();
+	test_macvtap_host();
 	test_rtnl_grows();
 	printf("verdicts: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
