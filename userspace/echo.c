@@ -113,6 +113,18 @@ static void unlink_echo(struct vt_tracker *t, struct vt_echo *e)
 	t->n--;
 }
 
+/* Hand out the verdicts at the head: decided, with no undecided echo before them. */
+static void emit_decided(struct vt_tracker *t)
+{
+	struct vt_echo *e;
+
+	while ((e = t->oldest) && e->decided) {
+		t->on_verdict(e, &e->verdict, t->arg);
+		unlink_echo(t, e);
+		free(e);
+	}
+}
+
 static struct vt_echo *find_or_add(struct vt_tracker *t, const struct vmtrace_event *ev)
 {
 	struct vt_echo *e = lookup(t, ev), **head;
@@ -135,6 +147,8 @@ static struct vt_echo *find_or_add(struct vt_tracker *t, const struct vmtrace_ev
 		unlink_echo(t, e);
 		free(e);
 		t->evicted++;
+		/* the verdicts held behind it are out of order no more */
+		emit_decided(t);
 	}
 	e = calloc(1, sizeof(*e));
 	if (!e)
@@ -236,10 +250,16 @@ static void remember_solicit(struct vt_tracker *t, const struct vmtrace_event *e
 		t->solicits[t->nsolicit++] = *ev;
 }
 
+static int same_hop(const struct vmtrace_event *a, const struct vmtrace_event *b)
+{
+	return a->ts_ns == b->ts_ns && a->ifindex == b->ifindex && a->netns_cookie == b->netns_cookie &&
+	       a->point == b->point && a->kind == b->kind && a->skb_tag == b->skb_tag;
+}
+
 void vt_tracker_add(struct vt_tracker *t, const struct vmtrace_event *ev)
 {
 	struct vt_echo *e;
-	unsigned int i;
+	unsigned int i, j;
 
 	if (!is_echo(ev)) {
 		remember_neigh_drop(t, ev);
@@ -251,11 +271,23 @@ void vt_tracker_add(struct vt_tracker *t, const struct vmtrace_event *ev)
 		t->dropped_events++;
 		return;
 	}
-	if (e->decided)		/* its verdict waits for older echoes, as it was decided */
+	if (e->decided) {	/* its verdict waits for older echoes, as it was decided */
+		t->after_verdict++;
 		return;
+	}
 	/* insertion sort: events come nearly in order */
 	for (i = e->nev; i > 0 && e->ev[i - 1].ts_ns > ev->ts_ns; i--)
 		e->ev[i] = e->ev[i - 1];
+	/*
+	 * The same hop twice: two sessions overlapping while follow moves to a
+	 * VM's new interfaces both deliver it. Same time, place and packet.
+	 */
+	for (j = i; j > 0 && e->ev[j - 1].ts_ns == ev->ts_ns; j--)
+		if (same_hop(&e->ev[j - 1], ev)) {
+			for (; i < e->nev; i++)	/* undo the shift */
+				e->ev[i] = e->ev[i + 1];
+			return;
+		}
 	e->ev[i] = *ev;
 	e->nev++;
 	if (ev->ts_ns < e->first_ts || (e->sent && e->nev == 1))
@@ -606,9 +638,5 @@ void vt_tracker_tick(struct vt_tracker *t, uint64_t now_ns, int final)
 			e->verdict.hop = &e->hop;
 		}
 	}
-	while ((e = t->oldest) && e->decided) {
-		t->on_verdict(e, &e->verdict, t->arg);
-		unlink_echo(t, e);
-		free(e);
-	}
+	emit_decided(t);
 }

@@ -14,8 +14,9 @@
  * Undecided echoes tracked at once: 2048 x ~23 KB (96 events of 240 bytes)
  * = at most ~45 MiB, whatever floods the VM. An echo waits at most its
  * timeout (follow: 2 s) plus the settle time, so this holds ~950 unanswered
- * or ~13000 answered echoes a second; beyond it the oldest is evicted and
- * counted.
+ * echoes a second; answered ones behind an unanswered one wait for it (their
+ * verdicts come out in order), so they count alike. Beyond it the oldest is
+ * evicted and counted, and the verdicts held behind it come out.
  */
 #define VT_ECHO_MAX	2048
 #define VT_ECHO_BUCKETS	4096	/* hash buckets by (family, id, seq), a power of two */
@@ -76,6 +77,7 @@ struct vt_tracker {
 	struct vmtrace_event neigh_drops[32];	/* recent ARP/ND drops */
 	struct vmtrace_event solicits[32];	/* ARP/ND requests not answered yet */
 	uint64_t dropped_events;
+	uint64_t after_verdict;	/* events for an echo already decided, left out */
 	uint64_t evicted;	/* undecided echoes dropped to make room: no verdict */
 };
 

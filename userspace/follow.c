@@ -51,7 +51,7 @@ struct follow {
 	struct vt_linkwatch links;	/* links coming and going: find the VM again */
 	uint64_t refind_at;		/* resolve the VM again then (0: no need) */
 	uint64_t refind_by;		/* at the latest then, however busy the links */
-	int vm_missing;			/* the last attempt found no VM: said once */
+	unsigned int vm_missing;	/* the VM was not found: seconds to the next try (said once) */
 	uint64_t lost_kernel, lost_socket;	/* of the sessions before this one */
 	struct vt_env env;		/* the host's state, for causes */
 	struct summary sum;
@@ -392,11 +392,11 @@ static void print_summary(const struct follow *f)
 		       ",\"unseen\":%" PRIu64
 		       ",\"events_lost\":%" PRIu64 ",\"events_lost_kernel\":%" PRIu64
 		       ",\"events_lost_socket\":%" PRIu64 ",\"events_lost_echo_full\":%" PRIu64
-		       ",\"echoes_evicted\":%" PRIu64 "}\n",
+		       ",\"echoes_evicted\":%" PRIu64 ",\"events_after_verdict\":%" PRIu64 "}\n",
 		       s->by_status[VT_LOST_IN_VM], s->by_status[VT_LOST_ON_HOST], s->by_status[VT_WRONG_VM],
 		       s->by_status[VT_UNSEEN], lost_kernel(f) + lost_socket(f) + f->tracker.dropped_events,
 		       lost_kernel(f), lost_socket(f), f->tracker.dropped_events,
-		       f->tracker.evicted);
+		       f->tracker.evicted, f->tracker.after_verdict);
 		return;
 	}
 	printf("\n%" PRIu64 " echoes: %" PRIu64 " replied, %" PRIu64 " dropped", s->echoes,
@@ -411,6 +411,8 @@ static void print_summary(const struct follow *f)
 	       f->tracker.dropped_events, VT_ECHO_EVENTS);
 	printf("echoes evicted undecided: %" PRIu64 " (more than %d at once)\n", f->tracker.evicted,
 	       VT_ECHO_MAX);
+	if (f->tracker.after_verdict)
+		printf("events after their echo's verdict, left out: %" PRIu64 "\n", f->tracker.after_verdict);
 }
 
 static int parse_opts(int argc, char **argv, struct follow *f)
@@ -569,29 +571,21 @@ static int resolve_vm(const struct follow *f, struct vt_vm *vm, char *why, size_
  */
 static void links_changed(struct follow *f, uint64_t now)
 {
-	if (!f->refind_at)
+	if (!f->refind_at || f->vm_missing)	/* a retry's backoff gives way to a change */
 		f->refind_by = now + 1000000000ULL;
 	f->refind_at = now + 300000000ULL;
 	if (f->refind_at > f->refind_by)
 		f->refind_at = f->refind_by;
 }
 
-/* An event of the session being replaced: the new one has those it watches too. */
-static void on_old_event(const struct vmtrace_event *ev, void *arg)
-{
-	struct follow *f = arg;
-
-	if (!(ev->session_mask & (1U << f->session->id)))
-		on_event(ev, arg);
-}
-
 /*
  * Find the VM again. If its interfaces changed (its tap deleted and made
  * anew under the same name when the VM restarted, or moved to another
- * bridge), trace the new ones: a new session, then the old one stopped;
- * the echoes in flight keep their timelines. If the VM cannot be found
- * (stopped), say so once and keep watching until it comes back. If the
- * new session cannot start, the old one goes on (the reason is on stderr).
+ * bridge), trace the new ones: a new session, then the old one stopped,
+ * and the echoes in flight decided on the old path. If the VM cannot be
+ * found (stopped), say so once and try again, less and less often, until
+ * it comes back. If the new session cannot start, the old one goes on
+ * (the reason is on stderr).
  */
 static void refind_vm(struct follow *f)
 {
@@ -609,7 +603,9 @@ static void refind_vm(struct follow *f)
 		if (!f->vm_missing)
 			fprintf(stderr, "vmtrace: %s is gone for now (%s): still watching for it\n",
 				SAFE(name, f->vm.name), SAFE(safe, why));
-		f->vm_missing = 1;
+		/* its last link event may come before it can be resolved: try again, 1 s to 16 s apart */
+		f->vm_missing = f->vm_missing ? (f->vm_missing < 16 ? 2 * f->vm_missing : 16) : 1;
+		f->refind_at = vt_now_ns() + (uint64_t)f->vm_missing * 1000000000ULL;
 		goto out;
 	}
 	f->vm_missing = 0;
@@ -626,11 +622,15 @@ static void refind_vm(struct follow *f)
 		f->session = old;
 		goto out;
 	}
-	/* the old session's last events go to the tracker before it forgets the old path */
-	old->on_event = on_old_event;
+	/*
+	 * The old session's last events go to the tracker (those the new one
+	 * also delivered are left out there as the same hop); then the echoes
+	 * in flight are decided on the path they crossed, before it changes.
+	 */
 	vt_session_stop(old);
 	f->lost_kernel += old->lost_kernel;
 	f->lost_socket += old->lost_socket;
+	vt_tracker_tick(&f->tracker, vt_now_ns(), 1);
 	f->filter = *flt;
 	f->vm = *vm;
 	vt_netns_names_load(&f->names);

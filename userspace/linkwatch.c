@@ -43,7 +43,7 @@ static int on_link(const struct nlmsghdr *nlh, void *arg)
 
 int vt_linkwatch_read(struct vt_linkwatch *w)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[32768];	/* an RTM_NEWLINK with all its attributes: more than 8 KiB */
 	int changed = 0;
 	ssize_t n;
 
@@ -54,7 +54,8 @@ int vt_linkwatch_read(struct vt_linkwatch *w)
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
 				return changed;
-			if (errno == ENOBUFS)	/* overran: something changed, no matter what */
+			/* overran, or one message too big: something changed, no matter what */
+			if (errno == ENOBUFS || errno == ENOSPC)
 				changed = 1;
 			else
 				return -errno;

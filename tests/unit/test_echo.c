@@ -394,6 +394,55 @@ static void test_next_due(void)
 	vt_tracker_free(&t);
 }
 
+/* Verdicts held behind an undecided echo come out when a flood evicts it, none lost. */
+static void test_evict_held(void)
+{
+	struct vmtrace_event e;
+	struct vt_tracker t;
+	struct got g;
+	unsigned int i;
+
+	tracker_for(&t, &g);
+	e = ev(1000, REQ, VMTRACE_POINT_DEV_TX, "tap0", 4);
+	e.icmp_seq = 0;
+	vt_tracker_add(&t, &e);			/* never answered */
+	for (i = 1; i < VT_ECHO_MAX; i++) {	/* answered, held behind it */
+		e = ev(1000 + i, REQ, VMTRACE_POINT_DEV_TX, "tap0", 4);
+		e.icmp_seq = (uint16_t)i;
+		vt_tracker_add(&t, &e);
+		e = ev(2000 + i, REP, VMTRACE_POINT_DEV_RX, "tap0", 4);
+		e.icmp_seq = (uint16_t)i;
+		vt_tracker_add(&t, &e);
+	}
+	vt_tracker_tick(&t, 200 * MS, 0);
+	CHECK(g.n == 0 && t.n == VT_ECHO_MAX, "all held behind seq 0: %d verdicts, %u tracked", g.n, t.n);
+	for (i = 0; i < 2; i++) {
+		e = ev(300 * MS + i, REQ, VMTRACE_POINT_DEV_TX, "tap0", 4);
+		e.icmp_seq = (uint16_t)(VT_ECHO_MAX + i);
+		vt_tracker_add(&t, &e);
+	}
+	CHECK(g.n == VT_ECHO_MAX - 1 && t.evicted == 1 && t.n == 2,
+	      "seq 0 evicted, the %d held verdicts out, none evicted: %d verdicts, %llu evicted, %u left",
+	      VT_ECHO_MAX - 1, g.n, (unsigned long long)t.evicted, t.n);
+	vt_tracker_free(&t);
+}
+
+/* Two sessions deliver one hop twice (follow moving to a VM's new tap): it counts once. */
+static void test_same_hop_twice(void)
+{
+	struct vmtrace_event e[] = {
+		ev(1000, REQ, VMTRACE_POINT_DEV_TX, "tap0", 4),
+		ev(1000, REQ, VMTRACE_POINT_DEV_TX, "tap0", 4),
+		ev(1000, REQ, VMTRACE_POINT_IP_OUTPUT, "br0", 2),
+		ev(3000, REP, VMTRACE_POINT_DEV_RX, "tap0", 4),
+		ev(3000, REP, VMTRACE_POINT_DEV_RX, "tap0", 4),
+	};
+	struct got g = run(e, 5, 2000 * MS, 0);
+
+	CHECK(g.n == 1 && g.status == VT_REPLIED && g.nev == 3, "duplicates left out: %d verdicts, %u events",
+	      g.n, g.nev);
+}
+
 /* A macvtap VM: the host's echo leaves through the lower device, never reaching the port. */
 static void test_macvtap_host(void)
 {
@@ -602,6 +651,8 @@ int main(void)
 	test_flood();
 	test_seq_order();
 	test_macvtap_host();
+	test_evict_held();
+	test_same_hop_twice();
 	test_rtnl_grows();
 	printf("verdicts: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
