@@ -116,9 +116,10 @@ static void unlink_echo(struct vt_tracker *t, struct vt_echo *e)
 /* Hand out the verdicts at the head: decided, with no undecided echo before them. */
 static void emit_decided(struct vt_tracker *t)
 {
-	struct vt_echo *e;
+	struct vt_echo *e, *next;
 
-	while ((e = t->oldest) && e->decided) {
+	for (e = t->oldest; e && e->decided; e = next) {
+		next = e->newer;
 		t->on_verdict(e, &e->verdict, t->arg);
 		unlink_echo(t, e);
 		free(e);
