@@ -77,14 +77,19 @@ SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 $(B)/test_parse: tests/unit/test_parse.c tests/unit/check.h kmod/parse.c kmod/parse.h
 	@mkdir -p $(B)
 	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_parse.c kmod/parse.c
-ECHO_SRCS := userspace/echo.c userspace/cause.c userspace/env.c userspace/conntrack.c userspace/format.c \
-	userspace/rtnl.c userspace/rtnl_view.c userspace/netns.c
-$(B)/test_echo: tests/unit/test_echo.c tests/unit/check.h $(ECHO_SRCS) userspace/*.h
+ECHO_SRCS := userspace/echo.c userspace/verdict.c userspace/vm.c userspace/cause.c userspace/env.c \
+	userspace/conntrack.c userspace/format.c userspace/rtnl.c userspace/rtnl_view.c userspace/netns.c
+# The tracker alone; then the verdicts and causes over it.
+$(B)/test_echo: tests/unit/test_echo.c tests/unit/timeline.h tests/unit/check.h userspace/echo.c userspace/*.h
 	@mkdir -p $(B)
-	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_echo.c $(ECHO_SRCS) -lmnl
-$(B)/test_format: tests/unit/test_format.c tests/unit/check.h userspace/format.c userspace/netns.c userspace/*.h
+	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_echo.c userspace/echo.c
+$(B)/test_verdict: tests/unit/test_verdict.c tests/unit/timeline.h tests/unit/check.h $(ECHO_SRCS) userspace/*.h
 	@mkdir -p $(B)
-	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_format.c userspace/format.c userspace/netns.c
+	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_verdict.c $(ECHO_SRCS) -lmnl
+$(B)/test_format: tests/unit/test_format.c tests/unit/check.h userspace/format.c userspace/echo.c userspace/netns.c userspace/*.h
+	@mkdir -p $(B)
+	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_format.c userspace/format.c userspace/echo.c \
+		userspace/netns.c
 # The resolver against a fake host (the test's own rtnetlink, namespaces and libvirt).
 $(B)/test_resolve: tests/unit/test_resolve.c tests/unit/check.h userspace/resolve.c userspace/rtnl_view.c \
 		userspace/*.h
@@ -109,9 +114,10 @@ $(B)/nlprobe: tests/ktest/nlprobe.c include/uapi/linux/vmtrace.h
 	@mkdir -p $(B)
 	$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude/uapi -o $@ $< -lmnl
 
-unit: $(B)/test_parse $(B)/test_echo $(B)/test_resolve $(B)/test_format $(B)/vmtrace
+unit: $(B)/test_parse $(B)/test_echo $(B)/test_verdict $(B)/test_resolve $(B)/test_format $(B)/vmtrace
 	$(B)/test_parse
 	$(B)/test_echo
+	$(B)/test_verdict
 	$(B)/test_resolve
 	$(B)/test_format
 	tests/unit/cli-args.sh $(B)/vmtrace

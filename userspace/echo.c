@@ -11,17 +11,6 @@
 
 #include "addr.h"
 #include "echo.h"
-#include "format.h"
-
-const char *vt_status_name(enum vt_status s)
-{
-	static const char *const names[] = {
-		[VT_REPLIED] = "replied", [VT_DROPPED] = "dropped", [VT_LOST_IN_VM] = "lost-in-vm",
-		[VT_LOST_ON_HOST] = "lost-on-host", [VT_WRONG_VM] = "wrong-vm", [VT_UNSEEN] = "unseen",
-	};
-
-	return names[s];
-}
 
 void vt_tracker_init(struct vt_tracker *t, const struct vt_vm *vm, uint64_t timeout_ns)
 {
@@ -43,6 +32,17 @@ void vt_tracker_free(struct vt_tracker *t)
 	t->buckets = NULL;
 	t->oldest = t->newest = NULL;
 	t->n = 0;
+}
+
+int vt_drop_is_benign(const struct vmtrace_event *ev)
+{
+	/*
+	 * A raw ping socket gets its copy of a reply, then icmp_rcv frees the
+	 * original with NO_SOCKET; icmpv6_rcv frees every echo it handled with
+	 * kfree_skb. Both are deliveries.
+	 */
+	return !strncmp(ev->location, "icmp_rcv+", 9) || !strncmp(ev->location, "icmpv6_rcv+", 11) ||
+	       !strncmp(ev->location, "ping_rcv+", 9);
 }
 
 static int is_echo(const struct vmtrace_event *ev)
@@ -297,313 +297,6 @@ void vt_tracker_add(struct vt_tracker *t, const struct vmtrace_event *ev)
 		e->last_ts = ev->ts_ns;
 }
 
-const struct vt_path_elem *vt_vm_elem(const struct vt_vm *vm, const struct vmtrace_event *ev)
-{
-	unsigned int i;
-
-	for (i = 0; vm && i < vm->npath; i++)
-		if (vm->path[i].ifindex == ev->ifindex && vm->path[i].netns_cookie == ev->netns_cookie)
-			return &vm->path[i];
-	return NULL;
-}
-
-static int vm_has_addr(const struct vt_vm *vm, int family, const uint8_t *a)
-{
-	unsigned int i;
-
-	for (i = 0; vm && i < vm->naddrs; i++)
-		if (vm->addrs[i].family == family && !memcmp(vm->addrs[i].addr, a, vt_addr_len(family)))
-			return 1;
-	return 0;
-}
-
-/* Did the VM get a request meant for it? Inside its namespace, or taken by its tap's reader. */
-/* The VM's own NIC is on the path (a namespace VM), not only the host's side. */
-static int traces_inside(const struct vt_vm *vm)
-{
-	unsigned int i;
-
-	for (i = 0; i < vm->npath; i++)
-		if (vm->path[i].role == VT_ROLE_VM)
-			return 1;
-	return 0;
-}
-
-static int handed_to_vm(const struct vt_vm *vm, const struct vmtrace_event *ev)
-{
-	const struct vt_path_elem *el = vt_vm_elem(vm, ev);
-
-	if (!el || ev->kind != VMTRACE_PKT_ECHO_REQUEST || (ev->flags & VMTRACE_EV_DROP) ||
-	    !vm_has_addr(vm, ev->family, ev->dst))
-		return 0;
-	if (el->role == VT_ROLE_VM)
-		return 1;
-	if (el->role != VT_ROLE_PORT)
-		return 0;
-	/* taken off the tap (or macvtap) by QEMU's reader */
-	if (ev->point == VMTRACE_POINT_SKB_CONSUME && (!strcmp(el->kind, "tap") || !strcmp(el->kind, "macvtap")))
-		return 1;
-	/* sent into a container's veth whose inside vmtrace does not trace (pve:CTID) */
-	return ev->point == VMTRACE_POINT_DEV_TX && !strcmp(el->kind, "veth") && !traces_inside(vm);
-}
-
-static const struct vmtrace_event *neigh_drop_for(const struct vt_tracker *t,
-						  const struct vt_echo *e)
-{
-	unsigned int i;
-
-	/* the ARP/ND for the echo's target, or any on the path while it waited */
-	for (i = t->nneigh; i--; )
-		if (t->neigh_drops[i].family == e->family &&
-		    !memcmp(t->neigh_drops[i].dst, e->dst, vt_addr_len(e->family)))
-			return &t->neigh_drops[i];
-	for (i = t->nneigh; i--; )
-		if (t->neigh_drops[i].ts_ns + 5000000000ULL >= e->first_ts)
-			return &t->neigh_drops[i];
-	return NULL;
-}
-
-/*
- * Handed to the VM's tap and never taken by its reader: it sits in the
- * tap's ring (or was dropped with it): the VM is not reading.
- */
-static void queued_on_tap(const struct vt_vm *vm, const struct vmtrace_event *last,
-			  struct vt_cause *c)
-{
-	const struct vt_path_elem *el = last ? vt_vm_elem(vm, last) : NULL;
-
-	if (!el || el->role != VT_ROLE_PORT || strcmp(el->kind, "tap") ||
-	    last->point != VMTRACE_POINT_DEV_TX)
-		return;
-	c->id = "vm-not-reading";
-	c->inferred = 1;
-	snprintf(c->explain, sizeof(c->explain),
-		 "queued to tap %s and never taken by its reader: the guest is not draining its virtio-net RX queue (VM paused, hung or out of buffers)",
-		 el->ifname);
-	snprintf(c->check, sizeof(c->check), "ip -s link show %s; virsh domstate / qm status", el->ifname);
-}
-
-static int starts_neigh(const struct vmtrace_event *ev)
-{
-	return !strncmp(ev->reason, "NEIGH_", 6);
-}
-
-static const struct vmtrace_event *unanswered_for(const struct vt_tracker *t,
-						  const struct vt_echo *e)
-{
-	unsigned int i;
-
-	for (i = 0; i < t->nsolicit; i++)
-		if (t->solicits[i].family == e->family &&
-		    !memcmp(t->solicits[i].dst, e->dst, vt_addr_len(e->family)) &&
-		    t->solicits[i].ts_ns + 1000000000ULL >= e->first_ts)
-			return &t->solicits[i];
-	return NULL;
-}
-
-static void cause_for(const struct vt_tracker *t, const struct vmtrace_event *ev,
-		      struct vt_verdict *v)
-{
-	const struct vt_path_elem *el = vt_vm_elem(t->vm, ev);
-
-	vt_cause_of(ev, t->env, &v->cause);
-	if (el && el->role == VT_ROLE_VM) {
-		/* a VM in a namespace shares our kernel: the drop is the guest's own */
-		char inside[sizeof(v->cause.explain)];
-
-		snprintf(inside, sizeof(inside), "inside the VM (netns %.40s): %.330s", el->netns,
-			 v->cause.explain);
-		memcpy(v->cause.explain, inside, sizeof(inside));
-	}
-}
-
-static void unanswered_cause(const struct vt_tracker *t, const struct vt_echo *e,
-			     const struct vmtrace_event *req, struct vt_verdict *v)
-{
-	vt_cause_unanswered(req, e->dst, t->env, &v->cause);
-}
-
-static enum vt_role role_of(const struct vt_vm *vm, const struct vmtrace_event *ev)
-{
-	const struct vt_path_elem *el = vt_vm_elem(vm, ev);
-
-	return el ? el->role : VT_ROLE_BRIDGE;
-}
-
-/*
- * An echo to the VM that went out of another VM's port and never out of
- * its own (the bridge's FDB put its MAC elsewhere), or a reply that came in
- * through another VM's port (someone else has its address).
- */
-static const struct vmtrace_event *wrong_vm(const struct vt_tracker *t, const struct vt_echo *e,
-					    int *request)
-{
-	const struct vmtrace_event *other = NULL;
-	unsigned int i;
-
-	if (!vm_has_addr(t->vm, e->family, e->dst))
-		return NULL;
-	for (i = 0; i < e->nev; i++) {
-		const struct vmtrace_event *ev = &e->ev[i];
-		enum vt_role role = role_of(t->vm, ev);
-
-		if (ev->kind == VMTRACE_PKT_ECHO_REPLY) {
-			if (ev->point != VMTRACE_POINT_DEV_RX)
-				continue;
-			if (role == VT_ROLE_NEIGHBOUR) {
-				*request = 0;
-				return ev;
-			}
-			if (role == VT_ROLE_PORT || role == VT_ROLE_VM)
-				return NULL;	/* its first way in was the VM's own */
-			continue;
-		}
-		if (ev->point != VMTRACE_POINT_DEV_TX && ev->point != VMTRACE_POINT_SKB_CONSUME)
-			continue;
-		if (role == VT_ROLE_PORT || role == VT_ROLE_VM)
-			return NULL;
-		if (role == VT_ROLE_NEIGHBOUR && !other)
-			other = ev;
-	}
-	*request = 1;
-	return other;
-}
-
-/*
- * The echo left the host through the lower device of the VM's macvtap or
- * macvlan, and never came to the port itself: the host's own stack on the
- * lower device cannot reach the macvtaps on it.
- */
-static const struct vmtrace_event *into_lower(const struct vt_vm *vm, const struct vt_echo *e)
-{
-	const struct vmtrace_event *out = NULL;
-	unsigned int i;
-
-	for (i = 0; i < e->nev; i++) {
-		const struct vmtrace_event *ev = &e->ev[i];
-		const struct vt_path_elem *el = vt_vm_elem(vm, ev);
-
-		if (ev->kind != VMTRACE_PKT_ECHO_REQUEST || !el)
-			continue;
-		if (el->role == VT_ROLE_PORT || el->role == VT_ROLE_VM)
-			return NULL;
-		if (el->role == VT_ROLE_LOWER && (ev->point == VMTRACE_POINT_IP_OUTPUT ||
-						  ev->point == VMTRACE_POINT_IP_POSTROUTING ||
-						  ev->point == VMTRACE_POINT_DEV_TX))
-			out = ev;
-	}
-	return out;
-}
-
-static int decide(const struct vt_tracker *t, const struct vt_echo *e, uint64_t now,
-		  int final, struct vt_verdict *v)
-{
-	const struct vmtrace_event *first_req = NULL, *last_req = NULL, *last_rep = NULL;
-	const struct vmtrace_event *drop = NULL, *handed = NULL, *nd;
-	int settled = now >= e->last_ts + t->settle_ns;
-	int timed_out = now >= e->first_ts + t->timeout_ns;
-	unsigned int i;
-	int request;
-
-	if (!settled && !final)
-		return 0;
-	memset(v, 0, sizeof(*v));
-	for (i = 0; i < e->nev; i++) {
-		const struct vmtrace_event *ev = &e->ev[i];
-
-		if (ev->kind == VMTRACE_PKT_ECHO_REQUEST) {
-			if (!first_req)
-				first_req = ev;
-			last_req = ev;
-			if (!handed && handed_to_vm(t->vm, ev))
-				handed = ev;
-		} else {
-			last_rep = ev;
-		}
-		if (!drop && (ev->flags & VMTRACE_EV_DROP) && !vt_drop_is_benign(ev))
-			drop = ev;
-	}
-	if (drop) {
-		v->status = VT_DROPPED;
-		v->hop = drop;
-		if (starts_neigh(drop) && into_lower(t->vm, e)) {
-			/* its ARP/ND on the lower device was never answered: the macvtap cannot hear it */
-			vt_cause_macvtap_host(t->vm, drop, e->family, e->dst, &v->cause);
-			return 1;
-		}
-		if (starts_neigh(drop)) {
-			/* died in the neighbour queue: say why its ARP/ND failed */
-			nd = neigh_drop_for(t, e);
-			if (nd) {
-				v->hop = nd;
-				v->via_neighbour = 1;
-			} else if ((nd = unanswered_for(t, e))) {
-				v->hop = nd;
-				v->via_neighbour = 1;
-				unanswered_cause(t, e, nd, v);
-				return 1;
-			}
-		}
-		cause_for(t, v->hop, v);
-		return 1;
-	}
-	if (last_rep && (nd = wrong_vm(t, e, &request)) && !request) {
-		v->status = VT_WRONG_VM;
-		v->hop = nd;
-		vt_cause_wrong_vm(nd, 0, t->env, &v->cause);
-		return 1;
-	}
-	if (last_rep) {
-		v->status = first_req ? VT_REPLIED : VT_UNSEEN;
-		v->hop = last_rep;
-		if (first_req)
-			v->rtt_ns = last_rep->ts_ns - first_req->ts_ns;
-		else
-			vt_cause_unseen(e->family, e->src, e->dst, &v->cause);
-		return 1;
-	}
-	if (!timed_out && !final)
-		return 0;
-	if ((nd = wrong_vm(t, e, &request)) && request && vt_cause_wrong_vm(nd, 1, t->env, &v->cause)) {
-		v->status = VT_WRONG_VM;
-		v->hop = nd;
-		return 1;
-	}
-	if (handed) {
-		v->status = VT_LOST_IN_VM;
-		v->hop = handed;
-		vt_cause_guest(handed->ifname, &v->cause);
-		return 1;
-	}
-	nd = neigh_drop_for(t, e);
-	if (nd) {
-		v->status = VT_DROPPED;
-		v->hop = nd;
-		v->via_neighbour = 1;
-		cause_for(t, nd, v);
-		return 1;
-	}
-	v->status = VT_LOST_ON_HOST;
-	v->hop = last_req;
-	if ((nd = into_lower(t->vm, e))) {
-		v->hop = nd;
-		vt_cause_macvtap_host(t->vm, nd, e->family, e->dst, &v->cause);
-		return 1;
-	}
-	nd = unanswered_for(t, e);
-	if (nd) {
-		/* waiting in the neighbour queue for an answer that never came */
-		v->hop = nd;
-		v->via_neighbour = 1;
-		unanswered_cause(t, e, nd, v);
-		return 1;
-	}
-	queued_on_tap(t->vm, last_req, &v->cause);
-	if (!v->cause.id)
-		vt_cause_lost(last_req, e->family, e->src, e->dst, e->id, e->send_err, t->env, &v->cause);
-	return 1;
-}
-
 uint64_t vt_tracker_next_ns(const struct vt_tracker *t, uint64_t now_ns)
 {
 	uint64_t next = UINT64_MAX, due;
@@ -626,11 +319,8 @@ void vt_tracker_tick(struct vt_tracker *t, uint64_t now_ns, int final)
 {
 	struct vt_echo *e;
 
-	/* every verdict of this tick reads the host as it is now, once */
-	if (t->env)
-		vt_env_forget(t->env);
 	for (e = t->oldest; e; e = e->newer) {
-		if (e->decided || !decide(t, e, now_ns, final, &e->verdict))
+		if (e->decided || !t->decide || !t->decide(t, e, now_ns, final, &e->verdict))
 			continue;
 		e->decided = 1;
 		/* the hop may be a neighbour drop in the tracker's ring, reused meanwhile */

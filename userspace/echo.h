@@ -62,11 +62,15 @@ struct vt_echo {
 
 struct vt_tracker;
 typedef void (*vt_verdict_fn)(const struct vt_echo *e, const struct vt_verdict *v, void *arg);
+/* 0 while @e may still change, else 1 with @v (verdict.c's vt_decide()) */
+typedef int (*vt_decide_fn)(const struct vt_tracker *t, const struct vt_echo *e, uint64_t now,
+			    int final, struct vt_verdict *v);
 
 struct vt_tracker {
 	const struct vt_vm *vm;
 	uint64_t timeout_ns;	/* no reply after this long: decide */
 	uint64_t settle_ns;	/* quiet this long before deciding: late events from other CPUs */
+	vt_decide_fn decide;
 	vt_verdict_fn on_verdict;
 	struct vt_env *env;	/* the host's state for causes; NULL: the kernel's word alone */
 	void *arg;
@@ -101,8 +105,8 @@ void vt_tracker_tick(struct vt_tracker *t, uint64_t now_ns, int final);
  * (UINT64_MAX: none is pending).
  */
 uint64_t vt_tracker_next_ns(const struct vt_tracker *t, uint64_t now_ns);
+/* A drop that is not a loss: the ICMP layer took the packet. */
+int vt_drop_is_benign(const struct vmtrace_event *ev);
 const char *vt_status_name(enum vt_status s);
-/* The path element an event happened on, if any. */
-const struct vt_path_elem *vt_vm_elem(const struct vt_vm *vm, const struct vmtrace_event *ev);
 
 #endif /* VT_ECHO_H */

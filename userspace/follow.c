@@ -24,6 +24,7 @@
 #include "rtnl.h"
 #include "prober.h"
 #include "session.h"
+#include "verdict.h"
 
 
 /* A name for the terminal: tenants choose interface, namespace and VM names. */
@@ -550,6 +551,13 @@ static int poll_ms(const struct follow *f, uint64_t now, uint64_t deadline, uint
 	return due <= now ? 0 : (int)((due - now + 999999) / 1000000);
 }
 
+/* Decide what is due: every verdict of this tick reads the host as it is now, once. */
+static void tick(struct follow *f, int final)
+{
+	vt_env_forget(&f->env);
+	vt_tracker_tick(&f->tracker, vt_now_ns(), final);
+}
+
 /* Resolve f->spec into @vm, with the --addr addresses; 0 or -errno with @why. */
 static int resolve_vm(const struct follow *f, struct vt_vm *vm, char *why, size_t whylen)
 {
@@ -630,7 +638,7 @@ static void refind_vm(struct follow *f)
 	vt_session_stop(old);
 	f->lost_kernel += old->lost_kernel;
 	f->lost_socket += old->lost_socket;
-	vt_tracker_tick(&f->tracker, vt_now_ns(), 1);
+	tick(f, 1);
 	f->filter = *flt;
 	f->vm = *vm;
 	vt_netns_names_load(&f->names);
@@ -707,6 +715,7 @@ static int run(struct follow *f)
 	build_filter(&f->vm, &f->filter, f->probe ? pr.id : -1);
 	vt_tracker_init(&f->tracker, &f->vm,
 			(uint64_t)((f->timeout > 0 ? f->timeout : f->probe ? 1.0 : 2.0) * 1e9));
+	f->tracker.decide = vt_decide;
 	f->tracker.on_verdict = on_verdict;
 	f->tracker.env = &f->env;
 	f->tracker.arg = f;
@@ -751,7 +760,7 @@ static int run(struct follow *f)
 			vt_nl_perror(&f->session->nl, "receiving events", err);
 			break;
 		}
-		vt_tracker_tick(&f->tracker, vt_now_ns(), 0);
+		tick(f, 0);
 		if (f->refind_at && vt_now_ns() >= f->refind_at)
 			refind_vm(f);
 		if (f->probe && sent == f->count && f->sum.echoes >= f->count)
@@ -759,7 +768,7 @@ static int run(struct follow *f)
 	}
 	vt_linkwatch_close(&f->links);
 	vt_session_stop(f->session);
-	vt_tracker_tick(&f->tracker, vt_now_ns(), 1);
+	tick(f, 1);
 	vt_tracker_free(&f->tracker);
 	if (pr.fd >= 0)
 		close(pr.fd);

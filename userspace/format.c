@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "echo.h"
 #include "format.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -314,17 +315,6 @@ void vt_event_text(FILE *f, const struct vmtrace_event *ev,
 	if (ev->flags & VMTRACE_EV_DROP)
 		fprintf(f, " reason %s at %s", s.reason[0] ? s.reason : "-", s.location[0] ? s.location : "?");
 	fputc('\n', f);
-}
-
-int vt_drop_is_benign(const struct vmtrace_event *ev)
-{
-	/*
-	 * A raw ping socket gets its copy of a reply, then icmp_rcv frees the
-	 * original with NO_SOCKET; icmpv6_rcv frees every echo it handled with
-	 * kfree_skb. Both are deliveries.
-	 */
-	return !strncmp(ev->location, "icmp_rcv+", 9) || !strncmp(ev->location, "icmpv6_rcv+", 11) ||
-	       !strncmp(ev->location, "ping_rcv+", 9);
 }
 
 void vt_hop_json_open(FILE *f, const struct vmtrace_event *ev, const struct vt_netns_names *names)

@@ -54,8 +54,6 @@ char *vt_text_safe(char *buf, size_t len, const char *s, size_t max);
  */
 char *vt_wall_time(char *buf, size_t len, uint64_t mono_ns, int iso);
 
-/* A drop that is not a loss: the ICMP layer took the packet. */
-int vt_drop_is_benign(const struct vmtrace_event *ev);
 
 /*
  * A hop or drop line's fields that follow, probe and events print alike

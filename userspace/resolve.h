@@ -48,6 +48,11 @@ struct vt_vm {
  * with a one-line reason in @why naming what was tried.
  */
 int vt_vm_resolve(const char *spec, struct vt_vm *vm, char *why, size_t whylen);
+/* vm.c: the path element an event happened on, if any */
+const struct vt_path_elem *vt_vm_elem(const struct vt_vm *vm, const struct vmtrace_event *ev);
+int vt_vm_has_addr(const struct vt_vm *vm, int family, const uint8_t *addr);
+/* The VM's own NIC is on the path (a namespace VM), not only the host's side. */
+int vt_vm_traces_inside(const struct vt_vm *vm);
 const char *vt_role_name(enum vt_role role);
 
 #endif /* VT_RESOLVE_H */
