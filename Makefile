@@ -90,6 +90,12 @@ $(B)/test_format: tests/unit/test_format.c tests/unit/check.h userspace/format.c
 	@mkdir -p $(B)
 	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_format.c userspace/format.c userspace/echo.c \
 		userspace/netns.c
+# The cause rules against a fake host (the test's own env.c).
+$(B)/test_cause: tests/unit/test_cause.c tests/unit/check.h userspace/cause.c userspace/vm.c \
+		userspace/rtnl_view.c userspace/format.c userspace/echo.c userspace/netns.c userspace/*.h
+	@mkdir -p $(B)
+	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_cause.c userspace/cause.c userspace/vm.c \
+		userspace/rtnl_view.c userspace/format.c userspace/echo.c userspace/netns.c
 # The resolver against a fake host (the test's own rtnetlink, namespaces and libvirt).
 $(B)/test_resolve: tests/unit/test_resolve.c tests/unit/check.h userspace/resolve.c userspace/rtnl_view.c \
 		userspace/*.h
@@ -114,10 +120,12 @@ $(B)/nlprobe: tests/ktest/nlprobe.c include/uapi/linux/vmtrace.h
 	@mkdir -p $(B)
 	$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude/uapi -o $@ $< -lmnl
 
-unit: $(B)/test_parse $(B)/test_echo $(B)/test_verdict $(B)/test_resolve $(B)/test_format $(B)/vmtrace
+unit: $(B)/test_parse $(B)/test_echo $(B)/test_verdict $(B)/test_cause $(B)/test_resolve $(B)/test_format \
+		$(B)/vmtrace
 	$(B)/test_parse
 	$(B)/test_echo
 	$(B)/test_verdict
+	$(B)/test_cause
 	$(B)/test_resolve
 	$(B)/test_format
 	tests/unit/cli-args.sh $(B)/vmtrace

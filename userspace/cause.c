@@ -891,91 +891,203 @@ void vt_cause_of(const struct vmtrace_event *ev, struct vt_env *env, struct vt_c
 		 ev->location);
 }
 
+/* The rules with the kernel's reason as their key; ifname is the event's, terminated. */
+static void full_ring_cause(const struct vmtrace_event *ev, struct vt_env *env, const char *ifname,
+			    struct vt_cause *c)
+{
+	(void)ev, (void)env;
+	set(c, "vm-not-reading", 0);
+	snprintf(c->explain, sizeof(c->explain),
+		 "the guest is not draining its virtio-net RX queue (VM paused, hung or out of buffers): %s's ring is full",
+		 ifname);
+	snprintf(c->check, sizeof(c->check), "ip -s link show %s; virsh domstate / qm status", ifname);
+}
+
+static void dev_ready_cause(const struct vmtrace_event *ev, struct vt_env *env, const char *ifname,
+			    struct vt_cause *c)
+{
+	(void)ev, (void)env;
+	set(c, "link-down", 0);
+	snprintf(c->explain, sizeof(c->explain),
+		 "tap %s has no queue attached or is down: the VM's NIC is not connected", ifname);
+	snprintf(c->check, sizeof(c->check), "ip link show %s", ifname);
+}
+
+static void qdisc_cause(const struct vmtrace_event *ev, struct vt_env *env, const char *ifname,
+			struct vt_cause *c)
+{
+	const struct vt_link *dev = link_named(view_at(env, ev), ifname);
+
+	if (link_is_down(dev) || (dev && !dev->carrier)) {
+		set(c, "link-down", 1);
+		snprintf(c->explain, sizeof(c->explain),
+			 "%s has no carrier (no reader on the tap, VM NIC down, or veth peer down): its queue discards everything",
+			 ifname);
+	} else {
+		set(c, "qdisc-drop", 0);
+		snprintf(c->explain, sizeof(c->explain),
+			 "the qdisc of %s dropped it (queue full, or a netem/loss rule)", ifname);
+	}
+	snprintf(c->check, sizeof(c->check), "ip link show %s; tc -s qdisc show dev %s", ifname, ifname);
+}
+
+static void tc_cause(const struct vmtrace_event *ev, struct vt_env *env, const char *ifname,
+		     struct vt_cause *c)
+{
+	(void)ev, (void)env;
+	set(c, "tc-drop", 0);
+	snprintf(c->explain, sizeof(c->explain), "a tc filter or action on %s dropped it", ifname);
+	snprintf(c->check, sizeof(c->check), "tc filter show dev %s ingress; tc filter show dev %s egress",
+		 ifname, ifname);
+}
+
+static void neigh_cause(const struct vmtrace_event *ev, struct vt_env *env, const char *ifname,
+			struct vt_cause *c)
+{
+	(void)env;
+	set(c, "neighbor", 0);
+	snprintf(c->explain, sizeof(c->explain),
+		 "neighbour resolution failed on %s: nobody answered ARP/ND for the next hop (%.32s)",
+		 ifname, ev->reason);
+	snprintf(c->check, sizeof(c->check), "ip neigh show dev %s", ifname);
+}
+
+static void out_no_route_cause(const struct vmtrace_event *ev, struct vt_env *env, const char *ifname,
+			       struct vt_cause *c)
+{
+	(void)env, (void)ifname;
+	set(c, "no-route", 0);
+	snprintf(c->explain, sizeof(c->explain), "no route for it in that namespace (%.32s)", ev->reason);
+	snprintf(c->check, sizeof(c->check), "ip route get <destination>");
+}
+
+static void rp_filter_cause(const struct vmtrace_event *ev, struct vt_env *env, const char *ifname,
+			    struct vt_cause *c)
+{
+	(void)ev, (void)env;
+	set(c, "rp-filter", 0);
+	snprintf(c->explain, sizeof(c->explain),
+		 "the reverse-path filter on %s dropped it: the route back to its source leaves by another interface",
+		 ifname);
+	snprintf(c->check, sizeof(c->check), "sysctl net.ipv4.conf.all.rp_filter net.ipv4.conf.%s.rp_filter",
+		 ifname);
+}
+
+static void too_big_cause(const struct vmtrace_event *ev, struct vt_env *env, const char *ifname,
+			  struct vt_cause *c)
+{
+	(void)env;
+	set(c, "mtu", 0);
+	snprintf(c->explain, sizeof(c->explain), "a %u-byte packet is too big for the next hop from %s",
+		 ev->len, ifname);
+	snprintf(c->check, sizeof(c->check), "ip link show; ip route get <destination>");
+}
+
+static void backlog_cause(const struct vmtrace_event *ev, struct vt_env *env, const char *ifname,
+			  struct vt_cause *c)
+{
+	(void)ev, (void)env, (void)ifname;
+	set(c, "backlog", 0);
+	snprintf(c->explain, sizeof(c->explain), "the CPU's receive backlog was full");
+	snprintf(c->check, sizeof(c->check), "cat /proc/net/softnet_stat");
+}
+
+static void mac_filter_cause(const struct vmtrace_event *ev, struct vt_env *env, const char *ifname,
+			     struct vt_cause *c)
+{
+	(void)ev, (void)env;
+	set(c, "mac-filter", 0);
+	snprintf(c->explain, sizeof(c->explain), "a MAC or BPF filter on tap %s refused it", ifname);
+	snprintf(c->check, sizeof(c->check), "ip -d link show %s", ifname);
+}
+
+static void bridge_rule(const struct vmtrace_event *ev, struct vt_env *env, const char *ifname,
+			struct vt_cause *c)
+{
+	(void)ifname;
+	bridge_cause(ev, env, c);
+}
+
+static void unknown_cause(const struct vmtrace_event *ev, struct vt_env *env, const char *ifname,
+			  struct vt_cause *c)
+{
+	(void)env, (void)ifname;
+	set(c, "unknown", 0);
+	snprintf(c->explain, sizeof(c->explain),
+		 "the kernel dropped it (%.32s at %.64s); vmtrace has no finer cause for this site",
+		 ev->reason, ev->location);
+	snprintf(c->check, sizeof(c->check), "perf record -e skb:kfree_skb -g");
+}
+
+typedef void (*cause_fn)(const struct vmtrace_event *ev, struct vt_env *env, const char *ifname,
+			 struct vt_cause *c);
+
+/*
+ * From a drop to its cause, first match wins: the kernel's reason (a name,
+ * or a prefix ending in '_'), then where it was freed (a function-name
+ * prefix) or on what kind of device, for the sites the kernel gives no
+ * reason of its own. A netfilter-attributed drop is a firewall's, whatever
+ * the reason says (a bridge prerouting drop is a plain kfree_skb on 6.1).
+ */
+static const struct cause_rule {
+	const char *reason;	/* "FULL_RING", or a prefix "NEIGH_" */
+	const char *location;	/* "br_": the freeing function starts so */
+	int dev_kind;		/* VMTRACE_DEV_*, or 0 */
+	cause_fn fn;
+} cause_rules[] = {
+	{ "FULL_RING", NULL, 0, full_ring_cause },
+	{ "DEV_READY", NULL, 0, dev_ready_cause },
+	{ "QDISC_DROP", NULL, 0, qdisc_cause },
+	{ "TC_INGRESS", NULL, 0, tc_cause },
+	{ "TC_EGRESS", NULL, 0, tc_cause },
+	{ "TC_CHAIN_NOTFOUND", NULL, 0, tc_cause },
+	{ "NEIGH_", NULL, 0, neigh_cause },
+	{ "IP_INNOROUTES", NULL, 0, route_error_cause },
+	{ "IP_INADDRERRORS", NULL, 0, route_error_cause },
+	{ "IP_OUTNOROUTES", NULL, 0, out_no_route_cause },
+	{ "IP_RPFILTER", NULL, 0, rp_filter_cause },
+	{ "OTHERHOST", NULL, 0, otherhost_cause },
+	{ "PKT_TOO_BIG", NULL, 0, too_big_cause },
+	{ "CPU_BACKLOG", NULL, 0, backlog_cause },
+	{ "TAP_FILTER", NULL, 0, mac_filter_cause },
+	{ "TAP_TXFILTER", NULL, 0, mac_filter_cause },
+	{ "SOCKET_FILTER", NULL, 0, mac_filter_cause },
+	{ NULL, "br_", 0, bridge_rule },
+	{ NULL, "nbp_", 0, bridge_rule },
+	{ NULL, NULL, VMTRACE_DEV_BRIDGE, bridge_rule },
+	{ NULL, "veth_", 0, veth_cause },
+	{ NULL, "__dev_forward_skb", 0, veth_cause },
+	{ NULL, "__dev_queue_xmit", 0, veth_cause },
+	{ NULL, NULL, VMTRACE_DEV_VETH, veth_cause },
+};
+
+static int rule_matches(const struct cause_rule *r, const struct vmtrace_event *ev)
+{
+	size_t n;
+
+	if (r->reason) {
+		n = strlen(r->reason);
+		return r->reason[n - 1] == '_' ? starts(ev->reason, r->reason) : reason_is(ev, r->reason);
+	}
+	if (r->location)
+		return starts(ev->location, r->location);
+	return ev->dev_kind == r->dev_kind;
+}
+
 static void cause_of(const struct vmtrace_event *ev, struct vt_env *env, struct vt_cause *c)
 {
 	char ifname[VMTRACE_IFNAMSIZ + 1];
-	const struct vt_link *dev;
+	unsigned int i;
 
 	snprintf(ifname, sizeof(ifname), "%.*s", VMTRACE_IFNAMSIZ, ev->ifname);
 	if (ev->flags & VMTRACE_EV_NF_ATTRIBUTED) {
-		/* NETFILTER_DROP, or a bridge prerouting drop the kernel frees plainly */
 		firewall_cause(ev, env, ifname, c);
-	} else if (reason_is(ev, "FULL_RING")) {
-		set(c, "vm-not-reading", 0);
-		snprintf(c->explain, sizeof(c->explain),
-			 "the guest is not draining its virtio-net RX queue (VM paused, hung or out of buffers): %s's ring is full",
-			 ifname);
-		snprintf(c->check, sizeof(c->check), "ip -s link show %s; virsh domstate / qm status", ifname);
-	} else if (reason_is(ev, "DEV_READY")) {
-		set(c, "link-down", 0);
-		snprintf(c->explain, sizeof(c->explain),
-			 "tap %s has no queue attached or is down: the VM's NIC is not connected", ifname);
-		snprintf(c->check, sizeof(c->check), "ip link show %s", ifname);
-	} else if (reason_is(ev, "QDISC_DROP")) {
-		dev = link_named(view_at(env, ev), ifname);
-		if (link_is_down(dev) || (dev && !dev->carrier)) {
-			set(c, "link-down", 1);
-			snprintf(c->explain, sizeof(c->explain),
-				 "%s has no carrier (no reader on the tap, VM NIC down, or veth peer down): its queue discards everything",
-				 ifname);
-		} else {
-			set(c, "qdisc-drop", 0);
-			snprintf(c->explain, sizeof(c->explain),
-				 "the qdisc of %s dropped it (queue full, or a netem/loss rule)", ifname);
-		}
-		snprintf(c->check, sizeof(c->check), "ip link show %s; tc -s qdisc show dev %s", ifname, ifname);
-	} else if (reason_is(ev, "TC_INGRESS") || reason_is(ev, "TC_EGRESS") ||
-		   reason_is(ev, "TC_CHAIN_NOTFOUND")) {
-		set(c, "tc-drop", 0);
-		snprintf(c->explain, sizeof(c->explain), "a tc filter or action on %s dropped it", ifname);
-		snprintf(c->check, sizeof(c->check), "tc filter show dev %s ingress; tc filter show dev %s egress",
-			 ifname, ifname);
-	} else if (starts(ev->reason, "NEIGH_")) {
-		set(c, "neighbor", 0);
-		snprintf(c->explain, sizeof(c->explain),
-			 "neighbour resolution failed on %s: nobody answered ARP/ND for the next hop (%s)",
-			 ifname, ev->reason);
-		snprintf(c->check, sizeof(c->check), "ip neigh show dev %s", ifname);
-	} else if (reason_is(ev, "IP_INNOROUTES") || reason_is(ev, "IP_INADDRERRORS")) {
-		route_error_cause(ev, env, ifname, c);
-	} else if (reason_is(ev, "IP_OUTNOROUTES")) {
-		set(c, "no-route", 0);
-		snprintf(c->explain, sizeof(c->explain), "no route for it in that namespace (%s)", ev->reason);
-		snprintf(c->check, sizeof(c->check), "ip route get <destination>");
-	} else if (reason_is(ev, "IP_RPFILTER")) {
-		set(c, "rp-filter", 0);
-		snprintf(c->explain, sizeof(c->explain),
-			 "the reverse-path filter on %s dropped it: the route back to its source leaves by another interface",
-			 ifname);
-		snprintf(c->check, sizeof(c->check), "sysctl net.ipv4.conf.all.rp_filter net.ipv4.conf.%s.rp_filter",
-			 ifname);
-	} else if (reason_is(ev, "OTHERHOST")) {
-		otherhost_cause(ev, env, ifname, c);
-	} else if (reason_is(ev, "PKT_TOO_BIG")) {
-		set(c, "mtu", 0);
-		snprintf(c->explain, sizeof(c->explain), "a %u-byte packet is too big for the next hop from %s",
-			 ev->len, ifname);
-		snprintf(c->check, sizeof(c->check), "ip link show; ip route get <destination>");
-	} else if (reason_is(ev, "CPU_BACKLOG")) {
-		set(c, "backlog", 0);
-		snprintf(c->explain, sizeof(c->explain), "the CPU's receive backlog was full");
-		snprintf(c->check, sizeof(c->check), "cat /proc/net/softnet_stat");
-	} else if (reason_is(ev, "TAP_FILTER") || reason_is(ev, "TAP_TXFILTER") ||
-		   reason_is(ev, "SOCKET_FILTER")) {
-		set(c, "mac-filter", 0);
-		snprintf(c->explain, sizeof(c->explain), "a MAC or BPF filter on tap %s refused it", ifname);
-		snprintf(c->check, sizeof(c->check), "ip -d link show %s", ifname);
-	} else if (starts(ev->location, "br_") || starts(ev->location, "nbp_") ||
-		   ev->dev_kind == VMTRACE_DEV_BRIDGE) {
-		bridge_cause(ev, env, c);
-	} else if (starts(ev->location, "veth_") || starts(ev->location, "__dev_forward_skb") ||
-		   starts(ev->location, "__dev_queue_xmit") || ev->dev_kind == VMTRACE_DEV_VETH) {
-		veth_cause(ev, env, ifname, c);
-	} else {
-		set(c, "unknown", 0);
-		snprintf(c->explain, sizeof(c->explain),
-			 "the kernel dropped it (%.32s at %.64s); vmtrace has no finer cause for this site",
-			 ev->reason, ev->location);
-		snprintf(c->check, sizeof(c->check), "perf record -e skb:kfree_skb -g");
+		return;
 	}
+	for (i = 0; i < sizeof(cause_rules) / sizeof(cause_rules[0]); i++)
+		if (rule_matches(&cause_rules[i], ev)) {
+			cause_rules[i].fn(ev, env, ifname, c);
+			return;
+		}
+	unknown_cause(ev, env, ifname, c);
 }

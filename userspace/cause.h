@@ -24,12 +24,12 @@ void vt_cause_of(const struct vmtrace_event *drop, struct vt_env *env, struct vt
 /* The ARP/ND request @req nobody answered while an echo to @echo_dst waited. */
 void vt_cause_unanswered(const struct vmtrace_event *req, const uint8_t *echo_dst,
 			 struct vt_env *env, struct vt_cause *c);
-/* An echo handed to the VM that never came back. */
 /* The host's echo left through the lower device of the VM's macvtap (@ev there). */
 void vt_cause_macvtap_host(const struct vt_vm *vm, const struct vmtrace_event *ev, int family,
 			   const uint8_t *dst, struct vt_cause *c);
 /* A reply whose request was never seen (@src, @dst: the request's). */
 void vt_cause_unseen(int family, const uint8_t *src, const uint8_t *dst, struct vt_cause *c);
+/* An echo handed to the VM that never came back. */
 void vt_cause_guest(const char *ifname, struct vt_cause *c);
 /*
  * A request that vanished without a drop after @last (NULL: never seen on

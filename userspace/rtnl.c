@@ -290,11 +290,6 @@ static int dump_brvlan(struct vt_rtnl_view *v)
 	return rtnl_talk(nlh, brvlan_cb, v);
 }
 
-int vt_link_has_vlan(const struct vt_link *l, unsigned int vid)
-{
-	return vid < 4096 && (l->vlan_member[vid / 8] & (1 << (vid % 8)));
-}
-
 static int route_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct vt_route *r = arg;
@@ -329,19 +324,6 @@ void vt_route_get(int family, const uint8_t *dst, struct vt_route *r)
 	rtm->rtm_dst_len = (unsigned char)(alen * 8);
 	mnl_attr_put(nlh, RTA_DST, alen, dst);
 	r->error = rtnl_talk(nlh, route_cb, r);
-}
-
-const struct vt_neigh *vt_neigh_find(const struct vt_rtnl_view *v, int family, const uint8_t *addr,
-				     int ifindex)
-{
-	size_t alen = vt_addr_len(family);
-	unsigned int i;
-
-	for (i = 0; i < v->nneigh; i++)
-		if (v->neigh[i].family == family && !memcmp(v->neigh[i].addr, addr, alen) &&
-		    (!ifindex || v->neigh[i].ifindex == ifindex))
-			return &v->neigh[i];
-	return NULL;
 }
 
 int vt_rtnl_add_msg(const struct nlmsghdr *nlh, void *v)

@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The cause rules against a fake host: env.c's reads (rtnetlink views,
+ * routes, sysctls, conntrack) are replaced by the tables below, so that
+ * each rule meets the host state it reads and the kernel's reason it keys
+ * on, with no kernel, netlink or namespace involved.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/neighbour.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../userspace/cause.h"
+#include "../../userspace/env.h"
+#include "../../userspace/resolve.h"
+#include "../../userspace/rtnl.h"
+
+#include "check.h"
+
+/* The fake host: namespace "" (cookie 1) and the VM's "vm" (cookie 2). */
+static struct vt_rtnl_view host, inside;
+static struct vt_route route;
+static int route_err;
+static struct {
+	const char *path;
+	long value;
+} sysctls[8];
+static struct vt_ct ct;
+static int ct_found;
+
+const char *vt_env_netns(const struct vt_env *e, const struct vmtrace_event *ev)
+{
+	(void)e;
+	return ev->netns_cookie == 2 ? "vm" : "";
+}
+
+const struct vt_rtnl_view *vt_env_view(struct vt_env *e, const char *netns)
+{
+	(void)e;
+	return netns && !strcmp(netns, "vm") ? &inside : &host;
+}
+
+int vt_env_route(struct vt_env *e, const char *netns, int family, const uint8_t *dst, struct vt_route *r)
+{
+	(void)e, (void)netns, (void)family, (void)dst;
+	*r = route;
+	return route_err;
+}
+
+long vt_env_sysctl(struct vt_env *e, const char *netns, const char *path)
+{
+	unsigned int i;
+
+	(void)e, (void)netns;
+	for (i = 0; i < sizeof(sysctls) / sizeof(sysctls[0]) && sysctls[i].path; i++)
+		if (!strcmp(sysctls[i].path, path))
+			return sysctls[i].value;
+	return -1;
+}
+
+int vt_env_conntrack(struct vt_env *e, const char *netns, int family, const uint8_t *src,
+		     const uint8_t *dst, uint16_t id, struct vt_ct *c)
+{
+	(void)e, (void)netns, (void)family, (void)src, (void)dst, (void)id;
+	*c = ct;
+	return ct_found;
+}
+
+static struct vt_link *add_link(struct vt_rtnl_view *v, int ifindex, const char *name, const char *kind,
+				int master)
+{
+	struct vt_link *l;
+
+	v->links = realloc(v->links, (v->nlinks + 1) * sizeof(*l));
+	if (!v->links)
+		exit(1);
+	l = &v->links[v->nlinks++];
+	memset(l, 0, sizeof(*l));
+	l->ifindex = ifindex;
+	l->link_netnsid = -1;
+	l->master = master;
+	l->flags = 0x1 | 0x40 | 0x10000;	/* IFF_UP, IFF_RUNNING, IFF_LOWER_UP */
+	l->carrier = 1;
+	l->mtu = 1500;
+	l->port_state = 3;	/* forwarding */
+	l->is_port = master != 0;
+	snprintf(l->name, sizeof(l->name), "%s", name);
+	snprintf(l->kind, sizeof(l->kind), "%s", kind);
+	return l;
+}
+
+static void add_addr(struct vt_rtnl_view *v, int ifindex, const char *a, unsigned int len)
+{
+	struct vt_ifaddr *x;
+
+	v->addrs = realloc(v->addrs, (v->naddrs + 1) * sizeof(*x));
+	if (!v->addrs)
+		exit(1);
+	x = &v->addrs[v->naddrs++];
+	memset(x, 0, sizeof(*x));
+	x->ifindex = ifindex;
+	x->family = AF_INET;
+	x->prefixlen = len;
+	inet_pton(AF_INET, a, x->addr);
+}
+
+/* The lab's bridged host: br0 (192.0.2.1/24) with tap0 (the VM's port) and vm0-host. */
+static void reset_host(void)
+{
+	vt_rtnl_free(&host);
+	vt_rtnl_free(&inside);
+	add_link(&host, 2, "br0", "bridge", 0);
+	add_link(&host, 4, "tap0", "tun", 2);
+	add_link(&host, 5, "vm0-host", "veth", 2)->link = 3;
+	add_link(&host, 6, "eth0", "", 0);
+	add_link(&inside, 3, "vm0", "veth", 0);
+	add_addr(&host, 2, "192.0.2.1", 24);
+	add_addr(&inside, 3, "192.0.2.10", 24);
+	memset(&route, 0, sizeof(route));
+	route.type = RTN_UNICAST;
+	route.oif = 2;
+	route_err = 0;
+	memset(sysctls, 0, sizeof(sysctls));
+	ct_found = 0;
+}
+
+static struct vt_vm vm;
+static struct vt_env env;
+
+/* The VM behind tap0 on br0, 192.0.2.20. */
+static void reset_vm(void)
+{
+	memset(&vm, 0, sizeof(vm));
+	vm.npath = 2;
+	snprintf(vm.path[0].ifname, sizeof(vm.path[0].ifname), "tap0");
+	snprintf(vm.path[0].kind, sizeof(vm.path[0].kind), "tap");
+	snprintf(vm.path[0].master, sizeof(vm.path[0].master), "br0");
+	vm.path[0].ifindex = 4;
+	vm.path[0].netns_cookie = 1;
+	vm.path[0].role = VT_ROLE_PORT;
+	snprintf(vm.path[1].ifname, sizeof(vm.path[1].ifname), "br0");
+	snprintf(vm.path[1].kind, sizeof(vm.path[1].kind), "bridge");
+	vm.path[1].ifindex = 2;
+	vm.path[1].netns_cookie = 1;
+	vm.path[1].role = VT_ROLE_BRIDGE;
+	vm.naddrs = 1;
+	vm.addrs[0].family = AF_INET;
+	inet_pton(AF_INET, "192.0.2.20", vm.addrs[0].addr);
+	memset(&env, 0, sizeof(env));
+	env.vm = &vm;
+}
+
+static struct vmtrace_event drop_at(const char *ifname, int ifindex, const char *reason, const char *loc)
+{
+	struct vmtrace_event e;
+
+	memset(&e, 0, sizeof(e));
+	e.flags = VMTRACE_EV_DROP;
+	e.point = VMTRACE_POINT_SKB_DROP;
+	e.kind = VMTRACE_PKT_ECHO_REQUEST;
+	e.family = AF_INET;
+	e.netns_cookie = 1;
+	e.ifindex = ifindex;
+	e.len = 84;
+	snprintf(e.ifname, sizeof(e.ifname), "%s", ifname);
+	snprintf(e.reason, sizeof(e.reason), "%s", reason);
+	snprintf(e.location, sizeof(e.location), "%s", loc);
+	inet_pton(AF_INET, "192.0.2.1", e.src);
+	inet_pton(AF_INET, "192.0.2.20", e.dst);
+	return e;
+}
+
+/* vt_cause_of() on @ev: its cause, checked against @want and an explanation holding @says. */
+static void want_cause(struct vmtrace_event ev, const char *want, const char *says, const char *what)
+{
+	struct vt_cause c;
+
+	memset(&c, 0, sizeof(c));
+	vt_cause_of(&ev, &env, &c);
+	CHECK(c.id && !strcmp(c.id, want) && strstr(c.explain, says) && c.check[0],
+	      "%s: %s (%s) check '%s', want %s saying '%s'", what, c.id ? c.id : "none", c.explain, c.check,
+	      want, says);
+}
+
+/* Each rule keyed on the kernel's reason, in the order of cause.c's table. */
+static void test_reasons(void)
+{
+	struct vmtrace_event ev;
+
+	want_cause(drop_at("tap0", 4, "FULL_RING", "tun_net_xmit+0x2c5"), "vm-not-reading", "ring is full",
+		   "FULL_RING");
+	want_cause(drop_at("tap0", 4, "DEV_READY", "tun_net_xmit+0x9"), "link-down", "no queue attached",
+		   "DEV_READY");
+	want_cause(drop_at("tap0", 4, "QDISC_DROP", "__dev_queue_xmit+0x1"), "qdisc-drop", "qdisc of tap0",
+		   "QDISC_DROP, carrier up");
+	host.links[1].carrier = 0;
+	want_cause(drop_at("tap0", 4, "QDISC_DROP", "__dev_queue_xmit+0x1"), "link-down", "no carrier",
+		   "QDISC_DROP, no carrier");
+	host.links[1].carrier = 1;
+	want_cause(drop_at("vm0-host", 5, "TC_INGRESS", "tcf_classify+0x1"), "tc-drop", "tc filter", "TC_INGRESS");
+	want_cause(drop_at("vm0-host", 5, "TC_EGRESS", "sch_handle_egress+0x1"), "tc-drop", "tc filter",
+		   "TC_EGRESS");
+	want_cause(drop_at("br0", 2, "NEIGH_FAILED", "neigh_invalidate+0x1"), "neighbor", "nobody answered",
+		   "NEIGH_*");
+	want_cause(drop_at("br0", 2, "IP_INNOROUTES", "ip_error+0x1"), "no-route", "no route to 192.0.2.20",
+		   "IP_INNOROUTES, forwarding unknown");
+	sysctls[0].path = "net/ipv4/conf/br0/forwarding";
+	sysctls[0].value = 0;
+	want_cause(drop_at("br0", 2, "IP_INNOROUTES", "ip_error+0x1"), "forwarding-disabled", "forwarding is off",
+		   "IP_INNOROUTES, forwarding 0");
+	want_cause(drop_at("br0", 2, "IP_OUTNOROUTES", "ip_route_output+0x1"), "no-route", "no route",
+		   "IP_OUTNOROUTES");
+	want_cause(drop_at("br0", 2, "IP_RPFILTER", "ip_rcv_finish_core+0x1"), "rp-filter", "reverse-path",
+		   "IP_RPFILTER");
+	want_cause(drop_at("br0", 2, "PKT_TOO_BIG", "ip_fragment+0x1"), "mtu", "84-byte packet", "PKT_TOO_BIG");
+	want_cause(drop_at("br0", 2, "CPU_BACKLOG", "enqueue_to_backlog+0x1"), "backlog", "backlog",
+		   "CPU_BACKLOG");
+	want_cause(drop_at("tap0", 4, "TAP_FILTER", "tun_net_xmit+0x1"), "mac-filter", "MAC or BPF filter",
+		   "TAP_FILTER");
+	ev = drop_at("br0", 2, "NETFILTER_DROP", "nf_hook_slow+0x44");
+	ev.flags |= VMTRACE_EV_NF_ATTRIBUTED;
+	ev.point = VMTRACE_POINT_IP_INPUT;
+	want_cause(ev, "firewall", "", "NETFILTER_DROP");
+	want_cause(drop_at("br0", 2, "SKB_UCOPY_FAULT", "skb_copy_datagram+0x1"), "unknown", "no finer cause",
+		   "a reason with no rule");
+}
+
+/* The rules keyed on where the packet was freed, with the host's state. */
+static void test_sites(void)
+{
+	want_cause(drop_at("tap0", 4, "NOT_SPECIFIED", "br_handle_frame+0x1"), "bridge-no-port", "no port",
+		   "a bridge drop no port check explains");
+	host.links[1].port_state = 0;	/* disabled */
+	want_cause(drop_at("tap0", 4, "NOT_SPECIFIED", "br_handle_frame+0x1"), "bridge-port-state", "tap0",
+		   "a bridge drop at a disabled port");
+	host.links[1].port_state = 3;
+	host.links[2].carrier = 0;
+	want_cause(drop_at("vm0-host", 5, "NOT_SPECIFIED", "veth_xmit+0x1"), "link-down", "vm0-host",
+		   "a veth drop with its peer down");
+	host.links[2].carrier = 1;
+}
+
+/* A request that vanished, with no drop to go by: the host's routes, sysctls, topology. */
+static void test_lost(void)
+{
+	uint8_t src[4], dst[4];
+	struct vmtrace_event last;
+	struct vt_cause c;
+
+	inet_pton(AF_INET, "192.0.2.1", src);
+	inet_pton(AF_INET, "192.0.2.20", dst);
+	/* probe's echo never reached the path: the host sends out of br1, the VM's port is on br0 */
+	add_link(&host, 7, "br1", "bridge", 0);
+	add_addr(&host, 7, "192.0.2.1", 24);
+	route.oif = 7;
+	vt_cause_lost(NULL, AF_INET, src, dst, 1, 0, &env, &c);
+	CHECK(c.id && !strcmp(c.id, "bridge-no-port") && strstr(c.explain, "out of bridge br1") &&
+	      strstr(c.explain, "is on bridge br0") && strstr(c.explain, "ip link set tap0 master br1"),
+	      "port on another bridge: %s (%s)", c.id ? c.id : "none", c.explain);
+	vm.path[0].master[0] = '\0';
+	vm.npath = 1;
+	vt_cause_lost(NULL, AF_INET, src, dst, 1, 0, &env, &c);
+	CHECK(c.id && !strcmp(c.id, "bridge-no-port") && strstr(c.explain, "is on no bridge"),
+	      "port on no bridge: %s (%s)", c.id ? c.id : "none", c.explain);
+	reset_vm();
+	route.oif = 6;		/* eth0: no bridge, and a gateway that answers */
+	route.has_gateway = 1;
+	inet_pton(AF_INET, "203.0.113.2", route.gateway);
+	host.neigh = calloc(1, sizeof(*host.neigh));
+	host.nneigh = 1;
+	host.neigh[0].family = AF_INET;
+	host.neigh[0].ifindex = 6;
+	host.neigh[0].state = NUD_REACHABLE;
+	memcpy(host.neigh[0].addr, route.gateway, 4);
+	vt_cause_lost(NULL, AF_INET, src, dst, 1, 0, &env, &c);
+	CHECK(c.id && !strcmp(c.id, "no-route") && strstr(c.explain, "leaves through eth0 via 203.0.113.2"),
+	      "routed out of the uplink: %s (%s)", c.id ? c.id : "none", c.explain);
+	host.neigh[0].state = NUD_FAILED;
+	vt_cause_lost(NULL, AF_INET, src, dst, 1, 0, &env, &c);
+	CHECK(c.id && !strcmp(c.id, "no-route") && strstr(c.explain, "does not answer ARP/ND"),
+	      "a dead gateway: %s (%s)", c.id ? c.id : "none", c.explain);
+	reset_host();
+	route_err = 0;
+	route.error = -ENETUNREACH;
+	vt_cause_lost(NULL, AF_INET, src, dst, 1, 0, &env, &c);
+	CHECK(c.id && !strcmp(c.id, "no-route") && strstr(c.explain, "no usable route"),
+	      "no route at all: %s (%s)", c.id ? c.id : "none", c.explain);
+	/* the VM pinged the host, which ignores echoes */
+	reset_host();
+	last = drop_at("br0", 2, "", "");
+	last.flags = 0;
+	last.point = VMTRACE_POINT_IP_INPUT;
+	memcpy(last.src, dst, 4);
+	memcpy(last.dst, src, 4);
+	sysctls[0].path = "net/ipv4/icmp_echo_ignore_all";
+	sysctls[0].value = 1;
+	vt_cause_lost(&last, AF_INET, dst, src, 1, 0, &env, &c);
+	CHECK(c.id && !strcmp(c.id, "icmp-ignored") && strstr(c.explain, "net.ipv4.icmp_echo_ignore_all = 1") &&
+	      !strcmp(c.check, "sysctl net.ipv4.icmp_echo_ignore_all"),
+	      "the host ignores echoes: %s (%s) check '%s'", c.id ? c.id : "none", c.explain, c.check);
+	sysctls[0].value = 0;
+	vt_cause_lost(&last, AF_INET, dst, src, 1, 0, &env, &c);
+	CHECK(c.id && !strcmp(c.id, "unknown") && strstr(c.explain, "last seen at ip:input on br0") &&
+	      strstr(c.explain, "nothing wrong"), "nothing explains it: %s (%s)", c.id ? c.id : "none",
+	      c.explain);
+}
+
+int main(void)
+{
+	reset_host();
+	reset_vm();
+	test_reasons();
+	reset_host();
+	test_sites();
+	reset_host();
+	test_lost();
+	vt_rtnl_free(&host);
+	vt_rtnl_free(&inside);
+	printf("causes: %d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
