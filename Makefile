@@ -96,6 +96,11 @@ $(B)/test_cause: tests/unit/test_cause.c tests/unit/check.h userspace/cause.c us
 	@mkdir -p $(B)
 	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_cause.c userspace/cause.c userspace/vm.c \
 		userspace/rtnl_view.c userspace/format.c userspace/echo.c userspace/netns.c
+$(B)/test_render: tests/unit/test_render.c tests/unit/check.h userspace/render.c userspace/format.c \
+		userspace/echo.c userspace/vm.c userspace/netns.c userspace/*.h
+	@mkdir -p $(B)
+	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_render.c userspace/render.c userspace/format.c \
+		userspace/echo.c userspace/vm.c userspace/netns.c
 # The resolver against a fake host (the test's own rtnetlink, namespaces and libvirt).
 $(B)/test_resolve: tests/unit/test_resolve.c tests/unit/check.h userspace/resolve.c userspace/rtnl_view.c \
 		userspace/*.h
@@ -121,13 +126,14 @@ $(B)/nlprobe: tests/ktest/nlprobe.c include/uapi/linux/vmtrace.h
 	$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude/uapi -o $@ $< -lmnl
 
 unit: $(B)/test_parse $(B)/test_echo $(B)/test_verdict $(B)/test_cause $(B)/test_resolve $(B)/test_format \
-		$(B)/vmtrace
+		$(B)/test_render $(B)/vmtrace
 	$(B)/test_parse
 	$(B)/test_echo
 	$(B)/test_verdict
 	$(B)/test_cause
 	$(B)/test_resolve
 	$(B)/test_format
+	$(B)/test_render
 	tests/unit/cli-args.sh $(B)/vmtrace
 	tests/unit/completion.sh
 	/usr/bin/python3 tests/json/check.py tests/json/good/*.ndjson

@@ -12,6 +12,16 @@
 #include "addr.h"
 #include "echo.h"
 
+const char *vt_status_name(enum vt_status s)
+{
+	static const char *const names[] = {
+		[VT_REPLIED] = "replied", [VT_DROPPED] = "dropped", [VT_LOST_IN_VM] = "lost-in-vm",
+		[VT_LOST_ON_HOST] = "lost-on-host", [VT_WRONG_VM] = "wrong-vm", [VT_UNSEEN] = "unseen",
+	};
+
+	return names[s];
+}
+
 void vt_tracker_init(struct vt_tracker *t, const struct vt_vm *vm, uint64_t timeout_ns)
 {
 	memset(t, 0, sizeof(*t));

@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "echo.h"
 #include "format.h"
+#include "render.h"
 #include "linkwatch.h"
 #include "resolve.h"
 #include "rtnl.h"
@@ -27,19 +28,8 @@
 #include "verdict.h"
 
 
-/* A name for the terminal: tenants choose interface, namespace and VM names. */
-#define SAFE(buf, str)	vt_text_safe(buf, sizeof(buf), str, (sizeof(buf) - 1) / 4)
+/* Names tenants choose (interfaces, namespaces, VMs), made safe for the terminal. */
 #define NAME_LEN	VT_SAFE_LEN(256)
-#define IFNAME_LEN	VT_SAFE_LEN(VMTRACE_IFNAMSIZ)
-
-struct summary {
-	uint64_t echoes, by_status[VT_UNSEEN + 1];
-	unsigned int ndrops;
-	struct {
-		char key[64];
-		uint64_t n;
-	} drops[32];
-};
 
 struct follow {
 	const char *spec;
@@ -55,7 +45,8 @@ struct follow {
 	unsigned int vm_missing;	/* the VM was not found: seconds to the next try (said once) */
 	uint64_t lost_kernel, lost_socket;	/* of the sessions before this one */
 	struct vt_env env;		/* the host's state, for causes */
-	struct summary sum;
+	struct vt_summary sum;
+	struct vt_render out;		/* text or JSON, on stdout */
 	int json, color, family, show_path, probe;
 	int time;			/* -t: wall-clock time in the text */
 	uint64_t count;			/* follow: verdicts; probe: echoes to send */
@@ -66,226 +57,6 @@ struct follow {
 	struct vt_addr extra[VMTRACE_MAX_ADDRS];
 };
 
-static const char *c_on(const struct follow *f, const char *code)
-{
-	return f->color ? code : "";
-}
-
-static const char *netns_of(const struct follow *f, const struct vmtrace_event *ev)
-{
-	const char *n = vt_netns_name(&f->names, ev->netns_inum);
-
-	return *n ? n : "?";
-}
-
-static void addr_str(int family, const uint8_t *a, char *buf, size_t len)
-{
-	vt_addr_str((unsigned int)family, a, buf, len);
-}
-
-static void json_echo(FILE *o, const struct vt_echo *e, int request)
-{
-	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
-
-	addr_str(e->family, request ? e->src : e->dst, s, sizeof(s));
-	addr_str(e->family, request ? e->dst : e->src, d, sizeof(d));
-	fprintf(o, "\"echo\":{\"family\":\"%s\",\"src\":\"%s\",\"dst\":\"%s\",\"id\":%u,\"seq\":%u,\"kind\":\"%s\"}",
-		vt_family_name((unsigned int)e->family), s, d, e->id, e->seq,
-		request ? "request" : "reply");
-}
-
-static void json_hop(const struct follow *f, const struct vt_echo *e, const struct vmtrace_event *ev)
-{
-	vt_hop_json_open(stdout, ev, &f->names);
-	printf(",\"delta_ns\":%" PRIu64 "}\n", (uint64_t)(ev->ts_ns - e->first_ts));
-}
-
-static void summary_count(struct summary *s, const struct vt_verdict *v)
-{
-	char key[64];
-	unsigned int i;
-
-	s->echoes++;
-	s->by_status[v->status]++;
-	if (v->status != VT_DROPPED)
-		return;
-	snprintf(key, sizeof(key), "%.16s/%s", v->hop->ifname, v->cause.id);
-	for (i = 0; i < s->ndrops; i++)
-		if (!strcmp(s->drops[i].key, key))
-			break;
-	if (i == s->ndrops) {
-		if (s->ndrops == 32)
-			return;
-		snprintf(s->drops[s->ndrops++].key, sizeof(s->drops[0].key), "%s", key);
-	}
-	s->drops[i].n++;
-}
-
-static void print_verdict_json(const struct follow *f, const struct vt_echo *e,
-			       const struct vt_verdict *v)
-{
-	char when[32];
-	unsigned int i;
-
-	for (i = 0; i < e->nev; i++)
-		json_hop(f, e, &e->ev[i]);
-	printf("{\"type\":\"verdict\",");
-	json_echo(stdout, e, 1);
-	printf(",\"time\":\"%s\",\"status\":\"%s\"", vt_wall_time(when, sizeof(when), e->first_ts, 1),
-	       vt_status_name(v->status));
-	if (v->hop) {
-		char ifname[VMTRACE_IFNAMSIZ + 1];
-
-		snprintf(ifname, sizeof(ifname), "%.*s", VMTRACE_IFNAMSIZ, v->hop->ifname);
-		printf(",\"hop\":{\"ifname\":");
-		vt_json_str(stdout, ifname);
-		printf(",\"netns\":");
-		vt_json_str(stdout, netns_of(f, v->hop));
-		printf(",\"point\":\"%s\",\"kind\":\"%s\"}", vt_point_name(v->hop->point),
-		       vt_kind_name(v->hop->kind));
-	}
-	if (v->status == VT_DROPPED && v->hop)
-		printf(",\"reason\":\"%.*s\",\"location\":\"%.*s\"", VMTRACE_REASON_LEN,
-		       v->hop->reason, VMTRACE_LOCATION_LEN, v->hop->location);
-	if (v->cause.id) {
-		printf(",\"cause\":\"%s\",\"explain\":", v->cause.id);
-		vt_json_str(stdout, v->cause.explain);
-		printf(",\"check\":");
-		vt_json_str(stdout, v->cause.check);
-		printf(",\"inferred\":%s", v->cause.inferred ? "true" : "false");
-	}
-	if (v->via_neighbour)
-		printf(",\"via_neighbour\":true");
-	if (v->status == VT_REPLIED)
-		printf(",\"rtt_ns\":%" PRIu64, v->rtt_ns);
-	printf("}\n");
-}
-
-/*
- * A timeline line, built by hand: follow prints one per hop for hundreds of
- * echoes a second, and vfprintf was most of its CPU time.
- */
-struct line {
-	char buf[1536];	/* the longest: a 255-byte netns name and two ifnames escaped, a reason, a location */
-	size_t len;
-};
-
-/* Append at most @max bytes of @str, padded with spaces to @width; right-aligned if @width < 0. */
-static void put(struct line *l, const char *str, size_t max, int width)
-{
-	size_t n = strnlen(str, max), w = (size_t)(width < 0 ? -width : width);
-	size_t pad = n < w ? w - n : 0;
-
-	if (l->len + n + pad >= sizeof(l->buf))
-		return;
-	if (width < 0) {
-		memset(l->buf + l->len, ' ', pad);
-		l->len += pad;
-	}
-	memcpy(l->buf + l->len, str, n);
-	l->len += n;
-	if (width > 0) {
-		memset(l->buf + l->len, ' ', pad);
-		l->len += pad;
-	}
-}
-
-static void print_hop_text(const struct follow *f, const struct vt_echo *e,
-			   const struct vmtrace_event *ev)
-{
-	int drop = (ev->flags & VMTRACE_EV_DROP) && !vt_drop_is_benign(ev);
-	char in[IFNAME_LEN], out[IFNAME_LEN], ns[NAME_LEN];
-	struct line l, where;
-	char us[24];
-
-	/* only len: the buffers are written before they are read */
-	l.len = 0;
-	where.len = 0;
-
-	put(&where, SAFE(in, ev->ifname), sizeof(in), 0);
-	if (ev->out_ifname[0]) {
-		put(&where, " -> ", 4, 0);
-		put(&where, SAFE(out, ev->out_ifname), sizeof(out), 0);
-	}
-	us[0] = '+';
-	vt_decimal(us + 1, sizeof(us) - 1, ev->ts_ns - e->first_ts, 3, 1);
-	put(&l, "  ", 2, 0);
-	put(&l, drop ? c_on(f, "\033[31m") : "", 8, 0);
-	put(&l, us, sizeof(us), -10);
-	put(&l, "us  ", 4, 0);
-	put(&l, vt_kind_name(ev->kind), 32, 7);
-	put(&l, " ", 1, 0);
-	put(&l, SAFE(ns, netns_of(f, ev)), sizeof(ns), 8);
-	put(&l, " ", 1, 0);
-	put(&l, vt_point_name(ev->point), 32, 18);
-	put(&l, " ", 1, 0);
-	put(&l, where.buf, where.len, 22);
-	put(&l, drop ? c_on(f, "\033[0m") : "", 8, 0);
-	if (ev->flags & VMTRACE_EV_DROP) {
-		put(&l, drop ? " DROPPED " : " freed ", 9, 0);
-		/* no reason: kernels before 5.17 */
-		put(&l, ev->reason[0] ? ev->reason : "-", VMTRACE_REASON_LEN, 0);
-		put(&l, " at ", 4, 0);
-		put(&l, ev->location, VMTRACE_LOCATION_LEN, 0);
-	}
-	put(&l, "\n", 1, 0);
-	fwrite(l.buf, 1, l.len, stdout);
-}
-
-static void print_verdict_text(const struct follow *f, const struct vt_echo *e,
-			       const struct vt_verdict *v)
-{
-	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], us[24], ifname[IFNAME_LEN], ns[NAME_LEN], when[32];
-	char explain[VT_SAFE_LEN(sizeof(v->cause.explain))], check[VT_SAFE_LEN(sizeof(v->cause.check))];
-	unsigned int i;
-
-	SAFE(ifname, v->hop ? v->hop->ifname : "");
-	SAFE(ns, v->hop ? netns_of(f, v->hop) : "");
-	SAFE(explain, v->cause.explain);
-	SAFE(check, v->cause.check);
-	addr_str(e->family, e->src, s, sizeof(s));
-	addr_str(e->family, e->dst, d, sizeof(d));
-	if (f->time)
-		printf("%s ", vt_wall_time(when, sizeof(when), e->first_ts, 0));
-	printf("%sseq %u%s  %s -> %s echo id %u\n", c_on(f, "\033[1m"), e->seq, c_on(f, "\033[0m"),
-	       s, d, e->id);
-	for (i = 0; i < e->nev; i++)
-		print_hop_text(f, e, &e->ev[i]);
-	switch (v->status) {
-	case VT_REPLIED:
-		printf("  %sreplied%s in %sus\n", c_on(f, "\033[32m"), c_on(f, "\033[0m"),
-		       vt_decimal(us, sizeof(us), v->rtt_ns, 3, 1));
-		break;
-	case VT_UNSEEN:
-		printf("  %sunseen%s: a reply with no request on the traced path\n",
-		       c_on(f, "\033[33m"), c_on(f, "\033[0m"));
-		printf("  cause: %s%s%s — %s\n  check: %s\n", c_on(f, "\033[1m"), v->cause.id,
-		       c_on(f, "\033[0m"), explain, check);
-		break;
-	case VT_LOST_ON_HOST:
-		if (v->hop)
-			printf("  %slost-on-host%s: last seen at %s %s%s, then gone without a drop\n",
-			       c_on(f, "\033[33m"), c_on(f, "\033[0m"), vt_point_name(v->hop->point),
-			       ifname, v->via_neighbour ? " (its ARP/ND)" : "");
-		else
-			printf("  %slost-on-host%s: sent, never seen on the VM's path\n",
-			       c_on(f, "\033[33m"), c_on(f, "\033[0m"));
-		printf("  cause: %s%s%s — %s\n  check: %s\n", c_on(f, "\033[1m"), v->cause.id,
-		       c_on(f, "\033[0m"), explain, check);
-		break;
-	default:
-		printf("  %s%s%s %s %s %s %.*s%s\n", c_on(f, "\033[31;1m"),
-		       v->status == VT_DROPPED ? "DROPPED" : v->status == VT_WRONG_VM ? "WRONG-VM" : "LOST-IN-VM",
-		       c_on(f, "\033[0m"),
-		       ns, ifname, vt_point_name(v->hop->point),
-		       VMTRACE_REASON_LEN, v->status != VT_DROPPED ? "" : v->hop->reason[0] ? v->hop->reason : "-",
-		       v->via_neighbour ? " (its ARP/ND)" : "");
-		printf("  cause: %s%s%s — %s\n  check: %s\n", c_on(f, "\033[1m"), v->cause.id,
-		       c_on(f, "\033[0m"), explain, check);
-	}
-	fflush(stdout);
-}
-
 static void on_verdict(const struct vt_echo *e, const struct vt_verdict *v, void *arg)
 {
 	struct follow *f = arg;
@@ -294,11 +65,8 @@ static void on_verdict(const struct vt_echo *e, const struct vt_verdict *v, void
 		return;
 	if (!f->probe && f->count && f->sum.echoes >= f->count)
 		return;
-	summary_count(&f->sum, v);
-	if (f->json)
-		print_verdict_json(f, e, v);
-	else
-		print_verdict_text(f, e, v);
+	vt_summary_count(&f->sum, v);
+	vt_render_verdict(&f->out, e, v);
 }
 
 static void on_event(const struct vmtrace_event *ev, void *arg)
@@ -306,114 +74,6 @@ static void on_event(const struct vmtrace_event *ev, void *arg)
 	struct follow *f = arg;
 
 	vt_tracker_add(&f->tracker, ev);
-}
-
-/* @type: "start", or "path" when the VM was found again with other interfaces. */
-static void print_path(const struct follow *f, const char *type)
-{
-	char a[INET6_ADDRSTRLEN], name[NAME_LEN], ifname[IFNAME_LEN], master[IFNAME_LEN], kind[VT_SAFE_LEN(16)];
-	unsigned int i;
-
-	if (f->json) {
-		printf("{\"type\":\"%s\",\"version\":%d,\"vm\":{\"name\":", type, VT_JSON_VERSION);
-		vt_json_str(stdout, f->vm.name);
-		printf(",\"source\":\"%s\"},\"path\":[", f->vm.source);
-		for (i = 0; i < f->vm.npath; i++) {
-			const struct vt_path_elem *e = &f->vm.path[i];
-
-			printf("%s{\"ifname\":", i ? "," : "");
-			vt_json_str(stdout, e->ifname);
-			printf(",\"ifindex\":%d,\"netns\":", e->ifindex);
-			vt_json_str(stdout, e->netns[0] ? e->netns : "host");
-			printf(",\"kind\":\"%s\",\"role\":\"%s\",\"master\":", e->kind, vt_role_name(e->role));
-			if (e->master[0])
-				vt_json_str(stdout, e->master);
-			else
-				printf("null");
-			printf("}");
-		}
-		printf("],\"addrs\":[");
-		for (i = 0; i < f->vm.naddrs; i++) {
-			addr_str(f->vm.addrs[i].family, f->vm.addrs[i].addr, a, sizeof(a));
-			printf("%s\"%s\"", i ? "," : "", a);
-		}
-		printf("]");
-		if (f->vm.note[0]) {
-			printf(",\"note\":");
-			vt_json_str(stdout, f->vm.note);
-		}
-		printf("}\n");
-		return;
-	}
-	printf("%svm %s (%s)\n", strcmp(type, "start") ? "interfaces changed: " : "",
-	       SAFE(name, f->vm.name), f->vm.source);
-	for (i = 0; i < f->vm.npath; i++) {
-		const struct vt_path_elem *e = &f->vm.path[i];
-
-		printf("  %-10s %-16s %-8s netns %-10s%s%s\n", vt_role_name(e->role), SAFE(ifname, e->ifname),
-		       SAFE(kind, e->kind), SAFE(name, e->netns[0] ? e->netns : "host"),
-		       e->master[0] ? " master " : "", SAFE(master, e->master));
-	}
-	printf("  addresses:");
-	for (i = 0; i < f->vm.naddrs; i++) {
-		addr_str(f->vm.addrs[i].family, f->vm.addrs[i].addr, a, sizeof(a));
-		printf(" %s", a);
-	}
-	printf("%s\n", f->vm.naddrs ? "" : " (none known)");
-	if (f->vm.note[0])
-		printf("  note: %s\n", SAFE(name, f->vm.note));
-	fflush(stdout);
-}
-
-static uint64_t lost_kernel(const struct follow *f)
-{
-	return f->lost_kernel + f->session->lost_kernel;
-}
-
-static uint64_t lost_socket(const struct follow *f)
-{
-	return f->lost_socket + f->session->lost_socket;
-}
-
-static void print_summary(const struct follow *f)
-{
-	const struct summary *s = &f->sum;
-	char key[VT_SAFE_LEN(sizeof(s->drops[0].key))];
-	unsigned int i;
-
-	if (f->json) {
-		printf("{\"type\":\"summary\",\"echoes\":%" PRIu64 ",\"replied\":%" PRIu64 ",\"dropped\":{",
-		       s->echoes, s->by_status[VT_REPLIED]);
-		for (i = 0; i < s->ndrops; i++) {
-			printf("%s", i ? "," : "");
-			vt_json_str(stdout, s->drops[i].key);
-			printf(":%" PRIu64, s->drops[i].n);
-		}
-		printf("},\"lost_in_vm\":%" PRIu64 ",\"lost_on_host\":%" PRIu64 ",\"wrong_vm\":%" PRIu64
-		       ",\"unseen\":%" PRIu64
-		       ",\"events_lost\":%" PRIu64 ",\"events_lost_kernel\":%" PRIu64
-		       ",\"events_lost_socket\":%" PRIu64 ",\"events_lost_echo_full\":%" PRIu64
-		       ",\"echoes_evicted\":%" PRIu64 ",\"events_after_verdict\":%" PRIu64 "}\n",
-		       s->by_status[VT_LOST_IN_VM], s->by_status[VT_LOST_ON_HOST], s->by_status[VT_WRONG_VM],
-		       s->by_status[VT_UNSEEN], lost_kernel(f) + lost_socket(f) + f->tracker.dropped_events,
-		       lost_kernel(f), lost_socket(f), f->tracker.dropped_events,
-		       f->tracker.evicted, f->tracker.after_verdict);
-		return;
-	}
-	printf("\n%" PRIu64 " echoes: %" PRIu64 " replied, %" PRIu64 " dropped", s->echoes,
-	       s->by_status[VT_REPLIED], s->by_status[VT_DROPPED]);
-	for (i = 0; i < s->ndrops; i++)
-		printf("%s%s %" PRIu64, i ? ", " : " (", SAFE(key, s->drops[i].key), s->drops[i].n);
-	printf("%s, %" PRIu64 " lost-in-vm, %" PRIu64 " lost-on-host, %" PRIu64 " wrong-vm, %" PRIu64
-	       " unseen\n", s->ndrops ? ")" : "", s->by_status[VT_LOST_IN_VM], s->by_status[VT_LOST_ON_HOST],
-	       s->by_status[VT_WRONG_VM], s->by_status[VT_UNSEEN]);
-	printf("trace events lost: %" PRIu64 " in the kernel, %" PRIu64 " in the socket, %" PRIu64
-	       " past an echo's %d\n", lost_kernel(f), lost_socket(f),
-	       f->tracker.dropped_events, VT_ECHO_EVENTS);
-	printf("echoes evicted undecided: %" PRIu64 " (more than %d at once)\n", f->tracker.evicted,
-	       VT_ECHO_MAX);
-	if (f->tracker.after_verdict)
-		printf("events after their echo's verdict, left out: %" PRIu64 "\n", f->tracker.after_verdict);
 }
 
 static int parse_opts(int argc, char **argv, struct follow *f)
@@ -610,7 +270,7 @@ static void refind_vm(struct follow *f)
 	if (resolve_vm(f, vm, why, sizeof(why))) {
 		if (!f->vm_missing)
 			fprintf(stderr, "vmtrace: %s is gone for now (%s): still watching for it\n",
-				SAFE(name, f->vm.name), SAFE(safe, why));
+				VT_SAFE(name, f->vm.name), VT_SAFE(safe, why));
 		/* its last link event may come before it can be resolved: try again, 1 s to 16 s apart */
 		f->vm_missing = f->vm_missing ? (f->vm_missing < 16 ? 2 * f->vm_missing : 16) : 1;
 		f->refind_at = vt_now_ns() + (uint64_t)f->vm_missing * 1000000000ULL;
@@ -643,7 +303,7 @@ static void refind_vm(struct follow *f)
 	f->vm = *vm;
 	vt_netns_names_load(&f->names);
 	vt_env_forget(&f->env);
-	print_path(f, "path");
+	vt_render_path(&f->out, &f->vm, "path");
 out:
 	free(flt);
 	free(vm);
@@ -679,16 +339,18 @@ static int run(struct follow *f)
 	char why[1024];
 	int err, rc;
 
+	f->out = (struct vt_render){ .out = stdout, .json = f->json, .color = f->color, .time = f->time,
+				     .names = &f->names };
 	err = resolve_vm(f, &f->vm, why, sizeof(why));
 	if (err) {
 		char safe[VT_SAFE_LEN(sizeof(why))], spec[NAME_LEN];
 
-		fprintf(stderr, "vmtrace: cannot resolve '%s': %s\n", SAFE(spec, f->spec), SAFE(safe, why));
+		fprintf(stderr, "vmtrace: cannot resolve '%s': %s\n", VT_SAFE(spec, f->spec), VT_SAFE(safe, why));
 		return VT_EXIT_USAGE;
 	}
 	vt_netns_names_load(&f->names);
 	if (f->show_path) {
-		print_path(f, "start");
+		vt_render_path(&f->out, &f->vm, "start");
 		return VT_EXIT_OK;
 	}
 	if (f->probe) {
@@ -698,7 +360,7 @@ static int run(struct follow *f)
 
 			fprintf(stderr, "vmtrace: no %saddress known for %s: give one with --addr\n",
 				f->family == AF_INET6 ? "IPv6 " : f->family == AF_INET ? "IPv4 " : "",
-				SAFE(name, f->vm.name));
+				VT_SAFE(name, f->vm.name));
 			return VT_EXIT_USAGE;
 		}
 		if (err) {
@@ -729,7 +391,7 @@ static int run(struct follow *f)
 	if (vt_linkwatch_open(&f->links))
 		f->links.nl = NULL;
 	if (f->json)
-		print_path(f, "start");
+		vt_render_path(&f->out, &f->vm, "start");
 	start = vt_now_ns();
 	if (f->duration > 0)
 		deadline = start + (uint64_t)(f->duration * 1e9);
@@ -772,7 +434,12 @@ static int run(struct follow *f)
 	vt_tracker_free(&f->tracker);
 	if (pr.fd >= 0)
 		close(pr.fd);
-	print_summary(f);
+	f->sum.lost_kernel = f->lost_kernel + f->session->lost_kernel;
+	f->sum.lost_socket = f->lost_socket + f->session->lost_socket;
+	f->sum.lost_echo_full = f->tracker.dropped_events;
+	f->sum.evicted = f->tracker.evicted;
+	f->sum.after_verdict = f->tracker.after_verdict;
+	vt_render_summary(&f->out, &f->sum);
 	vt_env_free(&f->env);
 	if (f->probe)
 		return f->sum.by_status[VT_REPLIED] == f->count ? VT_EXIT_OK : VT_EXIT_FAIL;

@@ -47,6 +47,8 @@ void vt_json_str(FILE *f, const char *s);
 char *vt_text_safe(char *buf, size_t len, const char *s, size_t max);
 /* A buffer vt_text_safe() fills with @n bytes of any content. */
 #define VT_SAFE_LEN(n)	(4 * (n) + 1)
+/* @str into the array @buf (VT_SAFE_LEN of something), fit for a terminal */
+#define VT_SAFE(buf, str)	vt_text_safe(buf, sizeof(buf), str, (sizeof(buf) - 1) / 4)
 /*
  * A CLOCK_MONOTONIC time (an event's) as wall-clock time: "16:20:01.123456"
  * in local time as tcpdump prints it, or with @iso RFC 3339 in UTC,

@@ -32,15 +32,6 @@ struct resolver {
 	uint8_t macs[MAX_MACS][6];	/* the VM's MACs, where known */
 };
 
-const char *vt_role_name(enum vt_role role)
-{
-	static const char *const names[] = {
-		[VT_ROLE_VM] = "vm", [VT_ROLE_PORT] = "port", [VT_ROLE_CHAIN] = "chain",
-		[VT_ROLE_BRIDGE] = "bridge", [VT_ROLE_NEIGHBOUR] = "neighbour", [VT_ROLE_LOWER] = "lower",
-	};
-
-	return (unsigned int)role < sizeof(names) / sizeof(names[0]) ? names[role] : "?";
-}
 
 static void why_set(char *why, size_t len, const char *fmt, const char *a, const char *b)
 {

@@ -12,16 +12,6 @@
 #include "echo.h"
 #include "verdict.h"
 
-const char *vt_status_name(enum vt_status s)
-{
-	static const char *const names[] = {
-		[VT_REPLIED] = "replied", [VT_DROPPED] = "dropped", [VT_LOST_IN_VM] = "lost-in-vm",
-		[VT_LOST_ON_HOST] = "lost-on-host", [VT_WRONG_VM] = "wrong-vm", [VT_UNSEEN] = "unseen",
-	};
-
-	return names[s];
-}
-
 static int handed_to_vm(const struct vt_vm *vm, const struct vmtrace_event *ev)
 {
 	const struct vt_path_elem *el = vt_vm_elem(vm, ev);
