@@ -11,12 +11,14 @@
 #include "vmtrace.h"
 
 /*
- * The filter nest is parsed here rather than by the core so that each
- * complaint names its attribute (see name_bad_attr()).
+ * What a policy can say, it says: the core checks types, lengths and
+ * ranges. The filter nest is parsed here rather than by the core so that
+ * each complaint names its attribute (see name_bad_attr()); an address's
+ * "4 or 16 bytes" and the counts of repeated attributes are checked by hand.
  */
 static const struct nla_policy vmtrace_policy[VMTRACE_A_MAX + 1] = {
 	[VMTRACE_A_FILTER]	= { .type = NLA_NESTED },
-	[VMTRACE_A_SESSION_ID]	= { .type = NLA_U32 },
+	[VMTRACE_A_SESSION_ID]	= NLA_POLICY_MAX(NLA_U32, VMTRACE_MAX_SESSIONS - 1),
 };
 
 static const struct nla_policy filter_policy[VMTRACE_FILTER_A_MAX + 1] = {
@@ -27,7 +29,7 @@ static const struct nla_policy filter_policy[VMTRACE_FILTER_A_MAX + 1] = {
 
 static const struct nla_policy iface_policy[VMTRACE_IFACE_A_MAX + 1] = {
 	[VMTRACE_IFACE_A_NETNS_COOKIE]	= { .type = NLA_U64 },
-	[VMTRACE_IFACE_A_IFINDEX]	= { .type = NLA_U32 },
+	[VMTRACE_IFACE_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
 };
 
 static const char * const filter_attr_errors[VMTRACE_FILTER_A_MAX + 1] = {
@@ -36,9 +38,11 @@ static const char * const filter_attr_errors[VMTRACE_FILTER_A_MAX + 1] = {
 	[VMTRACE_FILTER_A_ICMP_ID]	= "invalid VMTRACE_FILTER_A_ICMP_ID",
 };
 
+#define IFINDEX_ERROR	"invalid VMTRACE_IFACE_A_IFINDEX: a positive ifindex, u32"
+
 static const char * const iface_attr_errors[VMTRACE_IFACE_A_MAX + 1] = {
 	[VMTRACE_IFACE_A_NETNS_COOKIE]	= "invalid VMTRACE_IFACE_A_NETNS_COOKIE",
-	[VMTRACE_IFACE_A_IFINDEX]	= "invalid VMTRACE_IFACE_A_IFINDEX",
+	[VMTRACE_IFACE_A_IFINDEX]	= IFINDEX_ERROR,
 };
 
 /*
@@ -88,12 +92,12 @@ static int parse_iface(const struct nlattr *nest, struct vmtrace_iface *iface,
 		return -EINVAL;
 	}
 	iface->netns_cookie = nla_get_u64(tb[VMTRACE_IFACE_A_NETNS_COOKIE]);
-	iface->ifindex = nla_get_u32(tb[VMTRACE_IFACE_A_IFINDEX]);
-	if (iface->ifindex <= 0) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[VMTRACE_IFACE_A_IFINDEX],
-				    "VMTRACE_IFACE_A_IFINDEX must be a positive ifindex");
+	/* at least 1 (the policy), and an int: ifindexes stop at INT_MAX */
+	if (nla_get_u32(tb[VMTRACE_IFACE_A_IFINDEX]) > INT_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VMTRACE_IFACE_A_IFINDEX], IFINDEX_ERROR);
 		return -EINVAL;
 	}
+	iface->ifindex = nla_get_u32(tb[VMTRACE_IFACE_A_IFINDEX]);
 	return 0;
 }
 
@@ -260,10 +264,7 @@ static int cmd_stop_session(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_ATTR_MISS(info->extack, NULL, VMTRACE_A_SESSION_ID);
 		return -EINVAL;
 	}
-	if (nla_get_u32(attr) >= VMTRACE_MAX_SESSIONS) {
-		NL_SET_ERR_MSG_ATTR(info->extack, attr, "VMTRACE_A_SESSION_ID out of range");
-		return -ERANGE;
-	}
+	/* below VMTRACE_MAX_SESSIONS: the policy */
 	return vmtrace_session_stop(nla_get_u32(attr), info->extack);
 }
 

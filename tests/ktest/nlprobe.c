@@ -256,6 +256,8 @@ static int run_case(struct probe *p, const char *c)
 			mnl_attr_nest_end(nlh, i);
 		} else if (!strcmp(c, "ifindex-zero")) {
 			put_iface(p, nlh, 0);
+		} else if (!strcmp(c, "ifindex-huge")) {
+			put_iface(p, nlh, 0x80000000u);
 		} else if (!strcmp(c, "filter-unknown-attr")) {
 			put_iface(p, nlh, 1);
 			PUT(nlh, 99, mnl_attr_put_u32, 7);
