@@ -7,7 +7,12 @@
 #include <net/genetlink.h>
 
 #include "version.h"
-#include "vmtrace.h"
+#include "netlink.h"
+#include "nfhooks.h"
+#include "probes.h"
+#include "record.h"
+#include "ring.h"
+#include "session.h"
 
 static int __init vmtrace_init(void)
 {

@@ -8,7 +8,10 @@
 
 #include "compat/compat.h"
 #include "version.h"
-#include "vmtrace.h"
+#include "netlink.h"
+#include "nfhooks.h"
+#include "ring.h"
+#include "session.h"
 
 /*
  * What a policy can say, it says: the core checks types, lengths and

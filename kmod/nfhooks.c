@@ -39,7 +39,9 @@
 #include <net/netns/generic.h>
 
 #include "compat/compat.h"
-#include "vmtrace.h"
+#include "nfhooks.h"
+#include "record.h"
+#include "session.h"
 
 #define NF_FRAME_MAX_AGE_NS	(100 * NSEC_PER_MSEC)
 

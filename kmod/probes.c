@@ -11,7 +11,10 @@
 #include <trace/events/skb.h>
 
 #include "compat/compat.h"
-#include "vmtrace.h"
+#include "nfhooks.h"
+#include "probes.h"
+#include "record.h"
+#include "session.h"
 
 /*
  * Record @skb at @point for the sessions that watch skb->dev; it passed

@@ -11,7 +11,10 @@
 #include <linux/string.h>
 
 #include "compat/compat.h"
-#include "vmtrace.h"
+#include "nfhooks.h"
+#include "record.h"
+#include "ring.h"
+#include "session.h"
 
 static siphash_key_t skb_tag_key __read_mostly;
 

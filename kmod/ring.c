@@ -18,7 +18,9 @@
 #include <linux/workqueue.h>
 
 #include "compat/compat.h"
-#include "vmtrace.h"
+#include "netlink.h"
+#include "ring.h"
+#include "session.h"
 
 struct vmtrace_ring {
 	unsigned int head;

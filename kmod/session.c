@@ -11,7 +11,10 @@
 #include <linux/slab.h>
 
 #include "compat/compat.h"
-#include "vmtrace.h"
+#include "nfhooks.h"
+#include "probes.h"
+#include "ring.h"
+#include "session.h"
 
 struct vmtrace_filter_set __rcu *vmtrace_filters;
 
