@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The generic netlink family "vmtrace": status, sessions, statistics.
- * Every rejection says which attribute was wrong in its extack message.
+ * The generic netlink family "vmtrace": status, sessions, statistics, and
+ * the events messages the ring worker fills: every message vmtrace.ko
+ * builds is built here. Every rejection says which attribute was wrong in
+ * its extack message.
  */
 #include <linux/cpumask.h>
 #include <net/genetlink.h>
@@ -19,6 +21,9 @@
  * each complaint names its attribute (see name_bad_attr()); an address's
  * "4 or 16 bytes" and the counts of repeated attributes are checked by hand.
  */
+/* Large messages keep the per-event cost low at high rates. */
+#define VMTRACE_MSG_SIZE	(16384 - NLMSG_HDRLEN)
+
 static const struct nla_policy vmtrace_policy[VMTRACE_A_MAX + 1] = {
 	[VMTRACE_A_FILTER]	= { .type = NLA_NESTED },
 	[VMTRACE_A_SESSION_ID]	= NLA_POLICY_MAX(NLA_U32, VMTRACE_MAX_SESSIONS - 1),
@@ -271,19 +276,128 @@ static int cmd_stop_session(struct sk_buff *skb, struct genl_info *info)
 	return vmtrace_session_stop(nla_get_u32(attr), info->extack);
 }
 
+static int stats_put(struct sk_buff *msg)
+{
+	struct vmtrace_ring_stats *st;
+	struct nlattr *stats, *point;
+	u64 emitted = 0, lost = 0;
+	unsigned int p;
+	int err = -EMSGSIZE;
+
+	st = kmalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	vmtrace_ring_stats(st);
+	stats = nla_nest_start(msg, VMTRACE_A_STATS);
+	if (!stats)
+		goto out;
+	for (p = 1; p < __VMTRACE_POINT_MAX; p++) {
+		emitted += st->emitted[p];
+		lost += st->lost[p];
+		if (!st->emitted[p] && !st->lost[p])
+			continue;
+		point = nla_nest_start(msg, VMTRACE_STATS_A_POINT);
+		if (!point ||
+		    nla_put_u32(msg, VMTRACE_POINT_A_ID, p) ||
+		    nla_put_u64_64bit(msg, VMTRACE_POINT_A_EMITTED, st->emitted[p],
+				      VMTRACE_POINT_A_PAD) ||
+		    nla_put_u64_64bit(msg, VMTRACE_POINT_A_LOST, st->lost[p], VMTRACE_POINT_A_PAD))
+			goto out;
+		nla_nest_end(msg, point);
+	}
+	if (nla_put_u64_64bit(msg, VMTRACE_STATS_A_EMITTED, emitted, VMTRACE_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, VMTRACE_STATS_A_LOST_RING, lost, VMTRACE_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, VMTRACE_STATS_A_DELIVERED, st->delivered, VMTRACE_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, VMTRACE_STATS_A_LOST_SEND, st->lost_send, VMTRACE_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, VMTRACE_STATS_A_MESSAGES, st->messages, VMTRACE_STATS_A_PAD))
+		goto out;
+	nla_nest_end(msg, stats);
+	err = 0;
+out:
+	kfree(st);
+	return err;
+}
+
 static int cmd_get_stats(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg;
 	void *hdr;
+	int err;
 
 	msg = reply_new(info, &hdr);
 	if (!msg)
 		return -ENOMEM;
-	if (vmtrace_stats_put(msg)) {
+	err = stats_put(msg);
+	if (err) {
 		nlmsg_free(msg);
-		return -EMSGSIZE;
+		return err;
 	}
 	return reply_send(msg, hdr, info);
+}
+
+int vmtrace_genl_events_begin(struct vmtrace_events_msg *m, u64 msg_seq, u64 event_seq,
+			      u64 lost_ring, u64 (*cpu_lost)(int cpu), u32 live,
+			      u64 (*session_lost)(unsigned int s))
+{
+	unsigned long sessions = live;
+	struct nlattr *nest;
+	unsigned int s;
+	int cpu;
+
+	m->skb = genlmsg_new(VMTRACE_MSG_SIZE, GFP_KERNEL);
+	if (!m->skb)
+		return -ENOMEM;
+	m->hdr = genlmsg_put(m->skb, 0, 0, &vmtrace_genl_family, 0, VMTRACE_CMD_EVENTS);
+	if (!m->hdr)
+		goto err;
+	if (nla_put_u64_64bit(m->skb, VMTRACE_A_MSG_SEQ, msg_seq, VMTRACE_A_PAD) ||
+	    nla_put_u64_64bit(m->skb, VMTRACE_A_EVENT_SEQ, event_seq, VMTRACE_A_PAD) ||
+	    nla_put_u64_64bit(m->skb, VMTRACE_A_LOST_RING, lost_ring, VMTRACE_A_PAD))
+		goto err;
+	nest = nla_nest_start(m->skb, VMTRACE_A_LOST_CPU);
+	if (!nest)
+		goto err;
+	for_each_possible_cpu(cpu) {
+		u64 lost = cpu_lost(cpu);
+
+		if (lost && nla_put_u64_64bit(m->skb, cpu + 1, lost, VMTRACE_A_PAD))
+			goto err;
+	}
+	nla_nest_end(m->skb, nest);
+	nest = nla_nest_start(m->skb, VMTRACE_A_LOST_SESSION);
+	if (!nest)
+		goto err;
+	for_each_set_bit(s, &sessions, VMTRACE_MAX_SESSIONS)
+		if (nla_put_u64_64bit(m->skb, s + 1, session_lost(s), VMTRACE_A_PAD))
+			goto err;
+	nla_nest_end(m->skb, nest);
+	return 0;
+err:
+	nlmsg_free(m->skb);
+	m->skb = NULL;
+	return -EMSGSIZE;
+}
+
+bool vmtrace_genl_events_heard(void)
+{
+	return !VMTRACE_EVENTS_MULTICAST ||
+	       genl_has_listeners(&vmtrace_genl_family, &init_net, 0);
+}
+
+int vmtrace_genl_events_put(struct vmtrace_events_msg *m, const struct vmtrace_event *ev)
+{
+	return nla_put(m->skb, VMTRACE_A_EVENT, sizeof(*ev), ev);
+}
+
+int vmtrace_genl_events_send(struct vmtrace_events_msg *m, u32 portid)
+{
+	struct sk_buff *skb = m->skb;
+
+	m->skb = NULL;
+	genlmsg_end(skb, m->hdr);
+	if (portid)
+		return genlmsg_unicast(&init_net, skb, portid);
+	return genlmsg_multicast(&vmtrace_genl_family, skb, 0, 0, GFP_KERNEL);
 }
 
 static const struct genl_ops vmtrace_ops[] = {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Per-CPU event rings and the worker that drains them into generic netlink.
+ * Per-CPU event rings and the worker that drains them into generic netlink
+ * messages (built by netlink.c).
  *
  * Each ring has one producer, its own CPU with interrupts off, and one
  * consumer at a time, whoever holds drain_lock (the flush worker, a
@@ -42,8 +43,7 @@ struct vmtrace_dest {
 	u32 portid;		/* 0: the events group */
 	bool orphaned;		/* the owner's socket is gone: count the events, send none */
 	unsigned int slot;	/* session slot, for the unicast fallback */
-	struct sk_buff *msg;
-	void *hdr;
+	struct vmtrace_events_msg msg;	/* being filled, or .skb NULL */
 	unsigned int nevents;
 };
 
@@ -73,9 +73,6 @@ static struct timer_list flush_timer;
 static struct work_struct drain_work;
 /* One consumer at a time: the worker, a stopping session, the last free. */
 static DEFINE_MUTEX(drain_lock);
-
-/* Large messages keep the per-event cost low at high rates. */
-#define VMTRACE_MSG_SIZE	(16384 - NLMSG_HDRLEN)
 
 struct vmtrace_slot *vmtrace_ring_reserve(unsigned int point, u32 mask)
 {
@@ -126,82 +123,40 @@ void vmtrace_ring_reset_session(unsigned int slot)
 		WRITE_ONCE(per_cpu(point_stats, cpu).session_lost[slot], 0);
 }
 
-static int put_session_lost(struct sk_buff *msg, u32 mask)
+/* netlink.c's view of the losses it reports in each message */
+static u64 cpu_lost(int cpu)
 {
-	unsigned long sessions = mask;
-	struct nlattr *nest;
-	unsigned int s;
+	return READ_ONCE(per_cpu_ptr(rings, cpu)->lost);
+}
+
+static u64 session_lost(unsigned int s)
+{
+	u64 lost = 0;
 	int cpu;
 
-	nest = nla_nest_start(msg, VMTRACE_A_LOST_SESSION);
-	if (!nest)
-		return -EMSGSIZE;
-	for_each_set_bit(s, &sessions, VMTRACE_MAX_SESSIONS) {
-		u64 lost = 0;
-
-		for_each_possible_cpu(cpu)
-			lost += READ_ONCE(per_cpu(point_stats, cpu).session_lost[s]);
-		if (nla_put_u64_64bit(msg, s + 1, lost, VMTRACE_A_PAD))
-			return -EMSGSIZE;
-	}
-	nla_nest_end(msg, nest);
-	return 0;
+	for_each_possible_cpu(cpu)
+		lost += READ_ONCE(per_cpu(point_stats, cpu).session_lost[s]);
+	return lost;
 }
 
 static int msg_begin(struct vmtrace_dest *d, struct vmtrace_seq *seq)
 {
-	struct nlattr *nest;
-	int cpu;
-
-	d->msg = genlmsg_new(VMTRACE_MSG_SIZE, GFP_KERNEL);
-	if (!d->msg)
-		return -ENOMEM;
-	d->hdr = genlmsg_put(d->msg, 0, 0, &vmtrace_genl_family, 0, VMTRACE_CMD_EVENTS);
-	if (!d->hdr)
-		goto err;
-	if (nla_put_u64_64bit(d->msg, VMTRACE_A_MSG_SEQ, seq->msg, VMTRACE_A_PAD) ||
-	    nla_put_u64_64bit(d->msg, VMTRACE_A_EVENT_SEQ, seq->event, VMTRACE_A_PAD) ||
-	    nla_put_u64_64bit(d->msg, VMTRACE_A_LOST_RING, ring_lost_total(), VMTRACE_A_PAD))
-		goto err;
-	nest = nla_nest_start(d->msg, VMTRACE_A_LOST_CPU);
-	if (!nest)
-		goto err;
-	for_each_possible_cpu(cpu) {
-		u64 lost = READ_ONCE(per_cpu_ptr(rings, cpu)->lost);
-
-		if (lost && nla_put_u64_64bit(d->msg, cpu + 1, lost, VMTRACE_A_PAD))
-			goto err;
-	}
-	nla_nest_end(d->msg, nest);
-	if (put_session_lost(d->msg, d->live))
-		goto err;
 	d->nevents = 0;
-	return 0;
-err:
-	nlmsg_free(d->msg);
-	d->msg = NULL;
-	return -EMSGSIZE;
+	return vmtrace_genl_events_begin(&d->msg, seq->msg, seq->event, ring_lost_total(), cpu_lost,
+					 d->live, session_lost);
 }
 
 static void msg_send(struct vmtrace_dest *d, struct vmtrace_seq *seq)
 {
-	int err;
-
-	if (!d->msg)
+	if (!d->msg.skb)
 		return;
-	genlmsg_end(d->msg, d->hdr);
-	if (d->portid)
-		err = genlmsg_unicast(&init_net, d->msg, d->portid);
-	else
-		err = genlmsg_multicast(&vmtrace_genl_family, d->msg, 0, 0, GFP_KERNEL);
-	if (err)
+	if (vmtrace_genl_events_send(&d->msg, d->portid))
 		atomic64_add(d->nevents, &stat_lost_send);
 	else
 		atomic64_add(d->nevents, &stat_delivered);
 	atomic64_inc(&stat_messages);
 	seq->msg++;
 	seq->event += d->nevents;
-	d->msg = NULL;
 }
 
 static void dest_put_event(struct vmtrace_dest *d, struct vmtrace_seq *seq,
@@ -210,9 +165,9 @@ static void dest_put_event(struct vmtrace_dest *d, struct vmtrace_seq *seq,
 	int tries;
 
 	for (tries = 0; tries < 2; tries++) {
-		if (!d->msg && msg_begin(d, seq))
+		if (!d->msg.skb && msg_begin(d, seq))
 			break;
-		if (!nla_put(d->msg, VMTRACE_A_EVENT, sizeof(*ev), ev)) {
+		if (!vmtrace_genl_events_put(&d->msg, ev)) {
 			d->nevents++;
 			return;
 		}
@@ -292,8 +247,7 @@ static void drain(void)
 	int cpu;
 
 	ndests = snapshot_dests(dests);
-	listening = !VMTRACE_EVENTS_MULTICAST ||
-		    genl_has_listeners(&vmtrace_genl_family, &init_net, 0);
+	listening = vmtrace_genl_events_heard();
 	for_each_possible_cpu(cpu) {
 		struct vmtrace_ring *r = per_cpu_ptr(rings, cpu);
 		/* pairs with vmtrace_ring_commit(): slots up to head are written */
@@ -387,46 +341,21 @@ void vmtrace_rings_free(void)
 	rings = NULL;
 }
 
-int vmtrace_stats_put(struct sk_buff *msg)
+void vmtrace_ring_stats(struct vmtrace_ring_stats *st)
 {
-	struct nlattr *stats, *point;
-	u64 emitted = 0, lost = 0;
 	unsigned int p;
 	int cpu;
 
-	stats = nla_nest_start(msg, VMTRACE_A_STATS);
-	if (!stats)
-		return -EMSGSIZE;
+	memset(st, 0, sizeof(*st));
 	for (p = 1; p < __VMTRACE_POINT_MAX; p++) {
-		u64 pe = 0, pl = 0;
-
 		for_each_possible_cpu(cpu) {
-			pe += READ_ONCE(per_cpu(point_stats, cpu).emitted[p]);
-			pl += READ_ONCE(per_cpu(point_stats, cpu).lost[p]);
+			st->emitted[p] += READ_ONCE(per_cpu(point_stats, cpu).emitted[p]);
+			st->lost[p] += READ_ONCE(per_cpu(point_stats, cpu).lost[p]);
 		}
-		emitted += pe;
-		lost += pl;
-		if (!pe && !pl)
-			continue;
-		point = nla_nest_start(msg, VMTRACE_STATS_A_POINT);
-		if (!point ||
-		    nla_put_u32(msg, VMTRACE_POINT_A_ID, p) ||
-		    nla_put_u64_64bit(msg, VMTRACE_POINT_A_EMITTED, pe, VMTRACE_POINT_A_PAD) ||
-		    nla_put_u64_64bit(msg, VMTRACE_POINT_A_LOST, pl, VMTRACE_POINT_A_PAD))
-			return -EMSGSIZE;
-		nla_nest_end(msg, point);
 	}
-	if (nla_put_u64_64bit(msg, VMTRACE_STATS_A_EMITTED, emitted, VMTRACE_STATS_A_PAD) ||
-	    nla_put_u64_64bit(msg, VMTRACE_STATS_A_LOST_RING, lost, VMTRACE_STATS_A_PAD) ||
-	    nla_put_u64_64bit(msg, VMTRACE_STATS_A_DELIVERED,
-			      atomic64_read(&stat_delivered), VMTRACE_STATS_A_PAD) ||
-	    nla_put_u64_64bit(msg, VMTRACE_STATS_A_LOST_SEND,
-			      atomic64_read(&stat_lost_send), VMTRACE_STATS_A_PAD) ||
-	    nla_put_u64_64bit(msg, VMTRACE_STATS_A_MESSAGES,
-			      atomic64_read(&stat_messages), VMTRACE_STATS_A_PAD))
-		return -EMSGSIZE;
-	nla_nest_end(msg, stats);
-	return 0;
+	st->delivered = atomic64_read(&stat_delivered);
+	st->lost_send = atomic64_read(&stat_lost_send);
+	st->messages = atomic64_read(&stat_messages);
 }
 
 unsigned int vmtrace_ring_slots(void)

@@ -27,7 +27,14 @@ void vmtrace_ring_commit(void);
 void vmtrace_ring_flush(void);
 int vmtrace_rings_alloc(void);
 void vmtrace_rings_free(void);
-int vmtrace_stats_put(struct sk_buff *msg);
+/* What the rings did since the module loaded, per hook point and in all. */
+struct vmtrace_ring_stats {
+	u64 emitted[__VMTRACE_POINT_MAX];
+	u64 lost[__VMTRACE_POINT_MAX];	/* the ring was full */
+	u64 delivered, lost_send, messages;
+};
+
+void vmtrace_ring_stats(struct vmtrace_ring_stats *st);
 unsigned int vmtrace_ring_slots(void);
 int vmtrace_ring_init(void);
 void vmtrace_ring_exit(void);
