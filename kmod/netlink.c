@@ -2,8 +2,9 @@
 /*
  * The generic netlink family "vmtrace": status, sessions, statistics, and
  * the events messages the ring worker fills: every message vmtrace.ko
- * builds is built here. Every rejection says which attribute was wrong in
- * its extack message.
+ * builds is built here. Every rejection names the attribute that was
+ * wrong: in its extack message, or for the top-level attributes the core
+ * checks against the family policy, by the offset it points at.
  */
 #include <linux/cpumask.h>
 #include <net/genetlink.h>
@@ -35,9 +36,15 @@ static const struct nla_policy filter_policy[VMTRACE_FILTER_A_MAX + 1] = {
 	[VMTRACE_FILTER_A_ICMP_ID]	= { .type = NLA_U16 },
 };
 
+/* not const: the policy's pointer to it is const only from 6.7 */
+static struct netlink_range_validation ifindex_range = {
+	.min = 1,
+	.max = INT_MAX,
+};
+
 static const struct nla_policy iface_policy[VMTRACE_IFACE_A_MAX + 1] = {
 	[VMTRACE_IFACE_A_NETNS_COOKIE]	= { .type = NLA_U64 },
-	[VMTRACE_IFACE_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[VMTRACE_IFACE_A_IFINDEX]	= NLA_POLICY_FULL_RANGE(NLA_U32, &ifindex_range),
 };
 
 static const char * const filter_attr_errors[VMTRACE_FILTER_A_MAX + 1] = {
@@ -100,12 +107,7 @@ static int parse_iface(const struct nlattr *nest, struct vmtrace_iface *iface,
 		return -EINVAL;
 	}
 	iface->netns_cookie = nla_get_u64(tb[VMTRACE_IFACE_A_NETNS_COOKIE]);
-	/* at least 1 (the policy), and an int: ifindexes stop at INT_MAX */
-	if (nla_get_u32(tb[VMTRACE_IFACE_A_IFINDEX]) > INT_MAX) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[VMTRACE_IFACE_A_IFINDEX], IFINDEX_ERROR);
-		return -EINVAL;
-	}
-	iface->ifindex = nla_get_u32(tb[VMTRACE_IFACE_A_IFINDEX]);
+	iface->ifindex = nla_get_u32(tb[VMTRACE_IFACE_A_IFINDEX]);	/* 1..INT_MAX: the policy */
 	return 0;
 }
 
@@ -449,6 +451,8 @@ struct genl_family vmtrace_genl_family __ro_after_init = {
 
 int vmtrace_genl_init(void)
 {
+	/* nla_policy's min and max are s16 */
+	BUILD_BUG_ON(VMTRACE_MAX_SESSIONS - 1 > S16_MAX);
 	return genl_register_family(&vmtrace_genl_family);
 }
 

@@ -25,8 +25,10 @@ struct vmtrace_nf_frame {
 /*
  * Per CPU: the frames of the hook points a wanted packet is inside, newest
  * last. A stack because br_netfilter runs IP hooks inside bridge hooks.
- * Locking: only its CPU touches it, with bottom halves off (netfilter
- * hooks and the kfree_skb probe run there), so it needs none.
+ * Locking: only its CPU changes it, with interrupts off around each push
+ * and pop (callers run in any context, and a probe may interrupt a hook);
+ * vmtrace_nf_frames_open() reads its depth without them, as a hint. The
+ * reset of every CPU's stack runs only once no hook or probe can run.
  */
 #define VMTRACE_NF_STACK_DEPTH	8
 struct vmtrace_nf_stack {

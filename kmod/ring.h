@@ -16,10 +16,12 @@ struct vmtrace_slot {
 };
 
 /*
- * Locking: a CPU's ring is written by that CPU alone, in the probe or hook
- * (softirq or process context, preemption off), and read by the worker
- * under drain_lock (a mutex: one drain at a time), which publishes its
- * read position with release semantics. Statistics are per-CPU or atomic.
+ * Locking: a CPU's ring is written by that CPU alone, with interrupts off
+ * (vmtrace_record(), from a probe or hook in any context), and drained
+ * under drain_lock (a mutex: one drain at a time) by the worker, a
+ * stopping session or the last free. Each side publishes its position
+ * with release and reads the other's with acquire (ring.c). Statistics
+ * are per-CPU or atomic.
  */
 struct vmtrace_slot *vmtrace_ring_reserve(unsigned int point, u32 mask);
 void vmtrace_ring_reset_session(unsigned int slot);

@@ -43,12 +43,13 @@ struct vmtrace_sess_filter {
  * All sessions, published with RCU for the probes and the ring worker.
  *
  * Locking: session_lock (a mutex) serialises starting and stopping
- * sessions, the only writers of a new set. A start publishes a new set;
- * the device pointers (netdevice notifier) and a stopping session's bits
- * and ifmap (stop) change in place. Every write is under devs_lock (a
- * mutex, taken inside session_lock); readers (probes, netfilter hooks, the
- * ring worker) hold rcu_read_lock() and take nothing. A set is freed by
- * call_rcu() once replaced. ifmap is a cheap first test: a bit per watched
+ * sessions, the only publishers of a new set; nothing that holds it takes
+ * RTNL. A start publishes a new set; the device pointers (the netdevice
+ * notifier, under RTNL) and a stopping session's bits and ifmap (stop)
+ * change in place. Every write is under devs_lock (a mutex, taken inside
+ * session_lock or inside RTNL, never the other way). Readers (probes,
+ * netfilter hooks, the ring worker) hold rcu_read_lock() and take nothing.
+ * A set is freed by call_rcu() once replaced. ifmap is a cheap first test: a bit per watched
  * device pointer's hash, taken without touching the device.
  */
 #define VMTRACE_IFMAP_BITS	1024

@@ -12,9 +12,9 @@ check start-empty-filter "error=EINVAL msg='missing VMTRACE_FILTER_A_IFACE' attr
 check filter-garbage "error=EINVAL msg='malformed VMTRACE_A_FILTER' attr=VMTRACE_A_FILTER"
 check iface-no-ifindex "error=EINVAL msg='missing VMTRACE_IFACE_A_IFINDEX' attr=VMTRACE_FILTER_A_IFACE"
 check iface-bad-type "error=EINVAL msg='invalid VMTRACE_IFACE_A_IFINDEX: a positive ifindex, u32' attr=VMTRACE_IFACE_A_IFINDEX"
-# below the policy's minimum (the core says ERANGE), and above INT_MAX (the module)
+# outside the policy's range, 1 to INT_MAX, below and above
 check ifindex-zero "error=ERANGE msg='invalid VMTRACE_IFACE_A_IFINDEX: a positive ifindex, u32' attr=VMTRACE_IFACE_A_IFINDEX"
-check ifindex-huge "error=EINVAL msg='invalid VMTRACE_IFACE_A_IFINDEX: a positive ifindex, u32' attr=VMTRACE_IFACE_A_IFINDEX"
+check ifindex-huge "error=ERANGE msg='invalid VMTRACE_IFACE_A_IFINDEX: a positive ifindex, u32' attr=VMTRACE_IFACE_A_IFINDEX"
 check filter-unknown-attr "error=EINVAL msg='unknown attribute in VMTRACE_A_FILTER' attr=99"
 check addr-bad-len "error=EINVAL msg='VMTRACE_FILTER_A_ADDR must be 4 (IPv4) or 16 (IPv6) bytes' attr=VMTRACE_FILTER_A_ADDR"
 check icmp-id-bad-type "error=EINVAL msg='invalid VMTRACE_FILTER_A_ICMP_ID' attr=VMTRACE_FILTER_A_ICMP_ID"
