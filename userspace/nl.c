@@ -5,9 +5,11 @@
  * requests acknowledged, events dispatched whenever they arrive.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <linux/netlink.h>
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/family.h>
@@ -19,6 +21,9 @@
 #endif
 /* NLMSGERR_ATTR_MISS_TYPE (uapi, 5.19) is an enum older libc headers lack. */
 #define VT_NLMSGERR_ATTR_MISS_TYPE 5
+
+/* How long a request waits for its answer: a stop drains the rings first, under TCG too. */
+#define VT_NL_ANSWER_MS	15000
 
 /* Events come in bursts of up to 16 KiB messages: leave room. */
 #define VT_RCVBUF	(8 << 20)
@@ -242,9 +247,19 @@ struct nl_msg *vt_nl_msg(const struct vt_nl *nl, uint8_t cmd)
 	return msg;
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int vt_nl_request(struct vt_nl *nl, struct nl_msg *msg, vt_reply_fn reply, void *arg)
 {
-	int err;
+	struct pollfd pfd;
+	long long deadline, left;
+	int err, n;
 
 	nl->reply = reply;
 	nl->reply_arg = arg;
@@ -256,7 +271,25 @@ int vt_nl_request(struct vt_nl *nl, struct nl_msg *msg, vt_reply_fn reply, void 
 	nlmsg_free(msg);
 	if (err < 0)
 		return vt_nlerr_to_errno(err);
+	deadline = now_ms() + VT_NL_ANSWER_MS;
 	while (!nl->done) {
+		/*
+		 * The kernel drops an answer it cannot queue on a socket full
+		 * of events (NETLINK_NO_ENOBUFS: silently): wait for it, not
+		 * for ever.
+		 */
+		pfd.fd = nl_socket_get_fd(nl->sk);
+		pfd.events = POLLIN;
+		do {
+			left = deadline - now_ms();
+			n = left > 0 ? poll(&pfd, 1, (int)left) : 0;
+		} while (n < 0 && errno == EINTR);
+		if (n <= 0) {
+			nl->reply = NULL;
+			snprintf(nl->extack, sizeof(nl->extack), "no answer from the module within %d s",
+				 VT_NL_ANSWER_MS / 1000);
+			return n < 0 ? -errno : -ETIMEDOUT;
+		}
 		err = nl_recvmsgs(nl->sk, nl->cb);
 		if (err < 0 && !nl->done) {
 			nl->reply = NULL;

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -189,6 +190,10 @@ int vt_session_stop(struct vt_session *s)
 		} else {
 			/* The kernel drains its rings before it acks: read up to the ack. */
 			err = vt_nl_request(&s->nl, msg, NULL, NULL);
+			/* lost on a socket full of events: closing it ends the session */
+			if (err == -ETIMEDOUT)
+				fprintf(stderr, "vmtrace: no answer to stopping session %d (its socket overran?): "
+					"it ends as its socket closes\n", s->id);
 		}
 	}
 	vt_nl_close(&s->nl);
