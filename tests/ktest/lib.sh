@@ -157,6 +157,24 @@ trace_stop() {
 	[ ! -s "$1" ] || json_valid "$1" > /dev/null
 }
 
+# interrupt PID WHAT: Ctrl-C to a vmtrace command, which must end within 30 s;
+# if it does not, say where it is stuck, kill it and fail
+interrupt() {
+	local pid=$1 _
+	kill -INT "$pid" 2>/dev/null || true
+	for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	if kill -0 "$pid" 2>/dev/null; then
+		echo "FAIL: $2 did not end within 30 s of SIGINT"
+		grep -E '^(State|SigPnd|ShdPnd|SigCgt)' /proc/$pid/status
+		echo "wchan: $(cat /proc/$pid/wchan 2>/dev/null)"
+		echo "syscall: $(cat /proc/$pid/syscall 2>/dev/null)"
+		cat /proc/$pid/stack 2>/dev/null
+		kill -9 "$pid"
+		return 1
+	fi
+	wait "$pid"
+}
+
 # hops FILE JQ-SELECT: "point ifname" per event whose packet matches, in time order
 hops() {
 	jq -M -r "select(.packet | $2) | \"\(.ts_ns) \(.point) \(.ifname)\(if .out_ifname then \"->\" + .out_ifname else \"\" end)\"" "$1" |
