@@ -239,12 +239,18 @@ static void verdict_text(const struct vt_render *r, const struct vt_echo *e,
 }
 
 /* @type: "start", or "path" when the VM was found again with other interfaces. */
+/*
+ * An echo's lines leave together, as soon as its verdict is decided: a
+ * pipe (| jq) sees them at once, and a flood costs one write per echo, not
+ * one per line.
+ */
 void vt_render_verdict(const struct vt_render *r, const struct vt_echo *e, const struct vt_verdict *v)
 {
 	if (r->json)
 		verdict_json(r, e, v);
 	else
 		verdict_text(r, e, v);
+	fflush(r->out);
 }
 
 void vt_render_path(const struct vt_render *r, const struct vt_vm *vm, const char *type)
@@ -281,6 +287,7 @@ void vt_render_path(const struct vt_render *r, const struct vt_vm *vm, const cha
 			vt_json_str(r->out, vm->note);
 		}
 		fprintf(r->out, "}\n");
+		fflush(r->out);
 		return;
 	}
 	fprintf(r->out, "%svm %s (%s)\n", strcmp(type, "start") ? "interfaces changed: " : "",
@@ -325,6 +332,7 @@ void vt_render_summary(const struct vt_render *r, const struct vt_summary *s)
 		       s->by_status[VT_UNSEEN], s->lost_kernel + s->lost_socket + s->lost_echo_full,
 		       s->lost_kernel, s->lost_socket, s->lost_echo_full,
 		       s->evicted, s->after_verdict);
+		fflush(r->out);
 		return;
 	}
 	fprintf(r->out, "\n%" PRIu64 " echoes: %" PRIu64 " replied, %" PRIu64 " dropped", s->echoes,
@@ -341,5 +349,6 @@ void vt_render_summary(const struct vt_render *r, const struct vt_summary *s)
 	       VT_ECHO_MAX);
 	if (s->after_verdict)
 		fprintf(r->out, "events after their echo's verdict, left out: %" PRIu64 "\n", s->after_verdict);
+	fflush(r->out);
 }
 

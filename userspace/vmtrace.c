@@ -230,8 +230,6 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return VT_EXIT_OK;
 	}
-	/* line by line, so that "vmtrace follow VM --json | jq" sees each line as it is printed */
-	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (i = 0; i < N_SUBCOMMANDS; i++)
 		if (!strcmp(argv[1], subcommands[i].name))
 			return wants_help(argc - 1, argv + 1) ? command_help(argv[1]) :
