@@ -8,8 +8,10 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/neighbour.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,6 +107,26 @@ static void add_addr(struct vt_rtnl_view *v, int ifindex, const char *a, unsigne
 	x->family = AF_INET;
 	x->prefixlen = len;
 	inet_pton(AF_INET, a, x->addr);
+}
+
+static struct vt_neigh *add_neigh(struct vt_rtnl_view *v, int family, int ifindex, const char *a,
+				  const char *mac, unsigned int state)
+{
+	struct vt_neigh *n;
+
+	v->neigh = realloc(v->neigh, (v->nneigh + 1) * sizeof(*n));
+	if (!v->neigh)
+		exit(1);
+	n = &v->neigh[v->nneigh++];
+	memset(n, 0, sizeof(*n));
+	n->family = family;
+	n->ifindex = ifindex;
+	n->state = state;
+	if (a)
+		inet_pton(family == AF_INET6 ? AF_INET6 : AF_INET, a, n->addr);
+	sscanf(mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &n->mac[0], &n->mac[1], &n->mac[2], &n->mac[3],
+	       &n->mac[4], &n->mac[5]);
+	return n;
 }
 
 /* The lab's bridged host: br0 (192.0.2.1/24) with tap0 (the VM's port) and vm0-host. */
@@ -308,6 +330,226 @@ static void test_lost(void)
 	      c.explain);
 }
 
+/* want_cause() for the functions that are not vt_cause_of(). */
+static void want(const struct vt_cause *c, const char *id, const char *says, const char *what)
+{
+	CHECK(c->id && !strcmp(c->id, id) && strstr(c->explain, says) && c->check[0],
+	      "%s: %s (%s) check '%s', want %s saying '%s'", what, c->id ? c->id : "none", c->explain, c->check,
+	      id, says);
+}
+
+/* A port of the VM's bridge that does not forward, each way check_port() knows. */
+static void test_ports(void)
+{
+	struct vmtrace_event ev = drop_at("tap0", 4, "NOT_SPECIFIED", "br_handle_frame+0x1");
+	struct vt_link *tap = &host.links[1], *br = &host.links[0];	/* no link is added below */
+
+	tap->port_isolated = 1;
+	want_cause(ev, "bridge-port-state", "isolated", "an isolated port");
+	tap->port_isolated = 0;
+	tap->port_locked = 1;
+	want_cause(ev, "bridge-port-state", "locked and no static FDB entry", "a locked port");
+	add_neigh(&host, AF_BRIDGE, 4, NULL, "52:54:00:00:00:14", NUD_NOARP);
+	want_cause(ev, "bridge-no-port", "had no port", "a locked port that admits the VM's MAC");
+	tap->port_locked = 0;
+	tap->mtu = 60;
+	want_cause(ev, "mtu", "84-byte frame does not fit the MTU 60 of bridge port tap0", "a small port");
+	tap->mtu = 1500;
+	br->vlan_filtering = 1;
+	want_cause(ev, "bridge-vlan-filter", "port tap0 has no PVID", "untagged into a port with no PVID");
+	ev.flags |= VMTRACE_EV_VLAN;
+	ev.vlan_tci = 20;
+	tap->has_vlans = 1;
+	tap->vlan_member[10 / 8] |= 1 << (10 % 8);
+	want_cause(ev, "bridge-vlan-filter", "not a member of VLAN 20 (its VLANs: 10)", "a port outside the VLAN");
+	tap->vlan_member[20 / 8] |= 1 << (20 % 8);
+	want_cause(ev, "bridge-vlan-filter", "ports are up and forwarding", "every port fine, VLAN filtering on");
+	br->vlan_filtering = 0;
+	/* a veth whose far end, the VM's NIC in its namespace, is the smaller one */
+	vm.path[vm.npath].role = VT_ROLE_VM;
+	vm.path[vm.npath].ifindex = 3;
+	snprintf(vm.path[vm.npath].netns, sizeof(vm.path[0].netns), "vm");
+	snprintf(vm.path[vm.npath++].ifname, sizeof(vm.path[0].ifname), "vm0");
+	host.links[2].link_netnsid = 0;
+	inside.links[0].mtu = 60;
+	want_cause(drop_at("vm0-host", 5, "NOT_SPECIFIED", "veth_xmit+0x1"), "mtu",
+		   "MTU 60 of vm0, the other end of vm0-host", "a veth whose peer is smaller");
+	inside.links[0].mtu = 1500;
+	want_cause(drop_at("vm0-host", 5, "NOT_SPECIFIED", "veth_xmit+0x1"), "link-down", "its peer vm0 is down",
+		   "a veth drop with nothing else wrong");
+	reset_vm();
+}
+
+/* OTHERHOST at the VM's NIC: a tag it has no interface for, a static entry, a changed MAC. */
+static void test_otherhost(void)
+{
+	struct vmtrace_event ev = drop_at("vm0", 3, "OTHERHOST", "ip_rcv_core+0x1");
+	ev.netns_cookie = 2;
+	ev.flags |= VMTRACE_EV_VLAN;
+	ev.vlan_tci = 20;
+	want_cause(ev, "bridge-vlan-filter", "tagged with VLAN 20 and vm0 has no VLAN 20 interface",
+		   "tagged into an untagged NIC");
+	add_link(&inside, 8, "vm0.20", "vlan", 0)->link = 3;
+	inside.links[1].vlan_id = 20;
+	want_cause(ev, "wrong-mac", "another MAC", "tagged, and the NIC has that VLAN");
+	ev.flags &= ~VMTRACE_EV_VLAN;
+	memcpy(inside.links[0].mac, "\x52\x54\x00\x00\x00\x20", 6);
+	add_neigh(&host, AF_INET, 2, "192.0.2.20", "52:54:00:00:00:99", NUD_PERMANENT);
+	want_cause(ev, "neighbor", "static neighbour entry 192.0.2.20 -> 52:54:00:00:00:99", "a static entry");
+	host.neigh[0].state = NUD_STALE;
+	want_cause(ev, "wrong-mac", "the NIC is now 52:54:00:00:00:20", "a stale entry after a MAC change");
+	/* 5.10: no reason, only where it was freed */
+	ev.reason[0] = '\0';
+	snprintf(ev.location, sizeof(ev.location), "ip_rcv_core.constprop.0+0x1c/0x40");
+	want_cause(ev, "wrong-mac", "[inferred from where the kernel freed it, ip_rcv_core",
+		   "OTHERHOST from the site on 5.10");
+}
+
+/* Kernels before 5.17: tun_net_xmit frees for a full ring and for no queue; the carrier tells. */
+static void test_sites_5_10(void)
+{
+	want_cause(drop_at("tap0", 4, "", "tun_net_xmit+0x2c5/0x3a0"), "vm-not-reading",
+		   "[inferred from where the kernel freed it, tun_net_xmit", "tun_net_xmit, carrier up");
+	host.links[1].carrier = 0;
+	want_cause(drop_at("tap0", 4, "", "tun_net_xmit+0x2c5/0x3a0"), "link-down", "no queue attached",
+		   "tun_net_xmit, no carrier");
+	host.links[1].carrier = 1;
+	want_cause(drop_at("tap0", 4, "", "tun_net_xmitter+0x1"), "unknown", "", "a site that is not the listed one");
+}
+
+static void test_firewall(void)
+{
+	struct vmtrace_event ev = drop_at("br0", 2, "NETFILTER_DROP", "nf_hook_slow+0x44");
+
+	ev.flags |= VMTRACE_EV_NF_ATTRIBUTED;
+	ev.point = VMTRACE_POINT_BR_FORWARD;
+	want_cause(ev, "firewall", "in the bridge hook on br0", "a bridge rule");
+	sysctls[0].path = "net/netfilter/nf_conntrack_count";
+	sysctls[0].value = 65536;
+	sysctls[1].path = "net/netfilter/nf_conntrack_max";
+	sysctls[1].value = 65536;
+	want_cause(ev, "conntrack", "table is full (65536 of 65536 entries)", "a full conntrack table");
+}
+
+/* An ARP/ND request nobody answered while an echo waited. */
+static void test_unanswered(void)
+{
+	struct vmtrace_event req = drop_at("br0", 2, "", "");
+	uint8_t far[4];
+	struct vt_cause c;
+
+	req.flags = 0;
+	req.point = VMTRACE_POINT_DEV_TX;
+	req.kind = VMTRACE_PKT_ARP_REQUEST;
+	vt_cause_unanswered(&req, req.dst, &env, &c);
+	want(&c, "neighbor", "nobody answered ARP for 192.0.2.20", "nobody answers ARP");
+	inet_pton(AF_INET, "198.51.100.7", far);
+	vt_cause_unanswered(&req, far, &env, &c);
+	want(&c, "no-route", "the route to 198.51.100.7 goes via gateway 192.0.2.20", "a dead gateway");
+	host.links[1].flags &= ~0x10000u;	/* tap0 lost IFF_LOWER_UP */
+	vt_cause_unanswered(&req, req.dst, &env, &c);
+	want(&c, "link-down", "tap0, a port of br0, is down", "the VM's port is down");
+	CHECK(strstr(c.explain, "; the ARP request for 192.0.2.20 went unanswered [inferred"), "says why: %s",
+	      c.explain);
+	host.links[1].flags |= 0x10000u;
+	/* a tagged ARP request reached the VM's NIC, which has no interface for the tag */
+	vm.path[vm.npath].role = VT_ROLE_VM;
+	vm.path[vm.npath].ifindex = 3;
+	vm.path[vm.npath].netns_cookie = 2;
+	snprintf(vm.path[vm.npath].netns, sizeof(vm.path[0].netns), "vm");
+	snprintf(vm.path[vm.npath++].ifname, sizeof(vm.path[0].ifname), "vm0");
+	req = drop_at("vm0", 3, "", "");
+	req.flags = VMTRACE_EV_VLAN;
+	req.vlan_tci = 30;
+	req.netns_cookie = 2;
+	req.point = VMTRACE_POINT_DEV_RX;
+	req.kind = VMTRACE_PKT_ARP_REQUEST;
+	vt_cause_unanswered(&req, req.dst, &env, &c);
+	want(&c, "bridge-vlan-filter", "tagged with VLAN 30", "a tag the VM does not expect");
+	reset_vm();
+}
+
+/* The echo went to another VM's port. */
+static void test_wrong_vm(void)
+{
+	struct vmtrace_event ev = drop_at("tap9", 9, "", "");
+	struct vt_cause c;
+
+	add_link(&host, 9, "tap9", "tun", 2);
+	ev.flags = 0;
+	ev.point = VMTRACE_POINT_DEV_TX;
+	memset(&c, 0, sizeof(c));
+	CHECK(!vt_cause_wrong_vm(&ev, 1, &env, &c) && !c.id, "no neighbour entry: no MAC conflict claimed (%s)",
+	      c.id ? c.id : "none");
+	add_neigh(&host, AF_INET, 2, "192.0.2.20", "52:54:00:00:00:20", NUD_REACHABLE);
+	CHECK(!vt_cause_wrong_vm(&ev, 1, &env, &c) && !c.id, "flooded, not learnt: no MAC conflict (%s)",
+	      c.id ? c.id : "none");
+	add_neigh(&host, AF_BRIDGE, 9, NULL, "52:54:00:00:00:20", NUD_REACHABLE);
+	CHECK(vt_cause_wrong_vm(&ev, 1, &env, &c), "the FDB puts the VM's MAC behind tap9");
+	want(&c, "mac-conflict", "its FDB has 52:54:00:00:00:20, this VM's MAC, behind that port",
+	     "two VMs share a MAC");
+	ev.kind = VMTRACE_PKT_ECHO_REPLY;
+	memcpy(ev.src, ev.dst, 4);
+	CHECK(vt_cause_wrong_vm(&ev, 0, &env, &c), "a reply from another VM's port");
+	want(&c, "ip-conflict", "a second VM answers for 192.0.2.20", "two VMs claim an address");
+}
+
+/* The causes that need no host state. */
+static void test_fixed(void)
+{
+	uint8_t src[4], dst[4];
+	struct vmtrace_event ev = drop_at("eth0", 6, "", "");
+	struct vt_cause c;
+
+	inet_pton(AF_INET, "192.0.2.1", src);
+	inet_pton(AF_INET, "192.0.2.20", dst);
+	vm.path[0].role = VT_ROLE_PORT;
+	snprintf(vm.path[0].ifname, sizeof(vm.path[0].ifname), "macvtap0");
+	vt_cause_macvtap_host(&vm, &ev, AF_INET, dst, &c);
+	want(&c, "macvtap-host", "out of eth0, the lower device of the VM's macvtap0", "the host to its macvtap VM");
+	CHECK(strstr(c.explain, "macvlan of its own on eth0") != NULL, "names the fix: %s", c.explain);
+	vt_cause_unseen(AF_INET, src, dst, &c);
+	want(&c, "unknown", "a reply from 192.0.2.20 to 192.0.2.1 whose request never crossed", "an unseen request");
+	vt_cause_guest("tap0", &c);
+	want(&c, "guest", "handed to the VM through tap0", "the guest kept it");
+	reset_vm();
+}
+
+/* The host could not send, or sent it off the VM's path. */
+static void test_lost_more(void)
+{
+	uint8_t vmaddr[4], far[4];
+	struct vmtrace_event last;
+	struct vt_cause c;
+
+	inet_pton(AF_INET, "192.0.2.20", vmaddr);
+	inet_pton(AF_INET, "198.51.100.7", far);
+	vt_cause_lost(NULL, AF_INET, vmaddr, far, 1, -ENETUNREACH, &env, &c);
+	want(&c, "no-route", "no route to 198.51.100.7: sending failed", "ENETUNREACH from sendto");
+	vt_cause_lost(NULL, AF_INET, vmaddr, far, 1, -EMSGSIZE, &env, &c);
+	want(&c, "mtu", "bigger than the MTU", "EMSGSIZE from sendto");
+	vt_cause_lost(NULL, AF_INET, vmaddr, far, 1, -EPERM, &env, &c);
+	want(&c, "firewall", "output firewall refused", "EPERM from sendto");
+	/* the VM's echo to the outside, forwarded out of eth0 untranslated */
+	last = drop_at("br0", 2, "", "");
+	last.flags = 0;
+	last.point = VMTRACE_POINT_IP_FORWARD;
+	last.out_ifindex = 6;
+	snprintf(last.out_ifname, sizeof(last.out_ifname), "eth0");
+	memcpy(last.src, vmaddr, 4);
+	memcpy(last.dst, far, 4);
+	route.oif = 6;
+	vt_cause_lost(&last, AF_INET, vmaddr, far, 1, 0, &env, &c);
+	want(&c, "nat", "no conntrack entry: nothing translated it", "no NAT, no conntrack");
+	ct_found = 1;
+	vt_cause_lost(&last, AF_INET, vmaddr, far, 1, 0, &env, &c);
+	want(&c, "nat", "conntrack shows no source NAT", "conntrack, no source NAT");
+	ct.status = IPS_SRC_NAT;
+	vt_cause_lost(&last, AF_INET, vmaddr, far, 1, 0, &env, &c);
+	want(&c, "upstream", "source-NATed, and no reply came back", "masqueraded, lost upstream");
+	CHECK(strstr(c.explain, "[inferred from the host's state") != NULL, "marked inferred: %s", c.explain);
+}
+
 int main(void)
 {
 	reset_host();
@@ -317,6 +559,22 @@ int main(void)
 	test_sites();
 	reset_host();
 	test_lost();
+	reset_host();
+	test_ports();
+	reset_host();
+	test_otherhost();
+	reset_host();
+	test_sites_5_10();
+	reset_host();
+	test_firewall();
+	reset_host();
+	test_unanswered();
+	reset_host();
+	test_wrong_vm();
+	reset_host();
+	test_fixed();
+	reset_host();
+	test_lost_more();
 	vt_rtnl_free(&host);
 	vt_rtnl_free(&inside);
 	printf("causes: %d passed, %d failed\n", passed, failed);
