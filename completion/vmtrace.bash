@@ -76,8 +76,9 @@ _vmtrace()
 			declare -F __ltrim_colon_completions > /dev/null && __ltrim_colon_completions "$cur"
 		fi ;;
 	events)
-		COMPREPLY=($(compgen -W "--if --netns --addr --icmp-id --time --json --count --duration --help" \
-			-- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--if --netns --addr --icmp-id --time --json --count --duration --color=
+			--help" -- "$cur"))
+		[[ ${COMPREPLY[0]} == *= ]] && compopt -o nospace 2> /dev/null ;;
 	status)
 		COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
 	esac

@@ -18,6 +18,7 @@ struct events_opts {
 	const char *netns;
 	int json;
 	int time;		/* -t: wall-clock time in the text */
+	int color;		/* --color: drops in red */
 	uint64_t count;		/* 0: unlimited */
 	double duration;	/* 0: until interrupted */
 	struct vt_filter filter;
@@ -97,7 +98,7 @@ static void print_event(const struct vmtrace_event *ev, void *arg)
 
 			printf("%s ", vt_wall_time(when, sizeof(when), ev->ts_ns, 0));
 		}
-		vt_event_text(stdout, ev, &r->names, r->t0);
+		vt_event_text(stdout, ev, &r->names, r->t0, r->o->color);
 	}
 	r->printed++;
 	fflush(stdout);
@@ -114,6 +115,7 @@ static int parse_opts(int argc, char **argv, struct events_opts *o)
 		{ "addr", required_argument, NULL, 'a' },
 		{ "icmp-id", required_argument, NULL, 'e' },
 		{ "time", no_argument, NULL, 't' },
+		{ "color", optional_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t v;
@@ -121,6 +123,7 @@ static int parse_opts(int argc, char **argv, struct events_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->filter.icmp_id = -1;
+	o->color = -1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":I:n:jc:d:a:e:t", opts, NULL)) != -1) {
 		switch (c) {
@@ -129,6 +132,10 @@ static int parse_opts(int argc, char **argv, struct events_opts *o)
 			break;
 		case 't':
 			o->time = 1;
+			break;
+		case 'C':
+			if (vt_parse_color(optarg ? optarg : "always", &o->color))
+				return vt_usage_error("events: --color wants auto, always or never, not '%s'", optarg);
 			break;
 		case 'n':
 			o->netns = optarg;
@@ -164,6 +171,8 @@ static int parse_opts(int argc, char **argv, struct events_opts *o)
 		return vt_usage_error("events: unexpected argument '%s'", argv[optind]);
 	if (!o->ifs)
 		return vt_usage_error("events: -I/--if IFNAME[,IFNAME...] is required");
+	if (o->color < 0)
+		vt_parse_color("auto", &o->color);
 	return parse_ifs(o);
 }
 

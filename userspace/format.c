@@ -287,8 +287,9 @@ static int is_echo(const struct vmtrace_event *ev)
 }
 
 void vt_event_text(FILE *f, const struct vmtrace_event *ev,
-		   const struct vt_netns_names *names, uint64_t t0_ns)
+		   const struct vt_netns_names *names, uint64_t t0_ns, int color)
 {
+	int red = color && (ev->flags & VMTRACE_EV_DROP) && !vt_drop_is_benign(ev);
 	char in[VT_SAFE_LEN(VMTRACE_IFNAMSIZ)], out[VT_SAFE_LEN(VMTRACE_IFNAMSIZ)];
 	char where[sizeof(in) + sizeof(out) + 2], ns[VT_SAFE_LEN(sizeof(((struct ev_strings *)0)->netns))];
 	struct ev_strings s;
@@ -301,7 +302,7 @@ void vt_event_text(FILE *f, const struct vmtrace_event *ev,
 		snprintf(where, sizeof(where), "%s->%s", in, out);
 	else
 		snprintf(where, sizeof(where), "%s", in[0] ? in : "-");
-	fprintf(f, "%12s %-4s %-18s %-24s %-8s %-2s %s %s > %s %s",
+	fprintf(f, "%s%12s %-4s %-18s %-24s %-8s %-2s %s %s > %s %s", red ? "\033[31m" : "",
 		vt_decimal(t, sizeof(t), ev->ts_ns - t0_ns, 9, 6),
 		ev->flags & VMTRACE_EV_DROP ? "DROP" : "",
 		vt_point_name(ev->point), where, vt_text_safe(ns, sizeof(ns), s.netns, sizeof(s.netns)),
@@ -314,7 +315,7 @@ void vt_event_text(FILE *f, const struct vmtrace_event *ev,
 	fprintf(f, " len %u", ev->len);
 	if (ev->flags & VMTRACE_EV_DROP)
 		fprintf(f, " reason %s at %s", s.reason[0] ? s.reason : "-", s.location[0] ? s.location : "?");
-	fputc('\n', f);
+	fputs(red ? "\033[0m\n" : "\n", f);
 }
 
 void vt_hop_json_open(FILE *f, const struct vmtrace_event *ev, const struct vt_netns_names *names)

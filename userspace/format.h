@@ -63,8 +63,9 @@ char *vt_wall_time(char *buf, size_t len, uint64_t mono_ns, int iso);
  * and "}\n". A drop the ICMP layer took is a hop with "benign":true.
  */
 void vt_hop_json_open(FILE *f, const struct vmtrace_event *ev, const struct vt_netns_names *names);
+/* One event as a line of text; with @color a drop that lost the packet is red. */
 void vt_event_text(FILE *f, const struct vmtrace_event *ev,
-		   const struct vt_netns_names *names, uint64_t t0_ns);
+		   const struct vt_netns_names *names, uint64_t t0_ns, int color);
 void vt_event_json(FILE *f, const struct vmtrace_event *ev,
 		   const struct vt_netns_names *names);
 

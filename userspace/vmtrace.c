@@ -77,6 +77,7 @@ static const struct {
 	  "  -d, --duration S      stop after S seconds\n"
 	  "  -t, --time            the wall-clock time of each event\n"
 	  "  -j, --json            one JSON object per line (docs/json.md)\n"
+	  COLOR_HELP
 	  "  -h, --help            this help\n" },
 };
 

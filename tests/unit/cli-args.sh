@@ -53,6 +53,7 @@ for o in "-i 0.5 -s 100 -I lo -W 1 -a 192.0.2.1 -t"; do
 		{ fail=$((fail + 1)); echo "FAIL: probe $o: $(cat /tmp/vmtrace-cli-args.$$)"; }
 done
 t 2 1 follow vm --color=sometimes
+t 2 1 events -I lo --color=sometimes
 t 2 1 follow vm -I eth0
 t 2 1 events -i lo
 t 2 1 events -I lo --icmp-id x

@@ -47,6 +47,7 @@ c 'vmtrace probe if:' lo
 c 'vmtrace events --if l' lo
 c 'vmtrace events --if lo,l' lo,lo
 c 'vmtrace events -I lo,' lo,lo
+c 'vmtrace events --co' --color=
 c 'vmtrace follow --js' --json
 c 'vmtrace follow --color=al' always
 c 'vmtrace status --' --json --help

@@ -2,7 +2,7 @@
 /*
  * What reaches the operator's terminal and a JSON reader from names
  * tenants choose: UTF-8 passes, control characters and bytes that are no
- * UTF-8 are escaped in a stated way (docs/json.md).
+ * UTF-8 are escaped in a stated way (docs/json.md); colour only where asked.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -156,10 +156,43 @@ static void test_decimal(void)
 	CHECK(got[0] == 'x', "vt_decimal into 0 bytes wrote");
 }
 
+/* events' lines: with colour, a drop that lost the packet is red, a delivery is not. */
+static void test_event_color(void)
+{
+	struct vmtrace_event ev;
+	struct vt_netns_names names;
+	char buf[512];
+	FILE *f;
+
+	memset(&names, 0, sizeof(names));
+	memset(&ev, 0, sizeof(ev));
+	ev.family = AF_INET;
+	ev.kind = VMTRACE_PKT_ECHO_REQUEST;
+	ev.point = VMTRACE_POINT_SKB_DROP;
+	ev.flags = VMTRACE_EV_DROP;
+	memcpy(ev.ifname, "tap0", 4);
+	snprintf(ev.reason, sizeof(ev.reason), "FULL_RING");
+	snprintf(ev.location, sizeof(ev.location), "tun_net_xmit+0x2c5/0x3a0");
+	for (int color = 0; color < 2; color++) {
+		for (int benign = 0; benign < 2; benign++) {
+			if (benign)
+				snprintf(ev.location, sizeof(ev.location), "icmp_rcv+0x1/0x2");
+			f = fmemopen(buf, sizeof(buf), "w");
+			vt_event_text(f, &ev, &names, 0, color);
+			fclose(f);
+			CHECK(!!strstr(buf, "\033[31m") == (color && !benign) &&
+			      !!strstr(buf, "\033[0m\n") == (color && !benign) && buf[strlen(buf) - 1] == '\n',
+			      "colour %d, benign %d: %s", color, benign, buf);
+		}
+		snprintf(ev.location, sizeof(ev.location), "tun_net_xmit+0x2c5/0x3a0");
+	}
+}
+
 int main(void)
 {
 	test_utf8_char();
 	test_json();
+	test_event_color();
 	test_text();
 	test_wall_time();
 	test_text_safe();
