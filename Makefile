@@ -80,10 +80,10 @@ $(B)/test_parse: tests/unit/test_parse.c tests/unit/check.h kmod/parse.c kmod/pa
 ECHO_SRCS := userspace/echo.c userspace/verdict.c userspace/vm.c userspace/cause.c userspace/env.c \
 	userspace/conntrack.c userspace/format.c userspace/rtnl.c userspace/rtnl_view.c userspace/netns.c
 # The tracker alone; then the verdicts and causes over it.
-$(B)/test_echo: tests/unit/test_echo.c tests/unit/timeline.h tests/unit/check.h userspace/echo.c userspace/*.h
+$(B)/test_echo: tests/unit/test_echo.c tests/unit/timeline.h tests/unit/lab_vm.h tests/unit/check.h userspace/echo.c userspace/*.h
 	@mkdir -p $(B)
 	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_echo.c userspace/echo.c
-$(B)/test_verdict: tests/unit/test_verdict.c tests/unit/timeline.h tests/unit/check.h $(ECHO_SRCS) userspace/*.h
+$(B)/test_verdict: tests/unit/test_verdict.c tests/unit/timeline.h tests/unit/lab_vm.h tests/unit/check.h $(ECHO_SRCS) userspace/*.h
 	@mkdir -p $(B)
 	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_verdict.c $(ECHO_SRCS) -lmnl
 $(B)/test_format: tests/unit/test_format.c tests/unit/check.h userspace/format.c userspace/echo.c userspace/netns.c userspace/*.h
@@ -91,7 +91,7 @@ $(B)/test_format: tests/unit/test_format.c tests/unit/check.h userspace/format.c
 	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_format.c userspace/format.c userspace/echo.c \
 		userspace/netns.c
 # The cause rules against a fake host (the test's own env.c).
-$(B)/test_cause: tests/unit/test_cause.c tests/unit/check.h userspace/cause.c userspace/vm.c \
+$(B)/test_cause: tests/unit/test_cause.c tests/unit/check.h tests/unit/lab_vm.h userspace/cause.c userspace/vm.c \
 		userspace/rtnl_view.c userspace/format.c userspace/echo.c userspace/netns.c userspace/*.h
 	@mkdir -p $(B)
 	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_cause.c userspace/cause.c userspace/vm.c \

@@ -21,6 +21,7 @@
 #include "../../userspace/rtnl.h"
 
 #include "check.h"
+#include "lab_vm.h"
 
 /* The fake host: namespace "" (cookie 1) and the VM's "vm" (cookie 2). */
 static struct vt_rtnl_view host, inside;
@@ -152,25 +153,10 @@ static void reset_host(void)
 static struct vt_vm vm;
 static struct vt_env env;
 
-/* The VM behind tap0 on br0, 192.0.2.20. */
+/* The lab's VM (lab_vm.h), and the env the rules read it through. */
 static void reset_vm(void)
 {
-	memset(&vm, 0, sizeof(vm));
-	vm.npath = 2;
-	snprintf(vm.path[0].ifname, sizeof(vm.path[0].ifname), "tap0");
-	snprintf(vm.path[0].kind, sizeof(vm.path[0].kind), "tap");
-	snprintf(vm.path[0].master, sizeof(vm.path[0].master), "br0");
-	vm.path[0].ifindex = 4;
-	vm.path[0].netns_cookie = 1;
-	vm.path[0].role = VT_ROLE_PORT;
-	snprintf(vm.path[1].ifname, sizeof(vm.path[1].ifname), "br0");
-	snprintf(vm.path[1].kind, sizeof(vm.path[1].kind), "bridge");
-	vm.path[1].ifindex = 2;
-	vm.path[1].netns_cookie = 1;
-	vm.path[1].role = VT_ROLE_BRIDGE;
-	vm.naddrs = 1;
-	vm.addrs[0].family = AF_INET;
-	inet_pton(AF_INET, "192.0.2.20", vm.addrs[0].addr);
+	lab_vm(&vm);
 	memset(&env, 0, sizeof(env));
 	env.vm = &vm;
 }

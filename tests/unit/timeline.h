@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../../userspace/echo.h"
+#include "lab_vm.h"
 
 #define MS 1000000ULL
 
@@ -105,21 +106,7 @@ static inline struct got run(const struct vmtrace_event *evs, int n, uint64_t no
 
 static inline void setup_vm(void)
 {
-	memset(&vm, 0, sizeof(vm));
-	vm.npath = 2;
-	snprintf(vm.path[0].ifname, sizeof(vm.path[0].ifname), "tap0");
-	snprintf(vm.path[0].kind, sizeof(vm.path[0].kind), "tap");
-	vm.path[0].ifindex = 4;
-	vm.path[0].netns_cookie = 1;
-	vm.path[0].role = VT_ROLE_PORT;
-	snprintf(vm.path[1].ifname, sizeof(vm.path[1].ifname), "br0");
-	snprintf(vm.path[1].kind, sizeof(vm.path[1].kind), "bridge");
-	vm.path[1].ifindex = 2;
-	vm.path[1].netns_cookie = 1;
-	vm.path[1].role = VT_ROLE_BRIDGE;
-	vm.naddrs = 1;
-	vm.addrs[0].family = AF_INET;
-	inet_pton(AF_INET, "192.0.2.20", vm.addrs[0].addr);
+	lab_vm(&vm);
 }
 
 #define REQ VMTRACE_PKT_ECHO_REQUEST
