@@ -23,12 +23,66 @@
 #define FAMILY_INET6	10	/* AF_INET6 */
 #define IPPROTO_ICMP_	1
 #define IPPROTO_ICMPV6_	58
+#define IPPROTO_UDP_	17
+#define UDP_HDR		8
+#define VXLAN_HDR	8
+#define GENEVE_HDR	8
+#define ETHERTYPE_TEB	0x6558	/* Geneve's payload: an Ethernet frame */
 #define IPV6_HDR	40
 #define IPV6_MAX_EXT	4
 
 static u16 get_be16(const u8 *p)
 {
 	return (u16)(p[0] << 8 | p[1]);
+}
+
+static int parse_frame(const u8 *buf, unsigned int len, enum vmtrace_parse_layer layer,
+		       u16 ethertype, struct vmtrace_pkt *pkt, bool outer);
+
+/*
+ * A UDP datagram to a tunnel port: the inner Ethernet frame, described as
+ * if seen alone, with the tunnel and its VNI. Only from an outer packet.
+ */
+static int parse_udp_tunnel(const u8 *p, unsigned int len, struct vmtrace_pkt *pkt)
+{
+	unsigned int off = UDP_HDR;
+	u16 port;
+	u32 vni;
+	u8 encap;
+	int ret;
+
+	if (len < UDP_HDR)
+		return VMTRACE_PARSE_BAD;
+	port = get_be16(p + 2);
+	if (!vmtrace_tunnel_port(port))
+		return VMTRACE_PARSE_IGNORED;
+	if (port == 6081) {
+		/* version 0, options length in 4-byte words, an Ethernet payload */
+		if (len < off + GENEVE_HDR)
+			return VMTRACE_PARSE_BAD;
+		if (p[off] >> 6 != 0 || get_be16(p + off + 2) != ETHERTYPE_TEB)
+			return VMTRACE_PARSE_IGNORED;
+		encap = VMTRACE_ENCAP_GENEVE;
+		vni = (u32)p[off + 4] << 16 | (u32)p[off + 5] << 8 | p[off + 6];
+		off += GENEVE_HDR + (p[off] & 0x3fu) * 4u;
+	} else {
+		/* the I flag says the VNI is valid */
+		if (len < off + VXLAN_HDR)
+			return VMTRACE_PARSE_BAD;
+		if (!(p[off] & 0x08))
+			return VMTRACE_PARSE_IGNORED;
+		encap = VMTRACE_ENCAP_VXLAN;
+		vni = (u32)p[off + 4] << 16 | (u32)p[off + 5] << 8 | p[off + 6];
+		off += VXLAN_HDR;
+	}
+	if (off > len)
+		return VMTRACE_PARSE_BAD;
+	ret = parse_frame(p + off, len - off, VMTRACE_PARSE_ETH, 0, pkt, false);
+	if (ret)
+		return ret;
+	pkt->encap = encap;
+	pkt->vni = vni;
+	return 0;
 }
 
 static int parse_icmp4(const u8 *p, unsigned int len, struct vmtrace_pkt *pkt)
@@ -48,7 +102,7 @@ static int parse_icmp4(const u8 *p, unsigned int len, struct vmtrace_pkt *pkt)
 	return 0;
 }
 
-static int parse_ipv4(const u8 *p, unsigned int len, struct vmtrace_pkt *pkt)
+static int parse_ipv4(const u8 *p, unsigned int len, struct vmtrace_pkt *pkt, bool outer)
 {
 	unsigned int ihl, tot;
 
@@ -60,13 +114,15 @@ static int parse_ipv4(const u8 *p, unsigned int len, struct vmtrace_pkt *pkt)
 	tot = get_be16(p + 2);
 	if (ihl < 20 || tot < ihl)
 		return VMTRACE_PARSE_BAD;
-	if (p[9] != IPPROTO_ICMP_)
+	if (p[9] != IPPROTO_ICMP_ && (p[9] != IPPROTO_UDP_ || !outer))
 		return VMTRACE_PARSE_IGNORED;
-	/* Only a first fragment carries the ICMP header. */
+	/* Only a first fragment carries the ICMP or UDP header. */
 	if (get_be16(p + 6) & 0x1fff)
 		return VMTRACE_PARSE_IGNORED;
 	if (len < ihl)
 		return VMTRACE_PARSE_BAD;
+	if (p[9] == IPPROTO_UDP_)
+		return parse_udp_tunnel(p + ihl, len - ihl, pkt);
 	pkt->family = FAMILY_INET;
 	memcpy(pkt->src, p + 12, 4);
 	memcpy(pkt->dst, p + 16, 4);
@@ -103,7 +159,7 @@ static int parse_icmp6(const u8 *p, unsigned int len, struct vmtrace_pkt *pkt)
 	return 0;
 }
 
-static int parse_ipv6(const u8 *p, unsigned int len, struct vmtrace_pkt *pkt)
+static int parse_ipv6(const u8 *p, unsigned int len, struct vmtrace_pkt *pkt, bool outer)
 {
 	unsigned int off = IPV6_HDR, i;
 	u8 next;
@@ -113,11 +169,8 @@ static int parse_ipv6(const u8 *p, unsigned int len, struct vmtrace_pkt *pkt)
 	if (p[0] >> 4 != 6)
 		return VMTRACE_PARSE_BAD;
 	next = p[6];
-	pkt->family = FAMILY_INET6;
-	memcpy(pkt->src, p + 8, 16);
-	memcpy(pkt->dst, p + 24, 16);
 
-	for (i = 0; i < IPV6_MAX_EXT && next != IPPROTO_ICMPV6_; i++) {
+	for (i = 0; i < IPV6_MAX_EXT && next != IPPROTO_ICMPV6_ && next != IPPROTO_UDP_; i++) {
 		switch (next) {
 		case 0:		/* hop-by-hop */
 		case 43:	/* routing */
@@ -139,10 +192,15 @@ static int parse_ipv6(const u8 *p, unsigned int len, struct vmtrace_pkt *pkt)
 			return VMTRACE_PARSE_IGNORED;
 		}
 	}
-	if (next != IPPROTO_ICMPV6_)
+	if (next != IPPROTO_ICMPV6_ && (next != IPPROTO_UDP_ || !outer))
 		return VMTRACE_PARSE_IGNORED;
 	if (off > len)
 		return VMTRACE_PARSE_BAD;
+	if (next == IPPROTO_UDP_)
+		return parse_udp_tunnel(p + off, len - off, pkt);
+	pkt->family = FAMILY_INET6;
+	memcpy(pkt->src, p + 8, 16);
+	memcpy(pkt->dst, p + 24, 16);
 	return parse_icmp6(p + off, len - off, pkt);
 }
 
@@ -170,13 +228,13 @@ static int parse_arp(const u8 *p, unsigned int len, struct vmtrace_pkt *pkt)
 }
 
 static int parse_l3(const u8 *p, unsigned int len, u16 ethertype,
-		    struct vmtrace_pkt *pkt)
+		    struct vmtrace_pkt *pkt, bool outer)
 {
 	switch (ethertype) {
 	case ETHERTYPE_IPV4:
-		return parse_ipv4(p, len, pkt);
+		return parse_ipv4(p, len, pkt, outer);
 	case ETHERTYPE_IPV6:
-		return parse_ipv6(p, len, pkt);
+		return parse_ipv6(p, len, pkt, outer);
 	case ETHERTYPE_ARP:
 		return parse_arp(p, len, pkt);
 	default:
@@ -184,14 +242,15 @@ static int parse_l3(const u8 *p, unsigned int len, u16 ethertype,
 	}
 }
 
-int vmtrace_parse(const u8 *buf, unsigned int len, enum vmtrace_parse_layer layer,
-		  u16 ethertype, struct vmtrace_pkt *pkt)
+/*
+ * One frame; @outer: it may carry a tunnel. An inner frame's 802.1Q tag
+ * does not replace the outer one (the underlay's), which the event shows.
+ */
+static int parse_frame(const u8 *buf, unsigned int len, enum vmtrace_parse_layer layer,
+		       u16 ethertype, struct vmtrace_pkt *pkt, bool outer)
 {
 	unsigned int off = 0;
 
-	memset(pkt, 0, sizeof(*pkt));
-	if (!buf)
-		return VMTRACE_PARSE_BAD;
 	if (layer == VMTRACE_PARSE_ETH) {
 		if (len < ETH_HDR)
 			return VMTRACE_PARSE_BAD;
@@ -201,10 +260,21 @@ int vmtrace_parse(const u8 *buf, unsigned int len, enum vmtrace_parse_layer laye
 	if (ethertype == ETHERTYPE_VLAN) {
 		if (len < off + VLAN_HDR)
 			return VMTRACE_PARSE_BAD;
-		pkt->has_vlan = 1;
-		pkt->vlan_tci = get_be16(buf + off);
+		if (!pkt->has_vlan) {
+			pkt->has_vlan = 1;
+			pkt->vlan_tci = get_be16(buf + off);
+		}
 		ethertype = get_be16(buf + off + 2);
 		off += VLAN_HDR;
 	}
-	return parse_l3(buf + off, len - off, ethertype, pkt);
+	return parse_l3(buf + off, len - off, ethertype, pkt, outer);
+}
+
+int vmtrace_parse(const u8 *buf, unsigned int len, enum vmtrace_parse_layer layer,
+		  u16 ethertype, struct vmtrace_pkt *pkt)
+{
+	memset(pkt, 0, sizeof(*pkt));
+	if (!buf)
+		return VMTRACE_PARSE_BAD;
+	return parse_frame(buf, len, layer, ethertype, pkt, true);
 }

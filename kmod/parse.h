@@ -17,8 +17,12 @@ typedef uint16_t u16;
 typedef uint32_t u32;
 #endif
 
-/* Enough for Ethernet + one 802.1Q tag + IPv6 + two extension headers + NS/NA. */
-#define VMTRACE_PARSE_MAX	128
+/*
+ * Enough for Ethernet + 802.1Q + IPv6 + UDP + Geneve with 64 bytes of
+ * options, then the inner Ethernet + 802.1Q + IPv6 + an extension header +
+ * NS/NA. A frame whose headers go further is "truncated".
+ */
+#define VMTRACE_PARSE_MAX	256
 
 enum vmtrace_parse_layer {
 	VMTRACE_PARSE_ETH,	/* buffer starts at the Ethernet header */
@@ -32,6 +36,8 @@ struct vmtrace_pkt {
 	u16 vlan_tci;
 	u16 icmp_id;
 	u16 icmp_seq;
+	u8 encap;		/* enum vmtrace_encap: the frame was found in a tunnel */
+	u32 vni;
 	u8 src[16];
 	u8 dst[16];		/* for ARP: target IP; for NS/NA: target address */
 };
@@ -40,10 +46,19 @@ struct vmtrace_pkt {
  * Parse @len bytes at @buf. Returns 0 and fills @pkt when the buffer holds an
  * ICMP/ICMPv6 echo request or reply, an ARP request or reply for IPv4 over
  * Ethernet, or an ICMPv6 neighbour solicitation or advertisement; a negative
- * value otherwise (-1 not of interest, -2 truncated or malformed).
+ * value otherwise (-1 not of interest, -2 truncated or malformed). One of
+ * those inside VXLAN or Geneve (over UDP, IPv4 or IPv6) is described by its
+ * inner packet, with @pkt->encap and @pkt->vni set; tunnels are not looked
+ * into twice.
  */
 int vmtrace_parse(const u8 *buf, unsigned int len, enum vmtrace_parse_layer layer,
 		  u16 ethertype, struct vmtrace_pkt *pkt);
+
+/* The UDP ports vmtrace looks into: the fast filters ask the same. */
+static inline bool vmtrace_tunnel_port(u16 port)
+{
+	return port == 4789 || port == 8472 || port == 6081;
+}
 
 #define VMTRACE_PARSE_IGNORED	(-1)
 #define VMTRACE_PARSE_BAD	(-2)

@@ -126,6 +126,32 @@ bool vmtrace_skb_wanted_paged(const struct sk_buff *skb, int off, u8 want)
 }
 
 /*
+ * A UDP datagram at @nh, whose protocol byte is in the linear area: is it
+ * for a tunnel port? The IPv6 header must lead straight to UDP (tunnels do
+ * not add extension headers). Out of line: only UDP pays for it.
+ */
+noinline bool vmtrace_udp_tunnel_wanted(const struct sk_buff *skb, const u8 *nh, bool ipv4)
+{
+	const u8 *udp = nh + (ipv4 ? (nh[0] & 0x0f) * 4u : 40u);
+	const u8 *port;
+	u8 buf[2];
+	int off;
+
+	if (ipv4 && (nh[6] & 0x1f || nh[7]))	/* not a first fragment */
+		return false;
+	port = udp + 2;
+	if (port + 2 > skb_tail_pointer(skb)) {
+		off = (int)(port - skb->data);
+		if (off < 0)
+			return false;
+		port = skb_header_pointer(skb, off, sizeof(buf), buf);
+		if (!port)
+			return false;
+	}
+	return vmtrace_tunnel_port((u16)(port[0] << 8 | port[1]));
+}
+
+/*
  * Which sessions want @skb, which has passed vmtrace_skb_wanted(); @pkt is
  * filled for them. Only a device match_dev() found is dereferenced here
  * (the free-time probes' skb->dev may be anything); the netfilter hooks'
@@ -190,6 +216,10 @@ static u8 dev_kind(const struct net_device *dev)
 		return VMTRACE_DEV_MACVTAP;
 	if (!strcmp(kind, "macvlan"))
 		return VMTRACE_DEV_MACVLAN;
+	if (!strcmp(kind, "vxlan"))
+		return VMTRACE_DEV_VXLAN;
+	if (!strcmp(kind, "geneve"))
+		return VMTRACE_DEV_GENEVE;
 	return VMTRACE_DEV_OTHER;
 }
 
@@ -256,6 +286,11 @@ void vmtrace_record(const struct sk_buff *skb, const struct vmtrace_where *w,
 	} else if (pkt->has_vlan) {
 		ev->flags |= VMTRACE_EV_VLAN;
 		ev->vlan_tci = pkt->vlan_tci;
+	}
+	if (pkt->encap) {
+		ev->flags |= VMTRACE_EV_ENCAP;
+		ev->encap = pkt->encap;
+		ev->vni = pkt->vni;
 	}
 	ev->family = pkt->family;
 	ev->kind = pkt->kind;

@@ -56,6 +56,14 @@ static const char *const devkind_names[] = {
 	[VMTRACE_DEV_LOOPBACK]	= "loopback",
 	[VMTRACE_DEV_MACVTAP]	= "macvtap",
 	[VMTRACE_DEV_MACVLAN]	= "macvlan",
+	[VMTRACE_DEV_VXLAN]	= "vxlan",
+	[VMTRACE_DEV_GENEVE]	= "geneve",
+};
+
+static const char *const encap_names[] = {
+	[VMTRACE_ENCAP_NONE]	= "none",
+	[VMTRACE_ENCAP_VXLAN]	= "vxlan",
+	[VMTRACE_ENCAP_GENEVE]	= "geneve",
 };
 
 #define NAME_OF(table, i) \
@@ -65,6 +73,7 @@ const char *vt_point_name(unsigned int point) { return NAME_OF(point_names, poin
 const char *vt_kind_name(unsigned int kind) { return NAME_OF(kind_names, kind); }
 const char *vt_dir_name(unsigned int dir) { return NAME_OF(dir_names, dir); }
 const char *vt_devkind_name(unsigned int kind) { return NAME_OF(devkind_names, kind); }
+const char *vt_encap_name(unsigned int encap) { return NAME_OF(encap_names, encap); }
 
 const char *vt_family_name(unsigned int family)
 {
@@ -312,6 +321,8 @@ void vt_event_text(FILE *f, const struct vmtrace_event *ev,
 		fprintf(f, " id %u seq %u", ev->icmp_id, ev->icmp_seq);
 	if (ev->flags & VMTRACE_EV_VLAN)
 		fprintf(f, " vlan %u", ev->vlan_tci & 0xfff);
+	if (ev->flags & VMTRACE_EV_ENCAP)
+		fprintf(f, " in %s vni %u", vt_encap_name(ev->encap), ev->vni);
 	fprintf(f, " len %u", ev->len);
 	if (ev->flags & VMTRACE_EV_DROP)
 		fprintf(f, " reason %s at %s", s.reason[0] ? s.reason : "-", s.location[0] ? s.location : "?");
@@ -341,6 +352,8 @@ void vt_hop_json_open(FILE *f, const struct vmtrace_event *ev, const struct vt_n
 		fprintf(f, ",\"id\":%u,\"seq\":%u", ev->icmp_id, ev->icmp_seq);
 	if (ev->flags & VMTRACE_EV_VLAN)
 		fprintf(f, ",\"vlan\":%u", ev->vlan_tci & 0xfff);
+	if (ev->flags & VMTRACE_EV_ENCAP)
+		fprintf(f, ",\"encap\":\"%s\",\"vni\":%u", vt_encap_name(ev->encap), ev->vni & 0xffffff);
 	fprintf(f, ",\"len\":%u}", ev->len);
 	if (is_echo(ev))
 		fprintf(f, ",\"echo\":{\"family\":\"%s\",\"src\":\"%s\",\"dst\":\"%s\",\"id\":%u,\"seq\":%u,\"kind\":\"%s\"}",

@@ -16,6 +16,7 @@ const char *vt_point_name(unsigned int point);
 const char *vt_kind_name(unsigned int kind);
 const char *vt_dir_name(unsigned int dir);
 const char *vt_devkind_name(unsigned int kind);
+const char *vt_encap_name(unsigned int encap);
 const char *vt_family_name(unsigned int family);
 /* Address of the event's family as text; ARP carries IPv4. */
 void vt_addr_str(unsigned int family, const uint8_t *addr, char *buf, size_t len);

@@ -172,6 +172,12 @@ static void print_hop_text(const struct vt_render *r, const struct vt_echo *e,
 	put(&l, vt_point_name(ev->point), 32, 18);
 	put(&l, " ", 1, 0);
 	put(&l, where.buf, where.len, 22);
+	if (ev->flags & VMTRACE_EV_ENCAP) {
+		char vni[48];
+
+		snprintf(vni, sizeof(vni), " in %s %u", vt_encap_name(ev->encap), ev->vni & 0xffffff);
+		put(&l, vni, sizeof(vni), 0);
+	}
 	put(&l, drop ? c_on(r, "\033[0m") : "", 8, 0);
 	if (ev->flags & VMTRACE_EV_DROP) {
 		put(&l, drop ? " DROPPED " : " freed ", 9, 0);

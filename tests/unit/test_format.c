@@ -188,11 +188,44 @@ static void test_event_color(void)
 	}
 }
 
+/* A packet seen inside a tunnel: its inner echo, with the tunnel and VNI, in text and JSON. */
+static void test_event_encap(void)
+{
+	struct vmtrace_event ev;
+	struct vt_netns_names names;
+	char buf[1024];
+	FILE *f;
+
+	memset(&names, 0, sizeof(names));
+	memset(&ev, 0, sizeof(ev));
+	ev.family = AF_INET;
+	ev.kind = VMTRACE_PKT_ECHO_REQUEST;
+	ev.point = VMTRACE_POINT_DEV_TX;
+	ev.flags = VMTRACE_EV_ENCAP;
+	ev.encap = VMTRACE_ENCAP_GENEVE;
+	ev.vni = 4242;
+	memcpy(ev.ifname, "ul0", 3);
+	f = fmemopen(buf, sizeof(buf), "w");
+	vt_event_text(f, &ev, &names, 0, 0);
+	fclose(f);
+	CHECK(strstr(buf, " in geneve vni 4242 ") != NULL, "text: %s", buf);
+	f = fmemopen(buf, sizeof(buf), "w");
+	vt_event_json(f, &ev, &names);
+	fclose(f);
+	CHECK(strstr(buf, "\"encap\":\"geneve\",\"vni\":4242,") != NULL, "json: %s", buf);
+	ev.flags = 0;
+	f = fmemopen(buf, sizeof(buf), "w");
+	vt_event_json(f, &ev, &names);
+	fclose(f);
+	CHECK(!strstr(buf, "encap"), "no tunnel, no encap: %s", buf);
+}
+
 int main(void)
 {
 	test_utf8_char();
 	test_json();
 	test_event_color();
+	test_event_encap();
 	test_text();
 	test_wall_time();
 	test_text_safe();

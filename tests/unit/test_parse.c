@@ -109,9 +109,9 @@ static void test_ignored(void)
 	u8 p[sizeof(ipv4_echo)];
 
 	memcpy(p, ipv4_echo, sizeof(p));
-	p[9] = 17;	/* UDP */
+	p[9] = 6;	/* TCP */
 	CHECK(vmtrace_parse(p, sizeof(p), VMTRACE_PARSE_L3, 0x0800, &pkt) == VMTRACE_PARSE_IGNORED,
-	      "udp is not followed");
+	      "tcp is not followed");
 	memcpy(p, ipv4_echo, sizeof(p));
 	p[20] = 3;	/* destination unreachable */
 	CHECK(vmtrace_parse(p, sizeof(p), VMTRACE_PARSE_L3, 0x0800, &pkt) == VMTRACE_PARSE_IGNORED,
@@ -130,6 +130,150 @@ static void test_ignored(void)
 	CHECK(vmtrace_parse(NULL, 0, VMTRACE_PARSE_ETH, 0, &pkt) == VMTRACE_PARSE_BAD, "null buffer");
 }
 
+/*
+ * @inner (an Ethernet frame) in a UDP datagram to @port over IPv4
+ * 198.51.100.1 -> 198.51.100.2 (or IPv6 2001:db8:1::1 -> ::2), behind a
+ * VXLAN header (VNI 42) or a Geneve header (VNI 4242, @optwords of options);
+ * the whole outer frame into @buf. Returns its length.
+ */
+static size_t tunnel(u8 *buf, int v6, u16 port, unsigned int optwords, const u8 *inner, size_t ilen)
+{
+	u8 l3[400];
+	size_t ipl = v6 ? 40 : 20, off = ipl, udplen;
+
+	memset(l3, 0, sizeof(l3));
+	l3[off + 0] = 0xc0;	/* source port 49152 */
+	l3[off + 2] = (u8)(port >> 8);
+	l3[off + 3] = (u8)port;
+	off += 8;
+	if (port == 6081) {
+		l3[off] = (u8)optwords;
+		l3[off + 2] = 0x65;
+		l3[off + 3] = 0x58;
+		l3[off + 4] = 0;
+		l3[off + 5] = 0x10;
+		l3[off + 6] = 0x92;	/* 4242 */
+		off += 8 + optwords * 4;
+	} else {
+		l3[off] = 0x08;
+		l3[off + 6] = 42;
+		off += 8;
+	}
+	memcpy(l3 + off, inner, ilen);
+	off += ilen;
+	udplen = off - ipl;
+	l3[ipl + 4] = (u8)(udplen >> 8);
+	l3[ipl + 5] = (u8)udplen;
+	if (v6) {
+		static const u8 a[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1 };
+
+		l3[0] = 0x60;
+		l3[4] = (u8)(udplen >> 8);
+		l3[5] = (u8)udplen;
+		l3[6] = 17;
+		l3[7] = 64;
+		memcpy(l3 + 8, a, 16);
+		l3[23] = 1;
+		memcpy(l3 + 24, a, 16);
+		l3[39] = 2;
+	} else {
+		static const u8 a[] = { 198, 51, 100, 1, 198, 51, 100, 2 };
+
+		l3[0] = 0x45;
+		l3[2] = (u8)(off >> 8);
+		l3[3] = (u8)off;
+		l3[8] = 64;
+		l3[9] = 17;
+		memcpy(l3 + 12, a, 8);
+	}
+	return frame(buf, v6 ? 0x86dd : 0x0800, -1, l3, off);
+}
+
+/* Echoes, ARP and NS inside VXLAN and Geneve, over IPv4 and IPv6. */
+static void test_tunnels(void)
+{
+	u8 inner[160], buf[VMTRACE_PARSE_MAX + 64];
+	struct vmtrace_pkt pkt;
+	size_t ilen, len;
+	int rc, v6;
+
+	ilen = frame(inner, 0x0800, -1, ipv4_echo, sizeof(ipv4_echo));
+	for (v6 = 0; v6 < 2; v6++) {
+		len = tunnel(buf, v6, 4789, 0, inner, ilen);
+		rc = vmtrace_parse(buf, (unsigned int)len, VMTRACE_PARSE_ETH, 0, &pkt);
+		CHECK(rc == 0 && pkt.kind == VMTRACE_PKT_ECHO_REQUEST && pkt.family == 2 && pkt.src[3] == 1 &&
+		      pkt.dst[3] == 10 && pkt.icmp_seq == 7 && pkt.encap == VMTRACE_ENCAP_VXLAN && pkt.vni == 42,
+		      "vxlan over ipv%d: rc %d kind %u encap %u vni %u", v6 ? 6 : 4, rc, pkt.kind, pkt.encap, pkt.vni);
+		len = tunnel(buf, v6, 8472, 0, inner, ilen);
+		rc = vmtrace_parse(buf, (unsigned int)len, VMTRACE_PARSE_ETH, 0, &pkt);
+		CHECK(rc == 0 && pkt.encap == VMTRACE_ENCAP_VXLAN, "vxlan on Linux's port 8472 over ipv%d: rc %d",
+		      v6 ? 6 : 4, rc);
+		len = tunnel(buf, v6, 6081, 4, inner, ilen);
+		rc = vmtrace_parse(buf, (unsigned int)len, VMTRACE_PARSE_ETH, 0, &pkt);
+		CHECK(rc == 0 && pkt.kind == VMTRACE_PKT_ECHO_REQUEST && pkt.encap == VMTRACE_ENCAP_GENEVE &&
+		      pkt.vni == 4242, "geneve with 16 bytes of options over ipv%d: rc %d encap %u vni %u",
+		      v6 ? 6 : 4, rc, pkt.encap, pkt.vni);
+	}
+	/* at L3, as the IP hooks see the outer packet */
+	len = tunnel(buf, 0, 4789, 0, inner, ilen);
+	rc = vmtrace_parse(buf + 14, (unsigned int)len - 14, VMTRACE_PARSE_L3, 0x0800, &pkt);
+	CHECK(rc == 0 && pkt.encap == VMTRACE_ENCAP_VXLAN && pkt.dst[3] == 10, "vxlan at L3: rc %d", rc);
+	/* the deepest the window holds: IPv6 in Geneve (64 bytes of options) in IPv6, tagged inside */
+	ilen = frame(inner, 0x86dd, 7, ipv6_ns_hbh, sizeof(ipv6_ns_hbh));
+	len = tunnel(buf, 1, 6081, 16, inner, ilen);
+	rc = vmtrace_parse(buf, (unsigned int)len, VMTRACE_PARSE_ETH, 0, &pkt);
+	CHECK(len <= VMTRACE_PARSE_MAX && rc == 0 && pkt.kind == VMTRACE_PKT_NEIGH_SOLICIT &&
+	      pkt.encap == VMTRACE_ENCAP_GENEVE && pkt.has_vlan && pkt.vlan_tci == 7,
+	      "NS in tagged IPv6 in geneve in IPv6 (%zu bytes): rc %d", len, rc);
+	ilen = frame(inner, 0x0806, -1, arp_request, sizeof(arp_request));
+	len = tunnel(buf, 0, 4789, 0, inner, ilen);
+	rc = vmtrace_parse(buf, (unsigned int)len, VMTRACE_PARSE_ETH, 0, &pkt);
+	CHECK(rc == 0 && pkt.kind == VMTRACE_PKT_ARP_REQUEST && pkt.encap == VMTRACE_ENCAP_VXLAN,
+	      "ARP in vxlan: rc %d", rc);
+}
+
+/* Tunnels vmtrace does not look into, and tunnels in tunnels. */
+static void test_tunnels_ignored(void)
+{
+	u8 inner[200], buf[VMTRACE_PARSE_MAX + 64], deep[VMTRACE_PARSE_MAX + 64];
+	struct vmtrace_pkt pkt;
+	size_t ilen, len;
+
+	ilen = frame(inner, 0x0800, -1, ipv4_echo, sizeof(ipv4_echo));
+	len = tunnel(buf, 0, 53, 0, inner, ilen);
+	CHECK(vmtrace_parse(buf, (unsigned int)len, VMTRACE_PARSE_ETH, 0, &pkt) == VMTRACE_PARSE_IGNORED,
+	      "UDP to another port");
+	len = tunnel(buf, 0, 4789, 0, inner, ilen);
+	buf[14 + 28] = 0;	/* VXLAN without its I flag */
+	CHECK(vmtrace_parse(buf, (unsigned int)len, VMTRACE_PARSE_ETH, 0, &pkt) == VMTRACE_PARSE_IGNORED,
+	      "VXLAN without a valid VNI");
+	len = tunnel(buf, 0, 6081, 0, inner, ilen);
+	buf[14 + 28 + 3] = 0x00;	/* Geneve carrying IPv4, not Ethernet */
+	CHECK(vmtrace_parse(buf, (unsigned int)len, VMTRACE_PARSE_ETH, 0, &pkt) == VMTRACE_PARSE_IGNORED,
+	      "Geneve with a non-Ethernet payload");
+	len = tunnel(buf, 0, 4789, 0, inner, ilen);
+	buf[14 + 6] = 0x20;	/* more fragments, offset 0: the first fragment still parses */
+	CHECK(vmtrace_parse(buf, (unsigned int)len, VMTRACE_PARSE_ETH, 0, &pkt) == 0, "first fragment of VXLAN");
+	buf[14 + 7] = 0x10;	/* offset 128 */
+	CHECK(vmtrace_parse(buf, (unsigned int)len, VMTRACE_PARSE_ETH, 0, &pkt) == VMTRACE_PARSE_IGNORED,
+	      "a later fragment of VXLAN");
+	/* VXLAN in VXLAN: the inner tunnel is not opened */
+	len = tunnel(buf, 0, 4789, 0, inner, ilen);
+	len = tunnel(deep, 0, 4789, 0, buf, len);
+	CHECK(vmtrace_parse(deep, (unsigned int)len, VMTRACE_PARSE_ETH, 0, &pkt) == VMTRACE_PARSE_IGNORED,
+	      "a tunnel in a tunnel");
+	/* the UDP of a tenant inside the tunnel is not a tunnel */
+	len = tunnel(buf, 0, 4789, 0, inner, ilen);
+	buf[14 + 20 + 8 + 8 + 14 + 9] = 17;
+	CHECK(vmtrace_parse(buf, (unsigned int)len, VMTRACE_PARSE_ETH, 0, &pkt) == VMTRACE_PARSE_IGNORED,
+	      "inner UDP");
+	/* Geneve options longer than the datagram */
+	len = tunnel(buf, 0, 6081, 0, inner, ilen);
+	buf[14 + 28] = 0x3f;
+	CHECK(vmtrace_parse(buf, (unsigned int)len, VMTRACE_PARSE_ETH, 0, &pkt) == VMTRACE_PARSE_BAD,
+	      "Geneve options past the end");
+}
+
 /* Every prefix of every known frame: never read past it, never match a cut header. */
 static void test_truncations(void)
 {
@@ -144,8 +288,23 @@ static void test_truncations(void)
 		{ arp_request, sizeof(arp_request), 0x0806 },
 	};
 	struct vmtrace_pkt pkt;
-	size_t c, cut;
+	u8 inner[128], vx[VMTRACE_PARSE_MAX];
+	size_t c, cut, vxlen;
 
+	/* a VXLAN frame and a Geneve one cut everywhere, at L2 */
+	vxlen = frame(inner, 0x0800, -1, ipv4_echo, sizeof(ipv4_echo));
+	for (c = 0; c < 2; c++) {
+		size_t full = tunnel(vx, (int)c, c ? 6081 : 4789, c ? 2 : 0, inner, vxlen);
+
+		for (cut = 0; cut < full; cut++) {
+			u8 *p = malloc(cut ? cut : 1);
+
+			memcpy(p, vx, cut);
+			CHECK(vmtrace_parse(p, (unsigned int)cut, VMTRACE_PARSE_ETH, 0, &pkt) != 0,
+			      "tunnel %zu cut at %zu bytes parsed as kind %u", c, cut, pkt.kind);
+			free(p);
+		}
+	}
 	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
 		for (cut = 0; cut < cases[c].len; cut++) {
 			/* an exactly sized heap copy, so ASan sees any overread */
@@ -192,6 +351,8 @@ int main(void)
 {
 	test_known();
 	test_ignored();
+	test_tunnels();
+	test_tunnels_ignored();
 	test_truncations();
 	test_garbage();
 	printf("parser: %d passed, %d failed\n", passed, failed);

@@ -198,6 +198,15 @@ enum vmtrace_dev_kind {
 	VMTRACE_DEV_LOOPBACK,
 	VMTRACE_DEV_MACVTAP,
 	VMTRACE_DEV_MACVLAN,
+	VMTRACE_DEV_VXLAN,
+	VMTRACE_DEV_GENEVE,
+};
+
+/* The tunnel an overlay frame was found in (vmtrace_event.encap). */
+enum vmtrace_encap {
+	VMTRACE_ENCAP_NONE,
+	VMTRACE_ENCAP_VXLAN,		/* UDP 4789 (IANA) or 8472 (Linux's default) */
+	VMTRACE_ENCAP_GENEVE,		/* UDP 6081, Ethernet payload */
 };
 
 /* What the packet is; see kmod/parse.h for how each is recognised. */
@@ -215,12 +224,15 @@ enum vmtrace_pkt_kind {
 #define VMTRACE_EV_DROP		(1 << 0)	/* the packet was freed with a drop */
 #define VMTRACE_EV_VLAN		(1 << 1)	/* vlan_tci is valid */
 #define VMTRACE_EV_NF_ATTRIBUTED (1 << 2)	/* drop inside a netfilter hook: point says which */
+#define VMTRACE_EV_ENCAP	(1 << 3)	/* seen inside a tunnel: encap and vni are valid */
 
 /*
  * One event. family is AF_INET or AF_INET6 (Linux values); for ARP the
  * addresses are the sender and target protocol addresses, for neighbour
  * solicitation/advertisement dst is the target address. Addresses are in
- * network byte order, IPv4 in the first four bytes.
+ * network byte order, IPv4 in the first four bytes. A frame inside a VXLAN
+ * or Geneve tunnel (on the underlay device, before decapsulation) is
+ * described by its inner packet, with VMTRACE_EV_ENCAP, encap and vni.
  */
 struct vmtrace_event {
 	__u64 ts_ns;			/* CLOCK_MONOTONIC */
@@ -251,7 +263,9 @@ struct vmtrace_event {
 	char out_ifname[VMTRACE_IFNAMSIZ];
 	char reason[VMTRACE_REASON_LEN];	/* drop reason name, e.g. "NETFILTER_DROP"; "" if none (< 5.17) */
 	char location[VMTRACE_LOCATION_LEN];	/* "symbol+0xoff" of the freeing call */
-	__u64 reserved;			/* zero */
+	__u32 vni;			/* VMTRACE_EV_ENCAP: the VXLAN or Geneve VNI */
+	__u8 encap;			/* VMTRACE_EV_ENCAP: enum vmtrace_encap */
+	__u8 reserved[3];		/* zero */
 };
 
 #endif /* _UAPI_LINUX_VMTRACE_H */
