@@ -103,9 +103,10 @@ $(B)/test_render: tests/unit/test_render.c tests/unit/check.h userspace/render.c
 		userspace/echo.c userspace/vm.c userspace/netns.c
 # The resolver against a fake host (the test's own rtnetlink, namespaces and libvirt).
 $(B)/test_resolve: tests/unit/test_resolve.c tests/unit/check.h userspace/resolve.c userspace/rtnl_view.c \
-		userspace/*.h
+		userspace/vm.c userspace/*.h
 	@mkdir -p $(B)
-	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_resolve.c userspace/resolve.c userspace/rtnl_view.c
+	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_resolve.c userspace/resolve.c userspace/rtnl_view.c \
+		userspace/vm.c
 $(B)/fuzz_parse: tests/fuzz/fuzz_parse.c kmod/parse.c kmod/parse.h
 	@mkdir -p $(B)
 	clang -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \

@@ -164,6 +164,15 @@ static int check_port(const struct vmtrace_event *ev, const struct vt_rtnl_view 
 	}
 	if (p->mtu && ev->len > p->mtu + 14 + 4) {
 		set(c, "mtu", 1);
+		if (!strcmp(p->kind, "vxlan") || !strcmp(p->kind, "geneve")) {
+			/* the classic overlay loss: DF is not set, so only this hop says no */
+			snprintf(c->explain, sizeof(c->explain),
+				 "a %u-byte frame does not fit the MTU %u of %s tunnel %s, a port of %s: the tunnel's MTU leaves room for its encapsulation below the underlay's, and the bridge drops what the VMs send bigger. Give the VMs' NICs an MTU of %u (libvirt <mtu size=>, QEMU host_mtu=, DHCP option 26), or raise the underlay's MTU and %s's with it",
+				 ev->len, p->mtu, p->kind, p->name, br ? br->name : "the bridge", p->mtu, p->name);
+			snprintf(c->check, sizeof(c->check), "ip -d link show %s; ip link show master %s", p->name,
+				 br ? br->name : "<bridge>");
+			return 1;
+		}
 		snprintf(c->explain, sizeof(c->explain), "a %u-byte frame does not fit the MTU %u of bridge port %s",
 			 ev->len, p->mtu, p->name);
 		snprintf(c->check, sizeof(c->check), "ip link show %s", p->name);
@@ -1001,6 +1010,29 @@ static void mac_filter_cause(const struct vmtrace_event *ev, struct vt_env *env,
 	snprintf(c->check, sizeof(c->check), "ip -d link show %s", ifname);
 }
 
+/*
+ * vxlan_xmit found neither the frame's destination MAC nor a default
+ * (all-zero) entry in the device's FDB: nowhere to send it. 5.17 to 6.10
+ * say NOT_SPECIFIED there, newer kernels VXLAN_NO_REMOTE.
+ */
+static void tunnel_no_remote_cause(const struct vmtrace_event *ev, struct vt_env *env, const char *ifname,
+				   struct vt_cause *c)
+{
+	const struct vt_rtnl_view *st = view_at(env, ev);
+	const struct vt_link *dev = link_named(st, ifname);
+	unsigned int i, remotes = 0;
+
+	for (i = 0; st && dev && i < st->nneigh; i++)
+		if (st->neigh[i].family == AF_BRIDGE && st->neigh[i].ifindex == dev->ifindex &&
+		    st->neigh[i].dst_family)
+			remotes++;
+	set(c, "tunnel-no-remote", 0);
+	snprintf(c->explain, sizeof(c->explain),
+		 "VXLAN device %s (VNI %u) has no forwarding entry for the frame's destination MAC and no default remote (00:00:00:00:00:00), so it has no hypervisor to send it to (%u remote%s in its FDB). Add the remote VTEP: bridge fdb append 00:00:00:00:00:00 dev %s dst <its underlay address>, or the VM's MAC alone; with EVPN, see whether the control plane learnt the remote VM",
+		 ifname, dev ? dev->vni : 0, remotes, remotes == 1 ? "" : "s", ifname);
+	snprintf(c->check, sizeof(c->check), "bridge fdb show dev %s; ip -d link show %s", ifname, ifname);
+}
+
 static void bridge_rule(const struct vmtrace_event *ev, struct vt_env *env, const char *ifname,
 			struct vt_cause *c)
 {
@@ -1052,6 +1084,8 @@ static const struct cause_rule {
 	{ "TAP_FILTER", NULL, 0, mac_filter_cause },
 	{ "TAP_TXFILTER", NULL, 0, mac_filter_cause },
 	{ "SOCKET_FILTER", NULL, 0, mac_filter_cause },
+	{ "VXLAN_NO_REMOTE", NULL, 0, tunnel_no_remote_cause },
+	{ NULL, "vxlan_xmit+", 0, tunnel_no_remote_cause },
 	{ NULL, "br_", 0, bridge_rule },
 	{ NULL, "nbp_", 0, bridge_rule },
 	{ NULL, NULL, VMTRACE_DEV_BRIDGE, bridge_rule },

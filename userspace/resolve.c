@@ -150,6 +150,43 @@ static const struct vt_link *single_onward_veth(const struct vt_rtnl_view *v, in
 	return n == 1 ? found : NULL;
 }
 
+static int is_tunnel(const struct vt_link *l)
+{
+	return !strcmp(l->kind, "vxlan") || !strcmp(l->kind, "geneve");
+}
+
+/*
+ * A VXLAN or Geneve port of the VM's bridge, and the device its packets
+ * leave the host by: the one it is bound to, else the route to its remote
+ * (the default remote, or the first VTEP of its FDB).
+ */
+static void add_tunnel(struct resolver *r, const struct vt_link *tun)
+{
+	const struct vt_rtnl_view *v = r->host;
+	const struct vt_link *under = NULL;
+	const uint8_t *remote = tun->tun_family ? tun->tun_remote : NULL;
+	int family = tun->tun_family;
+	struct vt_route route;
+	unsigned int i;
+
+	add_elem(r, "", v, tun, VT_ROLE_TUNNEL);
+	if (tun->tun_link)
+		under = vt_link_by_index(v, tun->tun_link);
+	for (i = 0; !under && !remote && i < v->nneigh; i++)
+		if (v->neigh[i].family == AF_BRIDGE && v->neigh[i].ifindex == tun->ifindex &&
+		    v->neigh[i].dst_family) {
+			remote = v->neigh[i].addr;
+			family = v->neigh[i].dst_family;
+		}
+	if (!under && remote) {
+		vt_route_get(family, remote, &route);
+		if (!route.error)
+			under = vt_link_by_index(v, route.oif);
+	}
+	if (under && under->ifindex != tun->ifindex)
+		add_elem(r, "", v, under, VT_ROLE_UNDERLAY);
+}
+
 /* From the VM's host-side NIC up through bridges and veth pairs. */
 static void walk_host(struct resolver *r, int start)
 {
@@ -172,9 +209,14 @@ static void walk_host(struct resolver *r, int start)
 			continue;
 		}
 		/* the last bridge: its other ports are where the echo may go */
-		for (i = 0; i < v->nlinks; i++)
-			if (v->links[i].master == br->ifindex)
+		for (i = 0; i < v->nlinks; i++) {
+			if (v->links[i].master != br->ifindex)
+				continue;
+			if (is_tunnel(&v->links[i]))
+				add_tunnel(r, &v->links[i]);
+			else
 				add_elem(r, "", v, &v->links[i], VT_ROLE_NEIGHBOUR);
+		}
 		return;
 	}
 }

@@ -16,6 +16,8 @@ enum vt_role {
 	VT_ROLE_BRIDGE,		/* a bridge on the way */
 	VT_ROLE_NEIGHBOUR,	/* another port of one of those bridges */
 	VT_ROLE_LOWER,		/* the lower device of the VM's macvtap or macvlan */
+	VT_ROLE_TUNNEL,		/* a VXLAN or Geneve port of the VM's bridge */
+	VT_ROLE_UNDERLAY,	/* the device the tunnel's packets leave by */
 };
 
 struct vt_path_elem {

@@ -82,6 +82,53 @@ static void *room_for(void *arr, unsigned int *cap, unsigned int n, size_t size)
 	return arr;
 }
 
+static void tun_remote(const struct nlattr *d, struct vt_link *l, int family)
+{
+	size_t alen = vt_addr_len(family);
+	static const uint8_t any[16];
+
+	if (mnl_attr_get_payload_len(d) != alen || !memcmp(mnl_attr_get_payload(d), any, alen))
+		return;
+	l->tun_family = family;
+	memcpy(l->tun_remote, mnl_attr_get_payload(d), alen);
+}
+
+static void parse_vxlan(const struct nlattr *d, struct vt_link *l)
+{
+	switch (mnl_attr_get_type(d)) {
+	case IFLA_VXLAN_ID:
+		if (mnl_attr_validate(d, MNL_TYPE_U32) == 0)
+			l->vni = mnl_attr_get_u32(d);
+		break;
+	case IFLA_VXLAN_LINK:
+		if (mnl_attr_validate(d, MNL_TYPE_U32) == 0)
+			l->tun_link = (int)mnl_attr_get_u32(d);
+		break;
+	case IFLA_VXLAN_GROUP:	/* the default remote, or a multicast group */
+		tun_remote(d, l, AF_INET);
+		break;
+	case IFLA_VXLAN_GROUP6:
+		tun_remote(d, l, AF_INET6);
+		break;
+	}
+}
+
+static void parse_geneve(const struct nlattr *d, struct vt_link *l)
+{
+	switch (mnl_attr_get_type(d)) {
+	case IFLA_GENEVE_ID:
+		if (mnl_attr_validate(d, MNL_TYPE_U32) == 0)
+			l->vni = mnl_attr_get_u32(d);
+		break;
+	case IFLA_GENEVE_REMOTE:
+		tun_remote(d, l, AF_INET);
+		break;
+	case IFLA_GENEVE_REMOTE6:
+		tun_remote(d, l, AF_INET6);
+		break;
+	}
+}
+
 static void parse_linkinfo(const struct nlattr *li, struct vt_link *l)
 {
 	const struct nlattr *d;
@@ -99,6 +146,10 @@ static void parse_linkinfo(const struct nlattr *li, struct vt_link *l)
 			else if (!strcmp(l->kind, "vlan") && mnl_attr_get_type(d) == IFLA_VLAN_ID &&
 				 mnl_attr_validate(d, MNL_TYPE_U16) == 0)
 				l->vlan_id = mnl_attr_get_u16(d);
+			else if (!strcmp(l->kind, "vxlan"))
+				parse_vxlan(d, l);
+			else if (!strcmp(l->kind, "geneve"))
+				parse_geneve(d, l);
 		}
 		break;
 	case IFLA_INFO_SLAVE_DATA:	/* this port's settings in its bridge */
@@ -222,8 +273,14 @@ static int neigh_cb(const struct nlmsghdr *nlh, void *arg)
 	mnl_attr_for_each(a, nlh, sizeof(*nd)) {
 		switch (mnl_attr_get_type(a)) {
 		case NDA_DST:
-			if (nd->ndm_family != AF_BRIDGE && mnl_attr_get_payload_len(a) == alen)
+			if (nd->ndm_family != AF_BRIDGE && mnl_attr_get_payload_len(a) == alen) {
 				memcpy(x->addr, mnl_attr_get_payload(a), alen);
+			} else if (nd->ndm_family == AF_BRIDGE && (mnl_attr_get_payload_len(a) == 4 ||
+								   mnl_attr_get_payload_len(a) == 16)) {
+				/* a VXLAN FDB entry's remote VTEP */
+				x->dst_family = mnl_attr_get_payload_len(a) == 4 ? AF_INET : AF_INET6;
+				memcpy(x->addr, mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
+			}
 			break;
 		case NDA_LLADDR:
 			if (mnl_attr_get_payload_len(a) == 6)

@@ -23,6 +23,11 @@ struct vt_link {
 	uint8_t port_locked;	/* only MACs with a static FDB entry may send */
 	uint8_t vlan_filtering;	/* a bridge with VLAN filtering on */
 	uint16_t vlan_id;	/* a VLAN device: its VID */
+	/* a VXLAN or Geneve device: its VNI, underlay device (0: any) and remote (family 0: none) */
+	uint32_t vni;
+	int tun_link;
+	int tun_family;
+	uint8_t tun_remote[16];
 	/* bridge VLAN membership (ports and the bridge itself), with filtering on */
 	uint8_t has_vlans;
 	uint16_t pvid;		/* 0: none */
@@ -41,7 +46,8 @@ struct vt_ifaddr {
 struct vt_neigh {
 	int ifindex;
 	int family;		/* AF_INET, AF_INET6, or AF_BRIDGE for FDB entries */
-	uint8_t addr[16];
+	uint8_t addr[16];	/* FDB: the remote VTEP of a VXLAN entry (dst_family) */
+	int dst_family;
 	uint8_t mac[6];
 	unsigned int state;	/* NUD_* */
 	int master;		/* FDB: the bridge */

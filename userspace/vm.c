@@ -41,6 +41,7 @@ const char *vt_role_name(enum vt_role role)
 	static const char *const names[] = {
 		[VT_ROLE_VM] = "vm", [VT_ROLE_PORT] = "port", [VT_ROLE_CHAIN] = "chain",
 		[VT_ROLE_BRIDGE] = "bridge", [VT_ROLE_NEIGHBOUR] = "neighbour", [VT_ROLE_LOWER] = "lower",
+		[VT_ROLE_TUNNEL] = "tunnel", [VT_ROLE_UNDERLAY] = "underlay",
 	};
 
 	return (unsigned int)role < sizeof(names) / sizeof(names[0]) ? names[role] : "?";

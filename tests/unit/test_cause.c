@@ -536,6 +536,30 @@ static void test_lost_more(void)
 	CHECK(strstr(c.explain, "[inferred from the host's state") != NULL, "marked inferred: %s", c.explain);
 }
 
+/* A VXLAN port of the VM's bridge: too small a tunnel, no remote to send to. */
+static void test_tunnels(void)
+{
+	struct vmtrace_event ev = drop_at("vxlan0", 9, "NOT_SPECIFIED", "br_dev_queue_push_xmit+0x9d/0x160");
+	struct vt_link *vx = add_link(&host, 9, "vxlan0", "vxlan", 2);
+
+	vx->mtu = 1450;
+	vx->vni = 42;
+	ev.len = 1500;
+	want_cause(ev, "mtu", "does not fit the MTU 1450 of vxlan tunnel vxlan0, a port of br0",
+		   "a VM frame bigger than the tunnel");
+	ev.len = 84;
+	ev.location[0] = '\0';
+	snprintf(ev.location, sizeof(ev.location), "vxlan_xmit+0x2f0/0x6a0");
+	want_cause(ev, "tunnel-no-remote", "vxlan0 (VNI 42) has no forwarding entry", "vxlan_xmit on 6.1");
+	add_neigh(&host, AF_BRIDGE, 9, "198.51.100.2", "52:54:00:00:00:12", NUD_NOARP)->dst_family = AF_INET;
+	snprintf(ev.reason, sizeof(ev.reason), "VXLAN_NO_REMOTE");
+	snprintf(ev.location, sizeof(ev.location), "vxlan_xmit+0x1/0x2");
+	want_cause(ev, "tunnel-no-remote", "(1 remote in its FDB)", "VXLAN_NO_REMOTE on 6.11 and later");
+	snprintf(ev.location, sizeof(ev.location), "vxlan_xmit_one+0x1/0x2");
+	snprintf(ev.reason, sizeof(ev.reason), "NOT_SPECIFIED");
+	want_cause(ev, "unknown", "", "vxlan_xmit_one is not vxlan_xmit");
+}
+
 int main(void)
 {
 	reset_host();
@@ -561,6 +585,8 @@ int main(void)
 	test_fixed();
 	reset_host();
 	test_lost_more();
+	reset_host();
+	test_tunnels();
 	vt_rtnl_free(&host);
 	vt_rtnl_free(&inside);
 	printf("causes: %d passed, %d failed\n", passed, failed);

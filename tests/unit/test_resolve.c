@@ -18,10 +18,14 @@
 
 #include "check.h"
 
-/* The host's links: taps of VMs 101 to 104, one a tenant made, veths of containers 200 and 201. */
+/*
+ * The host's links: taps of VMs 101 to 104, one a tenant made, veths of
+ * containers 200 and 201; VM 105's tap on ovbr, a bridge with a VXLAN port
+ * whose remote is reached through ul0.
+ */
 static const char *const host_links[] = {
 	"tap101i0", "tap101i5", "tap102i0", "tap103i0", "tap103i1", "tap104i0", "tap666",
-	"veth200i0", "veth200i1", "veth201i0",
+	"veth200i0", "veth200i1", "veth201i0", "tap105i0", "ovbr", "vxlan0", "ul0",
 };
 #define NLINKS (sizeof(host_links) / sizeof(host_links[0]))
 
@@ -41,7 +45,22 @@ int vt_rtnl_load(struct vt_rtnl_view *v)
 			 strncmp(host_links[i], "veth", 4) ? "tun" : "veth");
 	}
 	v->nlinks = v->links_cap = NLINKS;
+	v->links[10].master = v->links[12].master = v->links[11].ifindex;
+	snprintf(v->links[11].kind, sizeof(v->links[11].kind), "bridge");
+	snprintf(v->links[12].kind, sizeof(v->links[12].kind), "vxlan");
+	v->links[12].tun_family = AF_INET;
+	memcpy(v->links[12].tun_remote, "\xc6\x33\x64\x02", 4);	/* 198.51.100.2 */
 	return 0;
+}
+
+/* ip route get: the underlay's remote through ul0, nothing else. */
+void vt_route_get(int family, const uint8_t *dst, struct vt_route *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (family == AF_INET && !memcmp(dst, "\xc6\x33\x64\x02", 4))
+		r->oif = 23;
+	else
+		r->error = -ENETUNREACH;
 }
 
 int vt_rtnl_nsid_of(int netns_fd)
@@ -297,6 +316,23 @@ static void test_qemu(void)
 	unsetenv("VMTRACE_PROC_DIR");
 }
 
+/* A VXLAN port of the VM's bridge is a tunnel, and the device to its remote the underlay. */
+static void test_tunnel(void)
+{
+	static const char *const roles[] = { "port", "bridge", "tunnel", "underlay" };
+	struct vt_vm vm;
+	char why[256], names[256];
+	unsigned int i;
+	int ok;
+
+	ok = vt_vm_resolve("if:tap105i0", &vm, why, sizeof(why)) == 0;
+	path_names(&vm, names, sizeof(names));
+	CHECK(ok && !strcmp(names, "tap105i0 ovbr vxlan0 ul0"), "VM 105's path: %s (%s)", names, why);
+	for (i = 0; ok && i < vm.npath && i < 4; i++)
+		CHECK(!strcmp(vt_role_name(vm.path[i].role), roles[i]), "%s is the %s, not the %s",
+		      vm.path[i].ifname, vt_role_name(vm.path[i].role), roles[i]);
+}
+
 int main(void)
 {
 	char cmd[300];
@@ -308,6 +344,7 @@ int main(void)
 	test_pve();
 	test_pve_lxc();
 	test_qemu();
+	test_tunnel();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
 	if (system(cmd))
 		printf("could not remove %s\n", tmp);
