@@ -19,7 +19,7 @@ for i in $(seq "${UNLOAD_CYCLES:-20}"); do
 	sleep 0.$((RANDOM % 5 + 1))
 	rmmod vmtrace
 	expect "ring memory after unload ($i)" "$(ring_allocs)" 0
-	kill "$trace_pid" 2>/dev/null || true
+	kill "$trace_pid" "$flood" 2>/dev/null || true
 	wait "$trace_pid" 2>/dev/null || true
 	wait "$flood" 2>/dev/null || true
 	insmod "$VMTRACE_KO"
