@@ -78,7 +78,8 @@ $(B)/test_parse: tests/unit/test_parse.c tests/unit/check.h kmod/parse.c kmod/pa
 	@mkdir -p $(B)
 	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_parse.c kmod/parse.c
 ECHO_SRCS := userspace/echo.c userspace/verdict.c userspace/vm.c userspace/cause.c userspace/env.c \
-	userspace/conntrack.c userspace/format.c userspace/rtnl.c userspace/rtnl_view.c userspace/netns.c
+	userspace/conntrack.c userspace/format.c userspace/rtnl.c userspace/rtnl_view.c userspace/netns.c \
+	userspace/cause_ovs.c userspace/ovs.c userspace/ovs_parse.c
 # The tracker alone; then the verdicts and causes over it.
 $(B)/test_echo: tests/unit/test_echo.c tests/unit/timeline.h tests/unit/lab_vm.h tests/unit/check.h userspace/echo.c userspace/*.h
 	@mkdir -p $(B)
@@ -90,12 +91,14 @@ $(B)/test_format: tests/unit/test_format.c tests/unit/check.h userspace/format.c
 	@mkdir -p $(B)
 	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_format.c userspace/format.c userspace/echo.c \
 		userspace/netns.c
-# The cause rules against a fake host (the test's own env.c).
+# The cause rules against a fake host (the test's own env.c and OVS daemons).
 $(B)/test_cause: tests/unit/test_cause.c tests/unit/check.h tests/unit/lab_vm.h userspace/cause.c userspace/vm.c \
-		userspace/rtnl_view.c userspace/format.c userspace/echo.c userspace/netns.c userspace/*.h
+		userspace/rtnl_view.c userspace/format.c userspace/echo.c userspace/netns.c userspace/cause_ovs.c \
+		userspace/ovs_parse.c userspace/*.h
 	@mkdir -p $(B)
 	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_cause.c userspace/cause.c userspace/vm.c \
-		userspace/rtnl_view.c userspace/format.c userspace/echo.c userspace/netns.c
+		userspace/rtnl_view.c userspace/format.c userspace/echo.c userspace/netns.c userspace/cause_ovs.c \
+		userspace/ovs_parse.c
 $(B)/test_render: tests/unit/test_render.c tests/unit/check.h userspace/render.c userspace/format.c \
 		userspace/echo.c userspace/vm.c userspace/netns.c userspace/*.h
 	@mkdir -p $(B)

@@ -220,6 +220,8 @@ static u8 dev_kind(const struct net_device *dev)
 		return VMTRACE_DEV_VXLAN;
 	if (!strcmp(kind, "geneve"))
 		return VMTRACE_DEV_GENEVE;
+	if (!strcmp(kind, "openvswitch"))
+		return VMTRACE_DEV_OPENVSWITCH;
 	return VMTRACE_DEV_OTHER;
 }
 

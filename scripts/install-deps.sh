@@ -4,7 +4,7 @@
 #   install-deps.sh build|check|demo|deb|bench|debug|selftests
 set -eu
 build="make gcc pkg-config libnl-genl-3-dev libnl-3-dev libmnl-dev libvirt-dev linux-headers-amd64 kmod"
-lab="linux-image-amd64 qemu-system-x86 busybox-static cpio iproute2 iputils-ping nftables iptables tcpdump procps util-linux jq python3-jsonschema libvirt-daemon-system libvirt-clients"
+lab="linux-image-amd64 qemu-system-x86 busybox-static cpio iproute2 iputils-ping nftables iptables tcpdump procps util-linux jq python3-jsonschema libvirt-daemon-system libvirt-clients openvswitch-switch"
 fuzz="clang libclang-rt-14-dev"
 analyze="sparse clang-tools-14"
 style="linux-source-6.1 xz-utils perl"

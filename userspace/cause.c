@@ -445,7 +445,7 @@ void vt_cause_unanswered(const struct vmtrace_event *req, const uint8_t *echo_ds
 	snprintf(ifname, sizeof(ifname), "%.*s", VMTRACE_IFNAMSIZ, req->ifname);
 	el = vt_vm_elem(env_vm(env), req);
 	if ((el && el->role == VT_ROLE_VM && vlan_mismatch(req, env, ifname, c)) ||
-	    port_cause(req, env, st, c)) {
+	    port_cause(req, env, st, c) || vt_cause_ovs(req, env, c)) {
 		size_t n = strlen(c->explain);
 
 		snprintf(c->explain + n, sizeof(c->explain) - n,
@@ -1051,6 +1051,13 @@ static void unknown_cause(const struct vmtrace_event *ev, struct vt_env *env, co
 	snprintf(c->check, sizeof(c->check), "perf record -e skb:kfree_skb -g");
 }
 
+static void ovs_rule(const struct vmtrace_event *ev, struct vt_env *env, const char *ifname,
+		     struct vt_cause *c)
+{
+	if (!vt_cause_ovs(ev, env, c))
+		unknown_cause(ev, env, ifname, c);
+}
+
 typedef void (*cause_fn)(const struct vmtrace_event *ev, struct vt_env *env, const char *ifname,
 			 struct vt_cause *c);
 
@@ -1085,6 +1092,7 @@ static const struct cause_rule {
 	{ "TAP_TXFILTER", NULL, 0, mac_filter_cause },
 	{ "SOCKET_FILTER", NULL, 0, mac_filter_cause },
 	{ "VXLAN_NO_REMOTE", NULL, 0, tunnel_no_remote_cause },
+	{ "OVS_DROP_", NULL, 0, ovs_rule },
 	{ NULL, "vxlan_xmit+", 0, tunnel_no_remote_cause },
 	{ NULL, "br_", 0, bridge_rule },
 	{ NULL, "nbp_", 0, bridge_rule },

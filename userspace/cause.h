@@ -46,4 +46,11 @@ void vt_cause_lost(const struct vmtrace_event *last, int family, const uint8_t *
 int vt_cause_wrong_vm(const struct vmtrace_event *ev, int request, struct vt_env *env,
 		       struct vt_cause *c);
 
+/*
+ * @ev is the last the kernel showed of a packet, at a port of an Open
+ * vSwitch datapath: why OVS did not pass it on (cause_ovs.c). 0, @c
+ * untouched, if it is no OVS port or OVS now sends such a packet on.
+ */
+int vt_cause_ovs(const struct vmtrace_event *ev, struct vt_env *env, struct vt_cause *c);
+
 #endif /* VT_CAUSE_H */

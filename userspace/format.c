@@ -58,6 +58,7 @@ static const char *const devkind_names[] = {
 	[VMTRACE_DEV_MACVLAN]	= "macvlan",
 	[VMTRACE_DEV_VXLAN]	= "vxlan",
 	[VMTRACE_DEV_GENEVE]	= "geneve",
+	[VMTRACE_DEV_OPENVSWITCH] = "openvswitch",
 };
 
 static const char *const encap_names[] = {

@@ -150,6 +150,17 @@ static const struct vt_link *single_onward_veth(const struct vt_rtnl_view *v, in
 	return n == 1 ? found : NULL;
 }
 
+/*
+ * OVS's internal ports (br-int, br-ex: where the host's addresses live) are
+ * no upper device's ports, unlike the datapath's other ports, whose master
+ * is the datapath device (ovs-system): on a datapath, they are ports too.
+ */
+static int is_ovs_internal(const struct vt_link *l, const struct vt_link *br)
+{
+	return !strcmp(br->kind, "openvswitch") && !strcmp(l->kind, "openvswitch") &&
+	       l->ifindex != br->ifindex && !l->master;
+}
+
 static int is_tunnel(const struct vt_link *l)
 {
 	return !strcmp(l->kind, "vxlan") || !strcmp(l->kind, "geneve");
@@ -210,6 +221,10 @@ static void walk_host(struct resolver *r, int start)
 		}
 		/* the last bridge: its other ports are where the echo may go */
 		for (i = 0; i < v->nlinks; i++) {
+			if (is_ovs_internal(&v->links[i], br)) {
+				add_elem(r, "", v, &v->links[i], VT_ROLE_NEIGHBOUR);
+				continue;
+			}
 			if (v->links[i].master != br->ifindex)
 				continue;
 			if (is_tunnel(&v->links[i]))

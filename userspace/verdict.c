@@ -178,6 +178,28 @@ static const struct vmtrace_event *into_lower(const struct vt_vm *vm, const stru
 	return out;
 }
 
+/*
+ * The request's last event is its free at a port of an Open vSwitch
+ * datapath (the VM's path holds the datapath as its bridge): it entered
+ * OVS and no output took it. On 6.1 an OpenFlow drop, and a flood that
+ * reaches no port, free it with consume_skb.
+ */
+static const struct vmtrace_event *consumed_by_ovs(const struct vt_vm *vm, const struct vmtrace_event *last)
+{
+	const struct vt_path_elem *el = last ? vt_vm_elem(vm, last) : NULL;
+	unsigned int i;
+
+	if (!el || last->point != VMTRACE_POINT_SKB_CONSUME)
+		return NULL;
+	if (!strcmp(el->kind, "openvswitch"))
+		return last;
+	for (i = 0; i < vm->npath; i++)
+		if (vm->path[i].ifindex == el->master_ifindex && !strcmp(vm->path[i].netns, el->netns) &&
+		    !strcmp(vm->path[i].kind, "openvswitch"))
+			return last;
+	return NULL;
+}
+
 int vt_decide(const struct vt_tracker *t, const struct vt_echo *e, uint64_t now, int final,
 	      struct vt_verdict *v)
 {
@@ -256,6 +278,11 @@ int vt_decide(const struct vt_tracker *t, const struct vt_echo *e, uint64_t now,
 		v->status = VT_LOST_IN_VM;
 		v->hop = handed;
 		vt_cause_guest(handed->ifname, &v->cause);
+		return 1;
+	}
+	if ((nd = consumed_by_ovs(t->vm, last_req)) && vt_cause_ovs(nd, t->env, &v->cause)) {
+		v->status = VT_DROPPED;
+		v->hop = nd;
 		return 1;
 	}
 	nd = neigh_drop_for(t, e);

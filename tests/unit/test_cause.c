@@ -72,6 +72,31 @@ int vt_env_conntrack(struct vt_env *e, const char *netns, int family, const uint
 	return ct_found;
 }
 
+/* The fake Open vSwitch: what ovs-vswitchd answers, and the ports' tags. */
+static const char *ovs_trace = "";
+static int ovs_err;
+static char ovs_params[512];
+static int tag_vm, tag_in;
+
+int vt_ovs_appctl(const char *method, const char *params, char *out, size_t len)
+{
+	if (ovs_err)
+		return ovs_err;
+	if (!strcmp(method, "dpif/show")) {
+		snprintf(out, len, "system@ovs-system: hit:12 missed:3\n  br-int:\n    br-int 65534/1: (internal)\n"
+			 "    tap0 1/4: (system)\n");
+		return 0;
+	}
+	snprintf(ovs_params, sizeof(ovs_params), "%s", params);
+	snprintf(out, len, "%s", ovs_trace);
+	return 0;
+}
+
+int vt_ovs_port_tag(const char *port)
+{
+	return !strcmp(port, "tap0") ? tag_vm : tag_in;
+}
+
 static struct vt_link *add_link(struct vt_rtnl_view *v, int ifindex, const char *name, const char *kind,
 				int master)
 {
@@ -560,6 +585,69 @@ static void test_tunnels(void)
 	want_cause(ev, "unknown", "", "vxlan_xmit_one is not vxlan_xmit");
 }
 
+/* Open vSwitch: an OpenFlow drop, a VLAN between the VM's port and the host's, nothing wrong. */
+static void test_ovs(void)
+{
+	struct vmtrace_event ev = drop_at("br-int", 21, "", "");
+	struct vt_cause c;
+
+	add_link(&host, 20, "ovs-system", "openvswitch", 0);
+	add_link(&host, 21, "br-int", "openvswitch", 0);
+	ev.flags = 0;
+	ev.point = VMTRACE_POINT_SKB_CONSUME;
+	ovs_trace = "Flow: icmp,in_port=LOCAL,nw_src=192.0.2.1,nw_dst=192.0.2.20\n\nbridge(\"br-int\")\n"
+		    "----------------\n 0. icmp,nw_dst=192.0.2.20, priority 100, cookie 0x5\n    drop\n\n"
+		    "Final flow: unchanged\nMegaflow: recirc_id=0,eth,icmp,in_port=LOCAL,nw_dst=192.0.2.20\n"
+		    "Datapath actions: drop\n";
+	memset(&c, 0, sizeof(c));
+	CHECK(vt_cause_ovs(&ev, &env, &c), "an OpenFlow drop is OVS's");
+	want(&c, "ovs-flow", "OVS bridge br-int drops it: OpenFlow table 0, rule \"icmp,nw_dst=192.0.2.20, priority 100, cookie 0x5\"",
+	     "an OpenFlow drop rule");
+	CHECK(!strcmp(ovs_params, "[\"br-int\",\"in_port=br-int,icmp,nw_src=192.0.2.1,nw_dst=192.0.2.20,icmp_type=8,icmp_code=0\"]"),
+	      "traced as it came: %s", ovs_params);
+	CHECK(c.inferred && strstr(c.check, "ovs-appctl ofproto/trace br-int 'in_port=br-int,icmp,"), "inferred, check '%s'",
+	      c.check);
+	ovs_trace = "bridge(\"br-int\")\n----------------\n 0. No match.\n    drop\n\nDatapath actions: drop\n";
+	memset(&c, 0, sizeof(c));
+	vt_cause_ovs(&ev, &env, &c);
+	want(&c, "ovs-flow", "no OpenFlow rule of OVS bridge br-int matches it", "a table miss");
+	/* 6.4 and later say it themselves */
+	snprintf(ev.reason, sizeof(ev.reason), "OVS_DROP_EXPLICIT");
+	ev.flags = VMTRACE_EV_DROP;
+	ev.point = VMTRACE_POINT_SKB_DROP;
+	ovs_trace = "bridge(\"br-int\")\n 0. icmp, priority 100\n    drop\nDatapath actions: drop\n";
+	memset(&c, 0, sizeof(c));
+	vt_cause_of(&ev, &env, &c);
+	CHECK(c.id && !strcmp(c.id, "ovs-flow") && !c.inferred, "OVS_DROP_EXPLICIT: %s, inferred %d",
+	      c.id ? c.id : "none", c.inferred);
+	/* the VM's port in VLAN 10, the host's untagged */
+	tag_vm = 10;
+	ovs_trace = "bridge(\"br-int\")\n 0. priority 0\n    NORMAL\nDatapath actions: drop\n";
+	ev = drop_at("br-int", 21, "", "");
+	ev.kind = VMTRACE_PKT_ARP_REQUEST;
+	memset(&c, 0, sizeof(c));
+	vt_cause_unanswered(&ev, ev.dst, &env, &c);
+	want(&c, "ovs-vlan", "OVS port tap0, the VM's, is an access port of VLAN 10, and the packet entered bridge br-int at br-int in VLAN 0",
+	     "the host's ARP in another VLAN");
+	tag_in = 10;
+	ovs_trace = "bridge(\"br-int\")\n 0. priority 0\n    NORMAL\nDatapath actions: 1\n";
+	memset(&c, 0, sizeof(c));
+	CHECK(!vt_cause_ovs(&ev, &env, &c) && !c.id, "same VLAN, sent on: not OVS's doing (%s)", c.id ? c.id : "none");
+	tag_vm = tag_in = 0;
+	/* a port OVS does not hold, and an OVS nobody can ask */
+	memset(&c, 0, sizeof(c));
+	CHECK(!vt_cause_ovs(&ev, &env, &c) || strcmp(c.id, "ovs-vlan"), "no VLANs, no VLAN cause");
+	ev = drop_at("tap0", 4, "", "");
+	memset(&c, 0, sizeof(c));
+	CHECK(!vt_cause_ovs(&ev, &env, &c), "a Linux bridge port is not OVS's");
+	ovs_err = -ENOENT;
+	ev = drop_at("br-int", 21, "", "");
+	memset(&c, 0, sizeof(c));
+	vt_cause_ovs(&ev, &env, &c);
+	want(&c, "ovs-flow", "ovs-vswitchd could not be asked", "OVS not answering");
+	ovs_err = 0;
+}
+
 int main(void)
 {
 	reset_host();
@@ -587,6 +675,8 @@ int main(void)
 	test_lost_more();
 	reset_host();
 	test_tunnels();
+	reset_host();
+	test_ovs();
 	vt_rtnl_free(&host);
 	vt_rtnl_free(&inside);
 	printf("causes: %d passed, %d failed\n", passed, failed);

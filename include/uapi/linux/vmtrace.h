@@ -200,6 +200,7 @@ enum vmtrace_dev_kind {
 	VMTRACE_DEV_MACVLAN,
 	VMTRACE_DEV_VXLAN,
 	VMTRACE_DEV_GENEVE,
+	VMTRACE_DEV_OPENVSWITCH,	/* an OVS internal port, or the datapath's own device */
 };
 
 /* The tunnel an overlay frame was found in (vmtrace_event.encap). */
