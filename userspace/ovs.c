@@ -48,6 +48,12 @@ static const char *json_end(const char *p, const char *end)
 	return NULL;
 }
 
+/* -errno of the call that just failed, never 0: the callers trust 0 as success. */
+static int failed(void)
+{
+	return errno ? -errno : -EIO;
+}
+
 /* Send @req on the socket at @path and read one whole JSON reply; the caller frees it. */
 static int rpc(const char *path, const char *req, char **reply)
 {
@@ -63,11 +69,11 @@ static int rpc(const char *path, const char *req, char **reply)
 	memcpy(sa.sun_path, path, strlen(path) + 1);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return -errno;
+		return failed();
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
 	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) ||
 	    connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		err = -errno;
+		err = failed();
 		goto out;
 	}
 	if (send(fd, req, strlen(req), MSG_NOSIGNAL) != (ssize_t)strlen(req)) {
@@ -90,7 +96,7 @@ static int rpc(const char *path, const char *req, char **reply)
 		}
 		n = recv(fd, buf + len, cap - len - 1, 0);
 		if (n <= 0) {
-			err = n ? (errno == EAGAIN ? -ETIMEDOUT : -errno) : -EPIPE;
+			err = n ? (errno == EAGAIN ? -ETIMEDOUT : failed()) : -EPIPE;
 			goto out;
 		}
 		len += (size_t)n;
@@ -165,8 +171,8 @@ int vt_ovs_appctl(const char *method, const char *params, char *out, size_t len)
 	    sizeof(req))
 		return -E2BIG;
 	err = rpc(path, req, &reply);
-	if (err)
-		return err;
+	if (err || !reply)
+		return err ? err : -EPROTO;
 	res = strstr(reply, "\"result\":");
 	err = res ? json_unescape(res + 9, out, len) : -EPROTO;
 	free(reply);
@@ -185,8 +191,8 @@ int vt_ovs_port_tag(const char *port)
 		 "{\"id\":1,\"method\":\"transact\",\"params\":[\"Open_vSwitch\",{\"op\":\"select\",\"table\":\"Port\",\"where\":[[\"name\",\"==\",\"%s\"]],\"columns\":[\"tag\"]}]}",
 		 port);
 	err = rpc(path, req, &reply);
-	if (err)
-		return err;
+	if (err || !reply)
+		return err ? err : -EPROTO;
 	tag = strstr(reply, "\"tag\":");
 	if (!tag)
 		err = -ENOENT;	/* no such port */
