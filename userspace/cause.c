@@ -11,6 +11,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <net/if.h>
+#include <linux/if_link.h>
 #include <linux/neighbour.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/rtnetlink.h>
@@ -444,6 +445,8 @@ void vt_cause_unanswered(const struct vmtrace_event *req, const uint8_t *echo_ds
 	addr_str(req->family, req->dst, target, sizeof(target));
 	snprintf(ifname, sizeof(ifname), "%.*s", VMTRACE_IFNAMSIZ, req->ifname);
 	el = vt_vm_elem(env_vm(env), req);
+	if (el && el->role == VT_ROLE_LOWER && vt_cause_macvtap_host(req, req->family, req->dst, env, 0, c))
+		return;
 	if ((el && el->role == VT_ROLE_VM && vlan_mismatch(req, env, ifname, c)) ||
 	    port_cause(req, env, st, c) || vt_cause_ovs(req, env, c)) {
 		size_t n = strlen(c->explain);
@@ -470,23 +473,70 @@ void vt_cause_unanswered(const struct vmtrace_event *req, const uint8_t *echo_ds
 		 req->ifname);
 }
 
-void vt_cause_macvtap_host(const struct vt_vm *vm, const struct vmtrace_event *ev, int family,
-			   const uint8_t *dst, struct vt_cause *c)
+static const char *macvlan_mode_name(uint32_t mode)
 {
-	char lower[VMTRACE_IFNAMSIZ + 1], d[64];
-	const char *port = "its macvtap";
+	switch (mode) {
+	case MACVLAN_MODE_PRIVATE:
+		return "private";
+	case MACVLAN_MODE_VEPA:
+		return "vepa";
+	case MACVLAN_MODE_BRIDGE:
+		return "bridge";
+	case MACVLAN_MODE_PASSTHRU:
+		return "passthru";
+	case MACVLAN_MODE_SOURCE:
+		return "source";
+	}
+	return "unknown";
+}
+
+static int is_macvlan(const struct vt_link *l)
+{
+	return l && (!strcmp(l->kind, "macvlan") || !strcmp(l->kind, "macvtap"));
+}
+
+int vt_cause_macvtap_host(const struct vmtrace_event *ev, int family, const uint8_t *dst,
+			  struct vt_env *env, int sure, struct vt_cause *c)
+{
+	const struct vt_rtnl_view *st = view_at(env, ev);
+	const struct vt_vm *vm = env_vm(env);
+	const struct vt_link *lower = link_named(st, ev->ifname), *port = NULL, *out = NULL;
+	char lname[VMTRACE_IFNAMSIZ + 1], d[64];
+	const char *pname = "its macvtap";
+	struct vt_route r;
 	unsigned int i;
 
 	for (i = 0; vm && i < vm->npath; i++)
 		if (vm->path[i].role == VT_ROLE_PORT)
-			port = vm->path[i].ifname;
-	snprintf(lower, sizeof(lower), "%.*s", VMTRACE_IFNAMSIZ, ev->ifname);
+			pname = vm->path[i].ifname;
+	if (st)
+		port = vt_link_by_name(st, pname);
+	snprintf(lname, sizeof(lname), "%.*s", VMTRACE_IFNAMSIZ, ev->ifname);
 	addr_str(family, dst, d, sizeof(d));
+	if (st && vt_env_route(env, netns_of(env, ev), family, dst, &r) == 0 && !r.error)
+		out = vt_link_by_index(st, r.oif);
+	/* a macvlan of the host's beside the VM's: they meet inside only when both bridge */
+	if (lower && is_macvlan(port) && is_macvlan(out) && out != port && out->link == lower->ifindex &&
+	    (port->macvlan_mode != MACVLAN_MODE_BRIDGE || out->macvlan_mode != MACVLAN_MODE_BRIDGE)) {
+		const struct vt_link *odd = port->macvlan_mode != MACVLAN_MODE_BRIDGE ? port : out;
+
+		set(c, "macvtap-mode", 1);
+		snprintf(c->explain, sizeof(c->explain),
+			 "the host sends to %.45s from %.16s (%.8s, %s mode), beside the VM's %.16s (%s mode) on %.16s: macvlans on one lower device meet inside only in bridge mode; else frames go out to the switch, which returns it only with reflective relay (vepa), never in private mode. Put %.16s in bridge mode: ip link set %.16s type %.8s mode bridge (libvirt: source mode='bridge')",
+			 d, out->name, out->kind, macvlan_mode_name(out->macvlan_mode), port->name,
+			 macvlan_mode_name(port->macvlan_mode), lname, odd->name, odd->name, odd->kind);
+		snprintf(c->check, sizeof(c->check), "ip -d link show %.16s; ip -d link show %.16s", port->name,
+			 out->name);
+		return 1;
+	}
+	if (!sure && !(lower && out == lower && is_macvlan(port) && port->link == lower->ifindex))
+		return 0;
 	set(c, "macvtap-host", 1);
 	snprintf(c->explain, sizeof(c->explain),
 		 "the host sends to %s out of %s, the lower device of the VM's %s: a macvtap or macvlan never passes frames between the host's own stack on its lower device and itself, in any mode. Give the host a macvlan of its own on %s (bridge mode) and move its address there, or put the VM on a bridge",
-		 d, lower, port, lower);
-	snprintf(c->check, sizeof(c->check), "ip -d link show %s; ip route get %s", port, d);
+		 d, lname, pname, lname);
+	snprintf(c->check, sizeof(c->check), "ip -d link show %s; ip route get %s", pname, d);
+	return 1;
 }
 
 void vt_cause_unseen(int family, const uint8_t *src, const uint8_t *dst, struct vt_cause *c)

@@ -24,9 +24,15 @@ void vt_cause_of(const struct vmtrace_event *drop, struct vt_env *env, struct vt
 /* The ARP/ND request @req nobody answered while an echo to @echo_dst waited. */
 void vt_cause_unanswered(const struct vmtrace_event *req, const uint8_t *echo_dst,
 			 struct vt_env *env, struct vt_cause *c);
-/* The host's echo left through the lower device of the VM's macvtap (@ev there). */
-void vt_cause_macvtap_host(const struct vt_vm *vm, const struct vmtrace_event *ev, int family,
-			   const uint8_t *dst, struct vt_cause *c);
+/*
+ * The host's echo to @dst (or its ARP/ND, @ev) left through the lower device
+ * of the VM's macvtap: sent from the lower device itself, or from a macvlan
+ * beside the VM's where the two are not both in bridge mode. With @sure the
+ * macvtap is the cause whatever the host's route says; else 1 only if the
+ * route proves it, 0 to let other rules look.
+ */
+int vt_cause_macvtap_host(const struct vmtrace_event *ev, int family, const uint8_t *dst,
+			  struct vt_env *env, int sure, struct vt_cause *c);
 /* A reply whose request was never seen (@src, @dst: the request's). */
 void vt_cause_unseen(int family, const uint8_t *src, const uint8_t *dst, struct vt_cause *c);
 /* An echo handed to the VM that never came back. */

@@ -129,11 +129,42 @@ static void emit_decided(struct vt_tracker *t)
 	struct vt_echo *e, *next;
 
 	for (e = t->oldest; e && e->decided; e = next) {
+		struct vt_echo_done *d = &t->done[t->done_next++ % VT_ECHO_DONE];
+
 		next = e->newer;
 		t->on_verdict(e, &e->verdict, t->arg);
+		d->family = e->family;
+		d->id = e->id;
+		d->seq = e->seq;
+		memcpy(d->src, e->src, sizeof(d->src));
+		memcpy(d->dst, e->dst, sizeof(d->dst));
+		d->first_ts = e->first_ts;
 		unlink_echo(t, e);
 		free(e);
 	}
+}
+
+/*
+ * @ev belongs to an echo already handed out: a copy freed late (a queued
+ * clone, a neighbour queue flushed), a second session's delivery. It must
+ * not open a second echo with a second verdict.
+ */
+static int handed_out(const struct vt_tracker *t, const struct vmtrace_event *ev)
+{
+	size_t n = vt_addr_len(ev->family);
+	const uint8_t *src, *dst;
+	unsigned int i;
+
+	echo_key(ev, &src, &dst);
+	for (i = 0; i < VT_ECHO_DONE && i < t->done_next; i++) {
+		const struct vt_echo_done *d = &t->done[i];
+
+		if (d->family == ev->family && d->id == ev->icmp_id && d->seq == ev->icmp_seq &&
+		    !memcmp(d->dst, dst, n) && !memcmp(d->src, src, n) &&
+		    (ev->ts_ns > d->first_ts ? ev->ts_ns - d->first_ts : d->first_ts - ev->ts_ns) < VT_ECHO_LATE_NS)
+			return 1;
+	}
+	return 0;
 }
 
 static struct vt_echo *find_or_add(struct vt_tracker *t, const struct vmtrace_event *ev)
@@ -275,6 +306,10 @@ void vt_tracker_add(struct vt_tracker *t, const struct vmtrace_event *ev)
 	if (!is_echo(ev)) {
 		remember_neigh_drop(t, ev);
 		remember_solicit(t, ev);
+		return;
+	}
+	if (!lookup(t, ev) && handed_out(t, ev)) {
+		t->after_verdict++;
 		return;
 	}
 	e = find_or_add(t, ev);

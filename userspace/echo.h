@@ -20,6 +20,16 @@
  */
 #define VT_ECHO_MAX	2048
 #define VT_ECHO_BUCKETS	4096	/* hash buckets by (family, id, seq), a power of two */
+#define VT_ECHO_DONE	256	/* echoes handed out, remembered to recognise their late events */
+#define VT_ECHO_LATE_NS	5000000000ULL	/* how late after its first event an echo's event may come */
+
+/* An echo whose verdict is out: an event of its that comes later is not a new echo. */
+struct vt_echo_done {
+	int family;
+	uint16_t id, seq;
+	uint8_t src[16], dst[16];
+	uint64_t first_ts;
+};
 
 enum vt_status {
 	VT_REPLIED,
@@ -81,6 +91,8 @@ struct vt_tracker {
 	struct vmtrace_event neigh_drops[32];	/* recent ARP/ND drops */
 	struct vmtrace_event solicits[32];	/* ARP/ND requests not answered yet */
 	uint64_t dropped_events;
+	struct vt_echo_done done[VT_ECHO_DONE];	/* the last echoes handed out, a ring */
+	unsigned int done_next;
 	uint64_t after_verdict;	/* events for an echo already decided, left out */
 	uint64_t evicted;	/* undecided echoes dropped to make room: no verdict */
 };

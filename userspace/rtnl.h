@@ -23,6 +23,7 @@ struct vt_link {
 	uint8_t port_locked;	/* only MACs with a static FDB entry may send */
 	uint8_t vlan_filtering;	/* a bridge with VLAN filtering on */
 	uint16_t vlan_id;	/* a VLAN device: its VID */
+	uint32_t macvlan_mode;	/* a macvlan or macvtap: MACVLAN_MODE_* */
 	/* a VXLAN or Geneve device: its VNI, underlay device (0: any) and remote (family 0: none) */
 	uint32_t vni;
 	int tun_link;

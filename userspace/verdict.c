@@ -233,7 +233,7 @@ int vt_decide(const struct vt_tracker *t, const struct vt_echo *e, uint64_t now,
 		v->hop = drop;
 		if (starts_neigh(drop) && into_lower(t->vm, e)) {
 			/* its ARP/ND on the lower device was never answered: the macvtap cannot hear it */
-			vt_cause_macvtap_host(t->vm, drop, e->family, e->dst, &v->cause);
+			vt_cause_macvtap_host(drop, e->family, e->dst, t->env, 1, &v->cause);
 			return 1;
 		}
 		if (starts_neigh(drop)) {
@@ -297,7 +297,7 @@ int vt_decide(const struct vt_tracker *t, const struct vt_echo *e, uint64_t now,
 	v->hop = last_req;
 	if ((nd = into_lower(t->vm, e))) {
 		v->hop = nd;
-		vt_cause_macvtap_host(t->vm, nd, e->family, e->dst, &v->cause);
+		vt_cause_macvtap_host(nd, e->family, e->dst, t->env, 1, &v->cause);
 		return 1;
 	}
 	nd = unanswered_for(t, e);

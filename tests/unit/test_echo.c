@@ -218,6 +218,33 @@ static void test_evict_held(void)
 	      VT_ECHO_MAX - 1, g.n, (unsigned long long)t.evicted, t.n);
 	vt_tracker_free(&t);
 }
+/*
+ * An echo's copy freed after its verdict is out (a clone queued on the lower
+ * device, freed a second later): no second echo, no second verdict; the same
+ * id and seq much later is a new echo.
+ */
+static void test_late_event(void)
+{
+	struct vmtrace_event e = ev(1000, REQ, VMTRACE_POINT_DEV_TX, "tap0", 4);
+	struct vt_tracker t;
+	struct got g;
+
+	tracker_for(&t, &g);
+	vt_tracker_add(&t, &e);
+	vt_tracker_tick(&t, 1000 + t.timeout_ns, 0);
+	CHECK(g.n == 1 && t.n == 0, "decided and handed out: %d verdicts, %u left", g.n, t.n);
+	e = ev(1000 + t.timeout_ns + 4 * MS, REQ, VMTRACE_POINT_SKB_CONSUME, "tap0", 4);
+	vt_tracker_add(&t, &e);
+	vt_tracker_tick(&t, 1000 + 3 * t.timeout_ns, 1);
+	CHECK(g.n == 1 && t.n == 0 && t.after_verdict == 1, "late copy left out: %d verdicts, %llu after verdict",
+	      g.n, (unsigned long long)t.after_verdict);
+	e = ev(1000 + VT_ECHO_LATE_NS + MS, REQ, VMTRACE_POINT_DEV_TX, "tap0", 4);
+	vt_tracker_add(&t, &e);
+	vt_tracker_tick(&t, 1000 + VT_ECHO_LATE_NS + 2 * t.timeout_ns, 1);
+	CHECK(g.n == 2, "the same id and seq seconds later is a new echo: %d verdicts", g.n);
+	vt_tracker_free(&t);
+}
+
 /* Two sessions deliver one hop twice (follow moving to a VM's new tap): it counts once. */
 static void test_same_hop_twice(void)
 {
@@ -243,6 +270,7 @@ int main(void)
 	test_seq_order();
 	test_evict_held();
 	test_same_hop_twice();
+	test_late_event();
 	printf("tracker: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

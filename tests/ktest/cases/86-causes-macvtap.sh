@@ -1,10 +1,13 @@
 # libvirt's type='direct': a VM on a macvtap in bridge mode over the host's
 # uplink up0, a LAN host behind up0, and the host with an address of its
 # own on a macvlan beside the macvtap. The classic fault: the host's address
-# on the lower device itself, from where it can never reach its macvtaps.
+# on the lower device itself, from where it can never reach its macvtaps; and
+# the two macvlans not both in bridge mode. A second VM has up1 to itself
+# (passthru).
 #
 #   lan0 [netns lan] .99 ═veth═ up0 ─┬─ macvtap0 ── tapvm reader ── macvtap0vm [netns mvm] .60
 #                                    └─ mvhost (macvlan, bridge) .1 (the host)
+#   lan1 [netns lan2] .98 ═veth═ up1 ─── macvtap1 (passthru) ── tapvm reader ── macvtap1vm [netns mvp] .61
 . "$VMTRACE_SRC/tests/ktest/lib.sh"
 . "$VMTRACE_SRC/tests/ktest/catalogue.sh"
 modprobe -a macvlan macvtap
@@ -50,6 +53,42 @@ c_23_break
 c_23_fix
 expect "23 explained" "$(jq -r 'select(.type=="verdict") | .explain' $TMP/c23 |
 	grep -c "out of up0, the lower device of the VM's macvtap0.*macvlan of its own on up0")" 1
+
+# 28. the host's macvlan and the VM's macvtap share up0 but not bridge mode:
+# vepa sends the frame to the switch on up0 (no reflective relay here), and
+# private never lets them meet
+c_28a_break() { ip link set macvtap0 type macvtap mode vepa; ip neigh flush all; }
+c_28a_fix() { ip link set macvtap0 type macvtap mode bridge; ip neigh flush all; }
+cause 28a 'lost-on-host macvtap-mode up0/.*' "the VM's macvtap in vepa mode beside the host's macvlan" \
+	probe_got if:macvtap0 --addr 192.0.2.60
+c_28a_break
+! "$VT" probe if:macvtap0 --addr 192.0.2.60 --count 1 --json > $TMP/c28 || false
+c_28a_fix
+expect "28a names the fix" "$(jq -r 'select(.type=="verdict") | .explain' $TMP/c28 |
+	grep -c "beside the VM's macvtap0 (vepa mode) on up0.*ip link set macvtap0 type macvtap mode bridge")" 1
+c_28b_break() { ip link set mvhost type macvlan mode private; ip neigh flush all; }
+c_28b_fix() { ip link set mvhost type macvlan mode bridge; ip neigh flush all; }
+cause 28b 'lost-on-host macvtap-mode up0/.*' "the host's own macvlan in private mode" \
+	probe_got if:macvtap0 --addr 192.0.2.60
+
+# passthru: the VM's macvtap takes the whole of up1, a LAN host behind it answers
+host ip netns add lan2
+host ip link add up1 type veth peer name lan1 netns lan2
+host ip link set up1 up
+n lan2 ip link set lo up
+n lan2 ip addr add 192.0.2.98/24 dev lan1
+n lan2 ip link set lan1 up
+add_macvtap_vm mvp macvtap1 61 up1 passthru
+"$VT" follow if:macvtap1 --show-path --json > $TMP/path1
+expect "passthru path" "$(jq -M -r '.path[] | "\(.role) \(.ifname) \(.kind)"' $TMP/path1 | tr '\n' ';')" \
+	"port macvtap1 macvtap;lower up1 veth;"
+"$VT" follow if:macvtap1 --addr 192.0.2.61 --count 2 --duration 10 --json > $TMP/f2 &
+fpid=$!
+wait_session
+n lan2 ping -c 2 -i 0.3 -W 2 192.0.2.61 > /dev/null
+wait $fpid
+json_valid $TMP/f2
+expect "LAN to the passthru VM" "$(verdicts $TMP/f2 | cut -d' ' -f2 | sort -u)" replied
 
 # a guest that ignores echoes behind a macvtap: handed over, never answered
 n mvm sysctl -qw net.ipv4.icmp_echo_ignore_all=1
