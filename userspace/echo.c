@@ -39,7 +39,12 @@ void vt_tracker_free(struct vt_tracker *t)
 		free(e);
 	}
 	free(t->buckets);
+	free(t->done);
+	free(t->done_buckets);
 	t->buckets = NULL;
+	t->done = NULL;
+	t->done_buckets = NULL;
+	t->done_next = 0;
 	t->oldest = t->newest = NULL;
 	t->n = 0;
 }
@@ -123,22 +128,40 @@ static void unlink_echo(struct vt_tracker *t, struct vt_echo *e)
 	t->n--;
 }
 
+/* Remember @e, handed out or evicted at @now_ns, in the oldest slot of the ring. */
+static void remember_gone(struct vt_tracker *t, const struct vt_echo *e, uint64_t now_ns)
+{
+	uint32_t i = t->done_next++ % VT_ECHO_DONE, *pp;
+	struct vt_echo_done *d = &t->done[i];
+
+	if (t->done_next > VT_ECHO_DONE) {	/* the slot holds an older one: unhook it */
+		for (pp = &t->done_buckets[bucket_of(d->family, d->id, d->seq)]; *pp && *pp != i + 1;
+		     pp = &t->done[*pp - 1].hnext)
+			;
+		if (*pp)
+			*pp = d->hnext;
+	}
+	d->family = e->family;
+	d->id = e->id;
+	d->seq = e->seq;
+	memcpy(d->src, e->src, sizeof(d->src));
+	memcpy(d->dst, e->dst, sizeof(d->dst));
+	d->any_src = e->sent && !e->nev;
+	d->gone_ns = now_ns;
+	pp = &t->done_buckets[bucket_of(e->family, e->id, e->seq)];
+	d->hnext = *pp;
+	*pp = i + 1;
+}
+
 /* Hand out the verdicts at the head: decided, with no undecided echo before them. */
-static void emit_decided(struct vt_tracker *t)
+static void emit_decided(struct vt_tracker *t, uint64_t now_ns)
 {
 	struct vt_echo *e, *next;
 
 	for (e = t->oldest; e && e->decided; e = next) {
-		struct vt_echo_done *d = &t->done[t->done_next++ % VT_ECHO_DONE];
-
 		next = e->newer;
 		t->on_verdict(e, &e->verdict, t->arg);
-		d->family = e->family;
-		d->id = e->id;
-		d->seq = e->seq;
-		memcpy(d->src, e->src, sizeof(d->src));
-		memcpy(d->dst, e->dst, sizeof(d->dst));
-		d->first_ts = e->first_ts;
+		remember_gone(t, e, now_ns);
 		unlink_echo(t, e);
 		free(e);
 	}
@@ -153,15 +176,17 @@ static int handed_out(const struct vt_tracker *t, const struct vmtrace_event *ev
 {
 	size_t n = vt_addr_len(ev->family);
 	const uint8_t *src, *dst;
-	unsigned int i;
+	uint32_t i;
 
+	if (!t->done_buckets)
+		return 0;
 	echo_key(ev, &src, &dst);
-	for (i = 0; i < VT_ECHO_DONE && i < t->done_next; i++) {
-		const struct vt_echo_done *d = &t->done[i];
+	for (i = t->done_buckets[bucket_of(ev->family, ev->icmp_id, ev->icmp_seq)]; i; i = t->done[i - 1].hnext) {
+		const struct vt_echo_done *d = &t->done[i - 1];
 
 		if (d->family == ev->family && d->id == ev->icmp_id && d->seq == ev->icmp_seq &&
-		    !memcmp(d->dst, dst, n) && !memcmp(d->src, src, n) &&
-		    (ev->ts_ns > d->first_ts ? ev->ts_ns - d->first_ts : d->first_ts - ev->ts_ns) < VT_ECHO_LATE_NS)
+		    !memcmp(d->dst, dst, n) && (d->any_src || !memcmp(d->src, src, n)) &&
+		    (ev->ts_ns > d->gone_ns ? ev->ts_ns - d->gone_ns : d->gone_ns - ev->ts_ns) < VT_ECHO_LATE_NS)
 			return 1;
 	}
 	return 0;
@@ -180,17 +205,22 @@ static struct vt_echo *find_or_add(struct vt_tracker *t, const struct vmtrace_ev
 	}
 	if (!t->buckets) {
 		t->buckets = calloc(VT_ECHO_BUCKETS, sizeof(*t->buckets));
-		if (!t->buckets)
+		t->done = calloc(VT_ECHO_DONE, sizeof(*t->done));
+		t->done_buckets = calloc(VT_ECHO_BUCKETS, sizeof(*t->done_buckets));
+		if (!t->buckets || !t->done || !t->done_buckets) {
+			vt_tracker_free(t);
 			return NULL;
+		}
 	}
 	if (t->n >= VT_ECHO_MAX) {
 		/* a flood: the oldest undecided echo makes room, and is counted */
 		e = t->oldest;
+		remember_gone(t, e, ev->ts_ns);
 		unlink_echo(t, e);
 		free(e);
 		t->evicted++;
 		/* the verdicts held behind it are out of order no more */
-		emit_decided(t);
+		emit_decided(t, ev->ts_ns);
 	}
 	e = calloc(1, sizeof(*e));
 	if (!e)
@@ -374,5 +404,5 @@ void vt_tracker_tick(struct vt_tracker *t, uint64_t now_ns, int final)
 			e->verdict.hop = &e->hop;
 		}
 	}
-	emit_decided(t);
+	emit_decided(t, now_ns);
 }

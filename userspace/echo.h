@@ -20,15 +20,21 @@
  */
 #define VT_ECHO_MAX	2048
 #define VT_ECHO_BUCKETS	4096	/* hash buckets by (family, id, seq), a power of two */
-#define VT_ECHO_DONE	256	/* echoes handed out, remembered to recognise their late events */
-#define VT_ECHO_LATE_NS	5000000000ULL	/* how late after its first event an echo's event may come */
+#define VT_ECHO_DONE	VT_ECHO_MAX	/* echoes handed out or evicted, remembered for their late events */
+#define VT_ECHO_LATE_NS	3000000000ULL	/* how long after that an event of theirs is still theirs */
 
-/* An echo whose verdict is out: an event of its that comes later is not a new echo. */
+/*
+ * An echo whose verdict is out (or that was evicted): an event of its that
+ * comes later (a clone freed late, a neighbour queue flushed) is not a new
+ * echo. In a ring, indexed by the echo buckets.
+ */
 struct vt_echo_done {
 	int family;
 	uint16_t id, seq;
 	uint8_t src[16], dst[16];
-	uint64_t first_ts;
+	int any_src;		/* our own probe, never seen: the kernel chose its source */
+	uint64_t gone_ns;	/* when it was handed out or evicted, kernel clock */
+	uint32_t hnext;		/* next in its bucket: index + 1, 0 ends */
 };
 
 enum vt_status {
@@ -91,7 +97,8 @@ struct vt_tracker {
 	struct vmtrace_event neigh_drops[32];	/* recent ARP/ND drops */
 	struct vmtrace_event solicits[32];	/* ARP/ND requests not answered yet */
 	uint64_t dropped_events;
-	struct vt_echo_done done[VT_ECHO_DONE];	/* the last echoes handed out, a ring */
+	struct vt_echo_done *done;	/* VT_ECHO_DONE, a ring, allocated with the buckets */
+	uint32_t *done_buckets;		/* VT_ECHO_BUCKETS heads: index + 1, 0 empty */
 	unsigned int done_next;
 	uint64_t after_verdict;	/* events for an echo already decided, left out */
 	uint64_t evicted;	/* undecided echoes dropped to make room: no verdict */

@@ -238,10 +238,52 @@ static void test_late_event(void)
 	vt_tracker_tick(&t, 1000 + 3 * t.timeout_ns, 1);
 	CHECK(g.n == 1 && t.n == 0 && t.after_verdict == 1, "late copy left out: %d verdicts, %llu after verdict",
 	      g.n, (unsigned long long)t.after_verdict);
-	e = ev(1000 + VT_ECHO_LATE_NS + MS, REQ, VMTRACE_POINT_DEV_TX, "tap0", 4);
+	/* handed out at 1000 + timeout: seconds after that, the same id and seq are another echo */
+	e = ev(1000 + t.timeout_ns + VT_ECHO_LATE_NS + MS, REQ, VMTRACE_POINT_DEV_TX, "tap0", 4);
 	vt_tracker_add(&t, &e);
-	vt_tracker_tick(&t, 1000 + VT_ECHO_LATE_NS + 2 * t.timeout_ns, 1);
+	vt_tracker_tick(&t, 1000 + VT_ECHO_LATE_NS + 3 * t.timeout_ns, 1);
 	CHECK(g.n == 2, "the same id and seq seconds later is a new echo: %d verdicts", g.n);
+	vt_tracker_free(&t);
+
+	/* our own probe, decided unseen (its source unknown): its late hop is still its own */
+	tracker_for(&t, &g);
+	vt_tracker_expect(&t, AF_INET, vm.addrs[0].addr, 7, 1, 1000, 0);
+	vt_tracker_tick(&t, 1000 + t.timeout_ns + t.settle_ns, 0);
+	e = ev(1000 + t.timeout_ns + t.settle_ns + MS, REQ, VMTRACE_POINT_DEV_TX, "tap0", 4);
+	e.icmp_id = 7;
+	e.icmp_seq = 1;
+	memcpy(e.dst, vm.addrs[0].addr, 4);
+	vt_tracker_add(&t, &e);
+	vt_tracker_tick(&t, 1000 + 3 * t.timeout_ns, 1);
+	CHECK(g.n == 1 && t.after_verdict == 1, "a probe's late hop: %d verdicts, %llu after verdict", g.n,
+	      (unsigned long long)t.after_verdict);
+	vt_tracker_free(&t);
+}
+
+/*
+ * A flood evicts the oldest undecided echo: its late hops do not come back
+ * as a new echo either, and a flood's worth of echoes stays recognisable.
+ */
+static void test_late_after_evict(void)
+{
+	struct vmtrace_event e;
+	struct vt_tracker t;
+	struct got g;
+	unsigned int i;
+
+	tracker_for(&t, &g);
+	for (i = 0; i <= VT_ECHO_MAX; i++) {
+		e = ev(1000 + i, REQ, VMTRACE_POINT_DEV_TX, "tap0", 4);
+		e.icmp_seq = (uint16_t)i;
+		vt_tracker_add(&t, &e);
+	}
+	CHECK(t.evicted == 1 && t.n == VT_ECHO_MAX, "seq 0 evicted: %llu, %u tracked",
+	      (unsigned long long)t.evicted, t.n);
+	e = ev(2 * MS, REQ, VMTRACE_POINT_SKB_DROP, "tap0", 4);
+	e.icmp_seq = 0;
+	vt_tracker_add(&t, &e);
+	CHECK(t.n == VT_ECHO_MAX && t.after_verdict == 1, "seq 0's late hop left out: %u tracked, %llu after",
+	      t.n, (unsigned long long)t.after_verdict);
 	vt_tracker_free(&t);
 }
 
@@ -271,6 +313,7 @@ int main(void)
 	test_evict_held();
 	test_same_hop_twice();
 	test_late_event();
+	test_late_after_evict();
 	printf("tracker: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
