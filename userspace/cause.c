@@ -495,46 +495,67 @@ static int is_macvlan(const struct vt_link *l)
 	return l && (!strcmp(l->kind, "macvlan") || !strcmp(l->kind, "macvtap"));
 }
 
+/* @l is a macvlan or macvtap on @lower, in the same namespace, with a known mode */
+static int macvlan_on(const struct vt_link *l, const struct vt_link *lower)
+{
+	return is_macvlan(l) && lower && l->link == lower->ifindex && l->link_netnsid < 0 && l->macvlan_mode;
+}
+
 int vt_cause_macvtap_host(const struct vmtrace_event *ev, int family, const uint8_t *dst,
 			  struct vt_env *env, int sure, struct vt_cause *c)
 {
 	const struct vt_rtnl_view *st = view_at(env, ev);
 	const struct vt_vm *vm = env_vm(env);
 	const struct vt_link *lower = link_named(st, ev->ifname), *port = NULL, *out = NULL;
+	const char *ns = netns_of(env, ev), *pname = "its macvtap";
 	char lname[VMTRACE_IFNAMSIZ + 1], d[64];
-	const char *pname = "its macvtap";
 	struct vt_route r;
 	unsigned int i;
+	size_t n;
 
 	for (i = 0; vm && i < vm->npath; i++)
 		if (vm->path[i].role == VT_ROLE_PORT)
 			pname = vm->path[i].ifname;
-	if (st)
-		port = vt_link_by_name(st, pname);
+	for (i = 0; st && vm && i < vm->npath; i++)	/* the VM's port beside the lower device */
+		if (vm->path[i].role == VT_ROLE_PORT && !strcmp(vm->path[i].netns, ns ? ns : ""))
+			port = vt_link_by_name(st, vm->path[i].ifname);
 	snprintf(lname, sizeof(lname), "%.*s", VMTRACE_IFNAMSIZ, ev->ifname);
 	addr_str(family, dst, d, sizeof(d));
-	if (st && vt_env_route(env, netns_of(env, ev), family, dst, &r) == 0 && !r.error)
+	if (st && vt_env_route(env, ns, family, dst, &r) == 0 && !r.error)
 		out = vt_link_by_index(st, r.oif);
 	/* a macvlan of the host's beside the VM's: they meet inside only when both bridge */
-	if (lower && is_macvlan(port) && is_macvlan(out) && out != port && out->link == lower->ifindex &&
+	if (macvlan_on(port, lower) && macvlan_on(out, lower) && out != port &&
 	    (port->macvlan_mode != MACVLAN_MODE_BRIDGE || out->macvlan_mode != MACVLAN_MODE_BRIDGE)) {
-		const struct vt_link *odd = port->macvlan_mode != MACVLAN_MODE_BRIDGE ? port : out;
-
 		set(c, "macvtap-mode", 1);
 		snprintf(c->explain, sizeof(c->explain),
-			 "the host sends to %.45s from %.16s (%.8s, %s mode), beside the VM's %.16s (%s mode) on %.16s: macvlans on one lower device meet inside only in bridge mode; else frames go out to the switch, which returns it only with reflective relay (vepa), never in private mode. Put %.16s in bridge mode: ip link set %.16s type %.8s mode bridge (libvirt: source mode='bridge')",
+			 "the host sends to %.45s from %.16s (%.8s, %s mode), beside the VM's %.16s (%s mode) on %.16s: macvlans on one lower device meet inside only in bridge mode; else frames go out to the switch, which returns them only with reflective relay (vepa), never in private mode. Put ",
 			 d, out->name, out->kind, macvlan_mode_name(out->macvlan_mode), port->name,
-			 macvlan_mode_name(port->macvlan_mode), lname, odd->name, odd->name, odd->kind);
+			 macvlan_mode_name(port->macvlan_mode), lname);
+		for (i = 0; i < 2; i++) {
+			const struct vt_link *l = i ? out : port;
+
+			if (l->macvlan_mode == MACVLAN_MODE_BRIDGE)
+				continue;
+			n = strlen(c->explain);
+			snprintf(c->explain + n, sizeof(c->explain) - n,
+				 "%s%.16s in bridge mode (ip link set %.16s type %.8s mode bridge)",
+				 c->explain[n - 1] == ')' ? " and " : "", l->name, l->name, l->kind);
+		}
 		snprintf(c->check, sizeof(c->check), "ip -d link show %.16s; ip -d link show %.16s", port->name,
 			 out->name);
 		return 1;
 	}
-	if (!sure && !(lower && out == lower && is_macvlan(port) && port->link == lower->ifindex))
+	if (!sure && !(out == lower && macvlan_on(port, lower)))
 		return 0;
 	set(c, "macvtap-host", 1);
-	snprintf(c->explain, sizeof(c->explain),
-		 "the host sends to %s out of %s, the lower device of the VM's %s: a macvtap or macvlan never passes frames between the host's own stack on its lower device and itself, in any mode. Give the host a macvlan of its own on %s (bridge mode) and move its address there, or put the VM on a bridge",
-		 d, lname, pname, lname);
+	if (port && port->macvlan_mode == MACVLAN_MODE_PASSTHRU)
+		snprintf(c->explain, sizeof(c->explain),
+			 "the host sends to %s out of %s, the lower device of the VM's %s, which is in passthru mode and owns %s: no macvlan may stand beside it, so the host reaches the VM only through the switch on %s. Use bridge mode and give the host a macvlan of its own, or put the VM on a bridge",
+			 d, lname, pname, lname, lname);
+	else
+		snprintf(c->explain, sizeof(c->explain),
+			 "the host sends to %s out of %s, the lower device of the VM's %s: a macvtap or macvlan never passes frames between the host's own stack on its lower device and itself, in any mode. Give the host a macvlan of its own on %s (bridge mode) and move its address there, or put the VM on a bridge",
+			 d, lname, pname, lname);
 	snprintf(c->check, sizeof(c->check), "ip -d link show %s; ip route get %s", pname, d);
 	return 1;
 }
@@ -656,6 +677,34 @@ static int is_local_addr(const struct vt_rtnl_view *st, int family, const uint8_
 }
 
 /*
+ * IPv4 rate-limits the ICMP types in icmp_ratemask, per peer, to one every
+ * icmp_ratelimit ms (after a burst of six), and all peers together to
+ * icmp_msgs_per_sec: errors by default, echo replies (type 0, bit 0) only
+ * when someone set it. Inferred from the settings: an echo slower than the
+ * limit is not lost to it, but nothing else explained this one. IPv6 never limits informational
+ * types such as echo reply unless its ratemask lists 129: not read here.
+ */
+static int target_ratelimits(struct vt_env *env, const char *ns, int family, const char *d,
+			     const char *ifname, struct vt_cause *c)
+{
+	long mask, ms;
+
+	if (family != AF_INET)
+		return 0;
+	mask = vt_env_sysctl(env, ns, "net/ipv4/icmp_ratemask");
+	ms = vt_env_sysctl(env, ns, "net/ipv4/icmp_ratelimit");
+	if (mask < 0 || !(mask & 1) || ms <= 0)
+		return 0;
+	set(c, "icmp-ratelimit", 1);
+	snprintf(c->explain, sizeof(c->explain),
+		 "the request reached %.45s, an address of the %s itself, on %s, and the %s rate-limits its echo replies: net.ipv4.icmp_ratemask = %ld has bit 0 (echo reply) set: each peer gets one reply per net.ipv4.icmp_ratelimit = %ld ms once a burst of six is spent, all at most icmp_msgs_per_sec; faster echoes go unanswered. Clear bit 0 (the default mask is 6168)",
+		 d, *ns ? "namespace" : "host", ifname, *ns ? "namespace" : "host", mask, ms);
+	snprintf(c->check, sizeof(c->check), "%s%s%ssysctl net.ipv4.icmp_ratemask net.ipv4.icmp_ratelimit",
+		 *ns ? "ip netns exec " : "", ns, *ns ? " " : "");
+	return 1;
+}
+
+/*
  * The echo reached the address it was sent to, the host's own (or a
  * namespace's): the kernel there answers unless told not to. Read why
  * from the target, as a guest's firewall is read for a namespace VM.
@@ -670,9 +719,9 @@ static int target_ignores(const struct vmtrace_event *last, struct vt_env *env, 
 	    (last->point != VMTRACE_POINT_IP_INPUT && last->point != VMTRACE_POINT_SKB_CONSUME &&
 	     last->point != VMTRACE_POINT_IP_PREROUTING))
 		return 0;
-	if (vt_env_sysctl(env, ns, sysctl) != 1)
-		return 0;
 	snprintf(ifname, sizeof(ifname), "%.*s", VMTRACE_IFNAMSIZ, last->ifname);
+	if (vt_env_sysctl(env, ns, sysctl) != 1)
+		return target_ratelimits(env, ns, family, d, ifname, c);
 	snprintf(name, sizeof(name), "%s", sysctl);
 	for (char *p = name; *p; p++)	/* as sysctl(8) names it */
 		if (*p == '/')

@@ -127,6 +127,8 @@ int vt_cause_ovs(const struct vmtrace_event *ev, struct vt_env *env, struct vt_c
 		free(text);
 		return 1;
 	}
+	if (!err && !plain_name(bridge))	/* it goes into a JSON request */
+		err = -EINVAL;
 	if (!err) {
 		snprintf(params, sizeof(params), "[\"%s\",\"%s\"]", bridge, flow);
 		err = vt_ovs_appctl("ofproto/trace", params, text, OVS_TEXT_MAX);
@@ -148,7 +150,11 @@ int vt_cause_ovs(const struct vmtrace_event *ev, struct vt_env *env, struct vt_c
 	if (!t.dropped)
 		return 0;	/* OVS sends such a packet on now */
 	c->id = "ovs-flow";
-	if (t.table < 0 || !strncmp(t.rule, "No match", 8))
+	if (t.table == -2)
+		snprintf(c->explain, sizeof(c->explain),
+			 "OVS bridge %.63s could not translate it and drops it: \"%.200s\" (a flow loop, too deep a resubmit chain, or too many actions): see ovs-vswitchd's log",
+			 t.bridge[0] ? t.bridge : bridge, t.rule);
+	else if (t.table < 0 || !strncmp(t.rule, "No match", 8))
 		snprintf(c->explain, sizeof(c->explain),
 			 "no OpenFlow rule of OVS bridge %s matches it%s (a table miss drops it): add a flow for it",
 			 t.bridge[0] ? t.bridge : bridge, t.table >= 0 ? " in the table it reached" : "");

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
@@ -17,6 +19,7 @@
 #include "ovs.h"
 
 #define REPLY_MAX	(4u << 20)	/* dpif/show of a host with thousands of ports fits */
+#define RPC_MS		2000	/* one whole request and reply */
 
 static const char *rundir(void)
 {
@@ -25,27 +28,37 @@ static const char *rundir(void)
 	return d && *d ? d : "/var/run/openvswitch";
 }
 
-/* One JSON value starts at @p: where it ends (one past), or NULL if cut. */
-static const char *json_end(const char *p, const char *end)
-{
-	int depth = 0, in_str = 0;
+/* Where a scan of one JSON value stands, so that each chunk read is scanned once. */
+struct json_scan {
+	size_t pos;
+	int depth, in_str, esc;
+};
 
-	for (; p < end; p++) {
-		if (in_str) {
-			if (*p == '\\')
-				p++;
-			else if (*p == '"')
-				in_str = 0;
+/* Scan @buf up to @len on from where @js stopped: 1 once the value that starts it is whole. */
+static int json_whole(struct json_scan *js, const char *buf, size_t len)
+{
+	for (; js->pos < len; js->pos++) {
+		char ch = buf[js->pos];
+
+		if (js->in_str) {
+			if (js->esc)
+				js->esc = 0;
+			else if (ch == '\\')
+				js->esc = 1;
+			else if (ch == '"')
+				js->in_str = 0;
 			continue;
 		}
-		if (*p == '"')
-			in_str = 1;
-		else if (*p == '{' || *p == '[')
-			depth++;
-		else if ((*p == '}' || *p == ']') && --depth == 0)
-			return p + 1;
+		if (ch == '"')
+			js->in_str = 1;
+		else if (ch == '{' || ch == '[')
+			js->depth++;
+		else if ((ch == '}' || ch == ']') && --js->depth == 0) {
+			js->pos++;
+			return 1;
+		}
 	}
-	return NULL;
+	return 0;
 }
 
 /* -errno of the call that just failed, never 0: the callers trust 0 as success. */
@@ -54,13 +67,28 @@ static int failed(void)
 	return errno ? -errno : -EIO;
 }
 
-/* Send @req on the socket at @path and read one whole JSON reply; the caller frees it. */
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Send @req on the socket at @path and read one whole JSON reply, all of it
+ * within RPC_MS (a daemon that stalls or trickles must not hold the event
+ * loop); the caller frees it.
+ */
 static int rpc(const char *path, const char *req, char **reply)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct timeval tv = { .tv_sec = 2 };
+	struct timeval tv = { .tv_sec = RPC_MS / 1000 };
+	long long deadline = now_ms() + RPC_MS, left;
+	struct json_scan js = { 0 };
 	size_t len = 0, cap = 8192;
 	char *buf = NULL, *grown;
+	struct pollfd pfd;
 	ssize_t n;
 	int fd, err;
 
@@ -70,8 +98,7 @@ static int rpc(const char *path, const char *req, char **reply)
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return failed();
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
-	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) ||
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) ||
 	    connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		err = failed();
 		goto out;
@@ -94,14 +121,27 @@ static int rpc(const char *path, const char *req, char **reply)
 			}
 			buf = grown;
 		}
-		n = recv(fd, buf + len, cap - len - 1, 0);
+		left = deadline - now_ms();
+		pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
+		n = left > 0 ? poll(&pfd, 1, (int)left) : 0;
 		if (n <= 0) {
-			err = n ? (errno == EAGAIN ? -ETIMEDOUT : failed()) : -EPIPE;
+			err = n ? failed() : -ETIMEDOUT;
+			goto out;
+		}
+		n = recv(fd, buf + len, cap - len - 1, MSG_DONTWAIT);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (n <= 0) {
+			err = n ? failed() : -EPIPE;
 			goto out;
 		}
 		len += (size_t)n;
 		buf[len] = '\0';
-		if (buf[0] == '{' && json_end(buf, buf + len))
+		if (buf[0] != '{') {
+			err = -EPROTO;
+			goto out;
+		}
+		if (json_whole(&js, buf, len))
 			break;
 	}
 	*reply = buf;
@@ -113,7 +153,7 @@ out:
 	return err;
 }
 
-/* The JSON string at @p (at its opening quote), unescaped into @out; 0 or -EINVAL. */
+/* The JSON string at @p (at its opening quote), unescaped into @out; 0, -E2BIG or -EINVAL. */
 static int json_unescape(const char *p, char *out, size_t len)
 {
 	size_t o = 0;
@@ -143,8 +183,11 @@ static int json_unescape(const char *p, char *out, size_t len)
 			default: c = *p;	/* \" \\ \/ */
 			}
 		}
-		if (o + 1 < len)
-			out[o++] = c;
+		if (o + 1 >= len) {	/* a text cut short would read as another */
+			out[o] = '\0';
+			return -E2BIG;
+		}
+		out[o++] = c;
 	}
 	out[o] = '\0';
 	return *p == '"' ? 0 : -EINVAL;

@@ -12,7 +12,7 @@
 /* What ofproto/trace said of one packet. */
 struct vt_ovs_trace {
 	char bridge[64];	/* the bridge of the last rule, bridge("br-int") */
-	int table;		/* the last rule's table, -1 if none matched */
+	int table;		/* the last rule's table, -1 if none matched, -2 translation failed */
 	char rule[256];		/* its match and priority: "icmp,nw_dst=192.0.2.10, priority 100" */
 	char actions[128];	/* "Datapath actions:": "drop", "2,3", ... */
 	int dropped;		/* the datapath executes no output */

@@ -45,18 +45,23 @@ int vt_ovs_parse_trace(const char *text, struct vt_ovs_trace *t)
 	t->table = -1;
 	for (line = text; line && *line; line = nl ? nl + 1 : NULL) {
 		size_t n;
-		int table;
+		int table, used = 0;
 
 		nl = strchr(line, '\n');
 		n = nl ? (size_t)(nl - line) : strlen(line);
 		if (!strncmp(line, "bridge(\"", 8) && (p = memchr(line + 8, '"', n - 8))) {
 			snprintf(t->bridge, sizeof(t->bridge), "%.*s", (int)(p - line - 8), line + 8);
-		} else if (sscanf(line, " %d. ", &table) == 1 && table >= 0 && line[0] == ' ' &&
-			   (p = memchr(line, '.', n))) {
+		} else if (line[0] == ' ' && sscanf(line, " %d.%n", &table, &used) == 1 && used > 0 &&
+			   (size_t)used <= n && table >= 0) {
 			/* " 0. icmp,nw_dst=192.0.2.10, priority 100, cookie 0x5" */
 			t->table = table;
-			p += 1 + strspn(p + 1, " ");
+			p = line + used;
+			p += strspn(p, " ");
 			snprintf(t->rule, sizeof(t->rule), "%.*s", (int)(n - (size_t)(p - line)), p);
+		} else if (memmem(line, n, "Translation failed", 18)) {
+			/* "Translation failed (Recursion too deep), packet is dropped.": no rule is to blame */
+			t->table = -2;
+			snprintf(t->rule, sizeof(t->rule), "%.*s", (int)n, line + strspn(line, " "));
 		} else if (!strncmp(line, "Datapath actions: ", 18)) {
 			snprintf(t->actions, sizeof(t->actions), "%.*s", (int)(n - 18), line + 18);
 			have_actions = 1;

@@ -336,6 +336,17 @@ static void test_lost(void)
 	      !strcmp(c.check, "sysctl net.ipv4.icmp_echo_ignore_all"),
 	      "the host ignores echoes: %s (%s) check '%s'", c.id ? c.id : "none", c.explain, c.check);
 	sysctls[0].value = 0;
+	/* ... or rate-limits its echo replies */
+	sysctls[1].path = "net/ipv4/icmp_ratemask";
+	sysctls[1].value = 6169;
+	sysctls[2].path = "net/ipv4/icmp_ratelimit";
+	sysctls[2].value = 1000;
+	vt_cause_lost(&last, AF_INET, dst, src, 1, 0, &env, &c);
+	CHECK(c.id && !strcmp(c.id, "icmp-ratelimit") &&
+	      strstr(c.explain, "net.ipv4.icmp_ratemask = 6169 has bit 0 (echo reply) set"),
+	      "the host rate-limits its echo replies: %s (%s)", c.id ? c.id : "none", c.explain);
+	CHECK(!strcmp(c.check, "sysctl net.ipv4.icmp_ratemask net.ipv4.icmp_ratelimit"), "check: %s", c.check);
+	sysctls[1].value = 6168;	/* the default: errors only */
 	vt_cause_lost(&last, AF_INET, dst, src, 1, 0, &env, &c);
 	CHECK(c.id && !strcmp(c.id, "unknown") && strstr(c.explain, "last seen at ip:input on br0") &&
 	      strstr(c.explain, "nothing wrong"), "nothing explains it: %s (%s)", c.id ? c.id : "none",
@@ -577,11 +588,29 @@ static void test_macvtap(void)
 	CHECK(strstr(c.explain, "ip link set mvhost type macvlan mode bridge") != NULL, "names the fix: %s",
 	      c.explain);
 
+	mvtap->macvlan_mode = MACVLAN_MODE_VEPA;	/* both: name both */
+	memset(&c, 0, sizeof(c));
+	vt_cause_macvtap_host(&ev, AF_INET, dst, &env, 0, &c);
+	CHECK(strstr(c.explain, "Put macvtap0 in bridge mode (ip link set macvtap0 type macvtap mode bridge) and mvhost in bridge mode (ip link set mvhost type macvlan mode bridge)") != NULL,
+	      "both to change: %s", c.explain);
+	mvhost->macvlan_mode = 0;	/* unknown (no IFLA_MACVLAN_MODE): no claim on modes */
+	memset(&c, 0, sizeof(c));
+	CHECK(!vt_cause_macvtap_host(&ev, AF_INET, dst, &env, 0, &c), "a mode not known proves nothing");
+	mvhost->macvlan_mode = MACVLAN_MODE_PRIVATE;
+	mvtap->macvlan_mode = MACVLAN_MODE_BRIDGE;
+
 	route.oif = 2;		/* elsewhere: other rules decide, unless the caller is sure */
 	memset(&c, 0, sizeof(c));
 	CHECK(!vt_cause_macvtap_host(&ev, AF_INET, dst, &env, 0, &c), "a route elsewhere proves nothing");
 	CHECK(vt_cause_macvtap_host(&ev, AF_INET, dst, &env, 1, &c), "sure: the echo went out of the lower");
 	want(&c, "macvtap-host", "out of eth0, the lower device of the VM's macvtap0", "the echo out of the lower");
+
+	mvtap->macvlan_mode = MACVLAN_MODE_PASSTHRU;	/* owns eth0: no macvlan of the host's beside it */
+	route.oif = 6;
+	memset(&c, 0, sizeof(c));
+	vt_cause_macvtap_host(&ev, AF_INET, dst, &env, 1, &c);
+	want(&c, "macvtap-host", "in passthru mode and owns eth0", "the host on a passthru macvtap's lower");
+	mvtap->macvlan_mode = MACVLAN_MODE_BRIDGE;
 
 	/* an unanswered ARP on the lower, sent from the host's private macvlan */
 	route.oif = 31;
@@ -680,6 +709,12 @@ static void test_ovs(void)
 	memset(&c, 0, sizeof(c));
 	vt_cause_ovs(&ev, &env, &c);
 	want(&c, "ovs-flow", "no OpenFlow rule of OVS bridge br-int matches it", "a table miss");
+	ovs_trace = "bridge(\"br-int\")\n 0. priority 10\n    resubmit(,0)\n 12x\n"
+		    "Translation failed (Recursion too deep), packet is dropped.\nDatapath actions: drop\n";
+	memset(&c, 0, sizeof(c));
+	vt_cause_ovs(&ev, &env, &c);
+	want(&c, "ovs-flow", "could not translate it and drops it: \"Translation failed (Recursion too deep)",
+	     "a resubmit loop is no rule's drop");
 	/* 6.4 and later say it themselves */
 	snprintf(ev.reason, sizeof(ev.reason), "OVS_DROP_EXPLICIT");
 	ev.flags = VMTRACE_EV_DROP;

@@ -23,6 +23,11 @@ c_22_break() { sysctl -qw net.ipv4.icmp_echo_ignore_all=1; }
 c_22_fix() { sysctl -qw net.ipv4.icmp_echo_ignore_all=0; }
 cause 22 'lost-on-host icmp-ignored br0/.*' "the host ignores echoes (icmp_echo_ignore_all)" \
 	follow_got netns:vm vm 192.0.2.1
+# 22b. ... or rate-limits its echo replies to one a peer every 1000 s
+c_22b_break() { sysctl -qw net.ipv4.icmp_ratemask=6169 net.ipv4.icmp_ratelimit=1000000; }
+c_22b_fix() { sysctl -qw net.ipv4.icmp_ratemask=6168 net.ipv4.icmp_ratelimit=1000; }
+cause 22b 'lost-on-host icmp-ratelimit br0/.*' "the host rate-limits its echo replies (icmp_ratemask)" \
+	follow_got netns:vm vm 192.0.2.1
 
 # 1. host firewall
 c_1a_break() { nft add table inet vt; nft add chain inet vt input_filter '{ type filter hook input priority 0; }'
