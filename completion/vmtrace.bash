@@ -12,6 +12,10 @@ _vmtrace_vms()
 	done
 	ip netns list 2> /dev/null | awk '{ print "netns:" $1 }'
 	ls /sys/class/net 2> /dev/null | sed 's/^/if:/'
+	# OpenStack: the port ids behind Nova's taps are in OVS's external_ids
+	command -v ovs-vsctl > /dev/null 2>&1 &&
+		ovs-vsctl --timeout=2 --bare --columns=external_ids list Interface 2> /dev/null |
+		grep -o 'iface-id=[0-9a-f-]*' | sed 's/^iface-id=/neutron:/'
 }
 
 # _vmtrace_list WORDS: complete the last element of a comma-separated list.

@@ -132,22 +132,29 @@ static int is_host_veth_pair(const struct vt_link *l)
 	return !strcmp(l->kind, "veth") && l->link_netnsid < 0 && l->link > 0;
 }
 
-/* Only a bridge with a single veth leading on is a firewall bridge to walk through. */
-static const struct vt_link *single_onward_veth(const struct vt_rtnl_view *v, int bridge,
+/*
+ * Only a per-VM firewall bridge is walked through: a Linux bridge whose one
+ * port besides the one we came by is a veth leading on (Proxmox's fwbr with
+ * fwln, OpenStack's qbr with qvb). A bridge with other ports is the switch
+ * itself, whatever veths it also holds (another VM's qvo on br-int).
+ */
+static const struct vt_link *single_onward_veth(const struct vt_rtnl_view *v, const struct vt_link *br,
 						int arrived_by)
 {
 	const struct vt_link *found = NULL;
 	unsigned int i, n = 0;
 
+	if (strcmp(br->kind, "bridge"))
+		return NULL;
 	for (i = 0; i < v->nlinks; i++) {
 		const struct vt_link *p = &v->links[i];
 
-		if (p->master != bridge || p->ifindex == arrived_by || !is_host_veth_pair(p))
+		if (p->master != br->ifindex || p->ifindex == arrived_by)
 			continue;
 		found = p;
 		n++;
 	}
-	return n == 1 ? found : NULL;
+	return n == 1 && is_host_veth_pair(found) ? found : NULL;
 }
 
 /*
@@ -211,7 +218,7 @@ static void walk_host(struct resolver *r, int start)
 		if (!l || !l->master || !(br = vt_link_by_index(v, l->master)))
 			return;
 		add_elem(r, "", v, br, VT_ROLE_BRIDGE);
-		veth = single_onward_veth(v, br->ifindex, l->ifindex);
+		veth = single_onward_veth(v, br, l->ifindex);
 		peer = veth ? vt_link_by_index(v, veth->link) : NULL;
 		if (peer && peer->master && peer->master != br->ifindex) {
 			add_elem(r, "", v, veth, VT_ROLE_CHAIN);
@@ -379,6 +386,39 @@ static int resolve_if(struct resolver *r, const char *spec, char *why, size_t wh
 	r->vm->source = "if";
 	learn_addrs(r);
 	return 0;
+}
+
+/*
+ * neutron:PORT-ID -- an OpenStack Neutron port: Nova's libvirt plugs it as
+ * tap + the first 11 characters of the id (on qbr + the same for the
+ * iptables hybrid plug, whose qvb/qvo veth pair leads to br-int), or as the
+ * OVS port qvo... alone once the tap is gone.
+ */
+static int resolve_neutron(struct resolver *r, const char *id, char *why, size_t whylen)
+{
+	static const char *const prefixes[] = { "tap", "qvo" };
+	char name[IF_NAMESIZE];
+	unsigned int i;
+	size_t n = strspn(id, "0123456789abcdefABCDEF-");
+
+	if (n < 11 || id[n]) {
+		why_set(why, whylen, "neutron ('%s' is not a port id)", id, NULL);
+		return -EINVAL;
+	}
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		snprintf(name, sizeof(name), "%s%.11s", prefixes[i], id);
+		if (!vt_link_by_name(r->host, name))
+			continue;
+		if (add_host_port(r, name))
+			break;
+		snprintf(r->vm->name, sizeof(r->vm->name), "%s", id);
+		r->vm->source = "neutron";
+		learn_addrs(r);
+		return 0;
+	}
+	snprintf(name, sizeof(name), "tap%.11s", id);
+	why_set(why, whylen, "neutron (no %s or qvo... interface for port %s)", name, id);
+	return -ENODEV;
 }
 
 /* ip:ADDR -- the port behind the address's MAC, or the namespace holding it. */
@@ -973,8 +1013,10 @@ static int dispatch(struct resolver *r, const char *spec, char *why, size_t whyl
 		return resolve_if(r, spec + 3, why, whylen);
 	if (!strncmp(spec, "ip:", 3))
 		return resolve_ip(r, spec + 3, why, whylen);
+	if (!strncmp(spec, "neutron:", 8))
+		return resolve_neutron(r, spec + 8, why, whylen);
 	if (strchr(spec, ':') && !strchr(spec, '.') && inet_pton(AF_INET6, spec, one) != 1) {
-		why_set(why, whylen, "unknown prefix in '%s' (libvirt:, pve:, qemu:, pid:, netns:, if:, ip:)", spec, NULL);
+		why_set(why, whylen, "unknown prefix in '%s' (libvirt:, pve:, qemu:, pid:, netns:, if:, ip:, neutron:)", spec, NULL);
 		return -EINVAL;
 	}
 	if (all_digits(spec))

@@ -14,7 +14,8 @@
 
 #define VM_FORMS \
 	"VM is one of libvirt:NAME|UUID, pve:VMID, qemu:NAME, pid:PID, netns:NAME,\n" \
-	"if:IFNAME[@NETNS], ip:ADDR, or a bare name or number, tried in that order\n" \
+	"if:IFNAME[@NETNS], ip:ADDR, neutron:PORT-ID, or a bare name or number, tried\n" \
+	"in that order\n" \
 	"(libvirt first; a number as a Proxmox VMID).\n"
 #define COLOR_HELP \
 	"      --color[=WHEN]    colour: auto (the default: on a terminal, unless NO_COLOR\n" \

@@ -1,7 +1,8 @@
 # The demo, on the fault catalogue's bridged hypervisor (topo/bridged.sh):
 # a bridge, two VMs on veths and one behind a tap whose reader stands in for
 # QEMU. A healthy probe, then classic "the VM can't ping" causes broken one
-# at a time, each with what vmtrace says, each repaired. `make demo` runs it;
+# at a time, each with what vmtrace says, each repaired; last, a VM on Open
+# vSwitch. `make demo` runs it;
 # `make check` runs the whole catalogue (tests/ktest/cases/8*-causes-*.sh).
 . "$VMTRACE_SRC/tests/ktest/lib.sh"
 . "$VMTRACE_SRC/tests/ktest/topo/bridged.sh"
@@ -56,5 +57,21 @@ ip netns exec tvm nft add chain inet g i '{ type filter hook input priority 0; }
 ip netns exec tvm nft add rule inet g i meta l4proto icmp drop
 "$VT" probe if:tap0 --count 1 || true
 ip netns exec tvm nft delete table inet g
+
+say "Open vSwitch: VM ovm on br-int, where an OpenFlow rule drops ICMP to it (vmtrace probe ovm)"
+ovs_start 2> /dev/null
+ovs-vsctl add-br br-int
+ip addr add 198.51.100.1/24 dev br-int
+ip link set br-int up
+ip netns add ovm
+ip link add ovm0-host type veth peer name ovm0 netns ovm
+ovs-vsctl add-port br-int ovm0-host
+ip link set ovm0-host up
+ip -n ovm addr add 198.51.100.30/24 dev ovm0
+ip -n ovm link set ovm0 up
+ping -c 1 -W 5 198.51.100.30 > /dev/null || true
+ovs-ofctl add-flow br-int priority=100,icmp,nw_dst=198.51.100.30,actions=drop
+"$VT" probe ovm --count 1 || true
+ovs-ofctl --strict del-flows br-int priority=100,icmp,nw_dst=198.51.100.30
 
 say "Every cause vmtrace names, with the kernel's view and the fix: docs/causes.md"

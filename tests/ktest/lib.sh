@@ -22,8 +22,35 @@ n() { local ns=$1; shift; pretty "$ns" "$*"; ip netns exec "$ns" "$@"; }
 
 cleanup() {
 	local p
+	[ -z "${ovs_up:-}" ] || ovs_stop
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
+}
+
+# ovs_start: Open vSwitch's ovsdb-server and ovs-vswitchd with the kernel
+# datapath, their state in tmpfs (/tmp/ovs), their sockets where ovs-appctl
+# and vmtrace look (/run/openvswitch); stopped by cleanup.
+ovs_start() {
+	local ovs=/tmp/ovs
+	modprobe openvswitch
+	mkdir -p $ovs /run/openvswitch
+	ovsdb-tool create $ovs/conf.db /usr/share/openvswitch/vswitch.ovsschema
+	ovsdb-server $ovs/conf.db --remote=punix:/run/openvswitch/db.sock \
+		--pidfile=/run/openvswitch/ovsdb-server.pid --detach --log-file=$ovs/ovsdb-server.log
+	ovs_up=1
+	ovs-vsctl --no-wait init
+	# OVS 3.1.0 (bookworm) counts the CPUs at most every 10 s of uptime and
+	# reads 0 before that, so a vswitchd started in a freshly booted guest
+	# gets no upcall handler and loses every miss (3.1.1 keeps at least one).
+	while [ "$(cut -d. -f1 /proc/uptime)" -lt 11 ]; do sleep 1; done
+	ovs-vswitchd unix:/run/openvswitch/db.sock --pidfile=/run/openvswitch/ovs-vswitchd.pid --detach \
+		--log-file=$ovs/ovs-vswitchd.log
+}
+
+ovs_stop() {
+	ovs-appctl -t ovs-vswitchd exit > /dev/null 2>&1 || true
+	ovs-appctl -t ovsdb-server exit > /dev/null 2>&1 || true
+	ovs_up=
 }
 trap cleanup EXIT
 
@@ -70,19 +97,21 @@ add_veth_vm() {
 	n "$ns" ip link set "$dev" up
 }
 
-# A tap on bridge $4 (br0) whose reader pumps frames into a tap inside netns $1.
+# add_tap_vm NS TAP SUFFIX [BRIDGE [GUEST-IF]]: a tap on BRIDGE (br0) whose
+# reader pumps frames into a tap GUEST-IF (TAPvm) inside netns NS, at
+# 192.0.2.SUFFIX and 2001:db8::SUFFIX
 add_tap_vm() {
-	local ns=$1 tap=$2 suffix=$3 br=${4:-br0}
+	local ns=$1 tap=$2 suffix=$3 br=${4:-br0} gif=${5:-${2}vm}
 	ip netns list | grep -qw "$ns" || host ip netns add "$ns"
-	"$BIN/tapvm" "$tap" "$ns" "${tap}vm" "$TMP/$tap.paused" > "$TMP/$tap.ready" &
+	"$BIN/tapvm" "$tap" "$ns" "$gif" "$TMP/$tap.paused" > "$TMP/$tap.ready" &
 	pids+=($!)
 	for _ in $(seq 100); do grep -q ready "$TMP/$tap.ready" 2>/dev/null && break; sleep 0.05; done
 	grep -q ready "$TMP/$tap.ready"
 	host ip link set "$tap" master "$br" up
 	n "$ns" ip link set lo up
-	n "$ns" ip addr add "192.0.2.$suffix/24" dev "${tap}vm"
-	n "$ns" ip addr add "2001:db8::$suffix/64" dev "${tap}vm" nodad
-	n "$ns" ip link set "${tap}vm" up
+	n "$ns" ip addr add "192.0.2.$suffix/24" dev "$gif"
+	n "$ns" ip addr add "2001:db8::$suffix/64" dev "$gif" nodad
+	n "$ns" ip link set "$gif" up
 }
 
 # add_macvtap_vm NS MACVTAP SUFFIX LOWER [MODE]: libvirt's type='direct': a

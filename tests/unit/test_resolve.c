@@ -26,6 +26,7 @@
 static const char *const host_links[] = {
 	"tap101i0", "tap101i5", "tap102i0", "tap103i0", "tap103i1", "tap104i0", "tap666",
 	"veth200i0", "veth200i1", "veth201i0", "tap105i0", "ovbr", "vxlan0", "ul0",
+	"tapa1b2c3d4-e5", "qvof9e8d7c6-b5",
 };
 #define NLINKS (sizeof(host_links) / sizeof(host_links[0]))
 
@@ -125,6 +126,27 @@ static void path_names(const struct vt_vm *vm, char *buf, size_t len)
 	buf[0] = '\0';
 	for (i = 0; i < vm->npath; i++)
 		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", i ? " " : "", vm->path[i].ifname);
+}
+
+/* OpenStack: a Neutron port id names its tap (or, tap gone, its qvo) by the id's first 11 characters. */
+static void test_neutron(void)
+{
+	char names[256], why[512];
+	struct vt_vm vm;
+	int err;
+
+	err = vt_vm_resolve("neutron:a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d", &vm, why, sizeof(why));
+	path_names(&vm, names, sizeof(names));
+	CHECK(!err && !strcmp(vm.source, "neutron") && !strcmp(vm.name, "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d") &&
+	      !strncmp(names, "tapa1b2c3d4-e5", 14), "a Neutron port's tap: err %d path '%s' (%s)", err, names, why);
+	err = vt_vm_resolve("neutron:f9e8d7c6-b5a4-4321-8765-0123456789ab", &vm, why, sizeof(why));
+	path_names(&vm, names, sizeof(names));
+	CHECK(!err && !strncmp(names, "qvof9e8d7c6-b5", 14), "its qvo when the tap is gone: err %d path '%s'", err,
+	      names);
+	err = vt_vm_resolve("neutron:web01", &vm, why, sizeof(why));
+	CHECK(err == -EINVAL && strstr(why, "'web01' is not a port id"), "not an id: err %d (%s)", err, why);
+	err = vt_vm_resolve("neutron:00000000-0000-0000-0000-000000000000", &vm, why, sizeof(why));
+	CHECK(err == -ENODEV && strstr(why, "no tap00000000-00 or qvo"), "no such port: err %d (%s)", err, why);
 }
 
 /*
@@ -343,6 +365,7 @@ int main(void)
 	}
 	test_pve();
 	test_pve_lxc();
+	test_neutron();
 	test_qemu();
 	test_tunnel();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);

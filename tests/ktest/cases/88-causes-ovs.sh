@@ -6,25 +6,8 @@
 #   br-int (internal) 192.0.2.1 ── [ovs-system datapath] ── ovm0-host ═veth═ ovm0 [netns ovm] .30
 . "$VMTRACE_SRC/tests/ktest/lib.sh"
 . "$VMTRACE_SRC/tests/ktest/catalogue.sh"
-modprobe openvswitch
 host ip link set lo up
-ovs=/tmp/ovs
-mkdir -p $ovs /run/openvswitch
-ovsdb-tool create $ovs/conf.db /usr/share/openvswitch/vswitch.ovsschema
-ovsdb-server $ovs/conf.db --remote=punix:/run/openvswitch/db.sock --pidfile=/run/openvswitch/ovsdb-server.pid \
-	--detach --log-file=$ovs/ovsdb-server.log
-ovs-vsctl --no-wait init
-# OVS 3.1.0 (bookworm) counts the CPUs at most every 10 s of uptime and reads
-# 0 before that, so a vswitchd started in a freshly booted guest gets no upcall
-# handler and loses every miss (fixed upstream in 3.1.1: at least one handler).
-while [ "$(cut -d. -f1 /proc/uptime)" -lt 11 ]; do sleep 1; done
-ovs-vswitchd unix:/run/openvswitch/db.sock --pidfile=/run/openvswitch/ovs-vswitchd.pid --detach \
-	--log-file=$ovs/ovs-vswitchd.log
-stop_ovs() {
-	ovs-appctl -t ovs-vswitchd exit > /dev/null 2>&1 || true
-	ovs-appctl -t ovsdb-server exit > /dev/null 2>&1 || true
-}
-trap 'stop_ovs; cleanup' EXIT
+ovs_start
 host ovs-vsctl add-br br-int
 host ip addr add 192.0.2.1/24 dev br-int
 host ip link set br-int up
@@ -36,7 +19,7 @@ n ovm ip link set lo up
 n ovm ip addr add 192.0.2.30/24 dev ovm0
 n ovm ip link set ovm0 up
 ping -c 1 -W 5 192.0.2.30 > /dev/null ||
-	{ cat $ovs/ovs-vswitchd.log; ovs-vsctl show; ovs-dpctl show; ovs-ofctl dump-flows br-int; ip -d link; false; }
+	{ cat /tmp/ovs/ovs-vswitchd.log; ovs-vsctl show; ovs-dpctl show; ovs-ofctl dump-flows br-int; false; }
 
 "$VT" follow netns:ovm --show-path --json > $TMP/path
 json_valid $TMP/path
@@ -46,6 +29,24 @@ expect "OVS VM's path" "$(jq -M -r '.path[] | "\(.role) \(.ifname) \(.kind)"' $T
 # healthy: the host to the VM, and the VM to the host
 expect "host to the OVS VM" "$(probe_got netns:ovm | cut -d' ' -f1,2)" "replied -"
 expect "OVS VM to the host" "$(follow_got netns:ovm ovm 192.0.2.1 | cut -d' ' -f1,2)" "replied -"
+
+# OpenStack's iptables hybrid plug, named by its Neutron port id: QEMU's tap
+# on qbr, the qvb/qvo veth pair, qvo on br-int with the port id in its
+# external_ids, as Nova's os-vif plugs it
+port=a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d
+host ip link add qbra1b2c3d4-e5 type bridge
+host ip link set qbra1b2c3d4-e5 up
+host ip link add qvba1b2c3d4-e5 type veth peer name qvoa1b2c3d4-e5
+host ip link set qvba1b2c3d4-e5 master qbra1b2c3d4-e5 up
+host ovs-vsctl add-port br-int qvoa1b2c3d4-e5 -- set interface qvoa1b2c3d4-e5 external_ids:iface-id=$port
+host ip link set qvoa1b2c3d4-e5 up
+add_tap_vm nova tapa1b2c3d4-e5 40 qbra1b2c3d4-e5 eth0
+ping -c 1 -W 5 192.0.2.40 > /dev/null	# the host learns the VM's address, as from its traffic
+"$VT" follow neutron:$port --show-path --json > $TMP/npath
+json_valid $TMP/npath
+expect "Neutron port's path" "$(jq -M -r '.path[] | "\(.role) \(.ifname) \(.kind)"' $TMP/npath | tr '\n' ';')" \
+	"port tapa1b2c3d4-e5 tap;bridge qbra1b2c3d4-e5 bridge;chain qvba1b2c3d4-e5 veth;chain qvoa1b2c3d4-e5 veth;bridge ovs-system openvswitch;neighbour br-int openvswitch;neighbour ovm0-host veth;"
+expect "host to the Neutron port's VM" "$(probe_got neutron:$port | cut -d' ' -f1,2)" "replied -"
 
 # 26. an OpenFlow rule drops the VM's echoes
 c_26_break() { ovs-ofctl add-flow br-int priority=100,icmp,nw_dst=192.0.2.30,actions=drop; }
