@@ -427,6 +427,16 @@ static void firewall_cause(const struct vmtrace_event *ev, struct vt_env *env, c
 		return;
 	}
 	set(c, "firewall", 0);
+	if (ev->flags & VMTRACE_EV_ENCAP) {	/* the hypervisors' tunnel itself is blocked */
+		int vxlan = ev->encap == VMTRACE_ENCAP_VXLAN;
+
+		snprintf(c->explain, sizeof(c->explain),
+			 "a firewall rule dropped the %s packet carrying it (VNI %u) in the IP hook%s%s: the tunnel between the hypervisors is blocked. Allow UDP %s between the tunnel endpoints",
+			 vxlan ? "VXLAN" : "Geneve", ev->vni, ifname[0] ? " on " : "", ifname,
+			 vxlan ? "4789 (or 8472, Linux's default port)" : "6081");
+		snprintf(c->check, sizeof(c->check), "nft list ruleset | grep -n 'udp'; iptables-save | grep -n udp");
+		return;
+	}
 	snprintf(c->explain, sizeof(c->explain), "a firewall rule dropped it in the %s hook%s%s",
 		 ev->point >= VMTRACE_POINT_BR_PREROUTING && ev->point <= VMTRACE_POINT_BR_POSTROUTING ?
 		 "bridge" : "IP", ifname[0] ? " on " : "", ifname);

@@ -447,6 +447,15 @@ static void test_firewall(void)
 	ev.flags |= VMTRACE_EV_NF_ATTRIBUTED;
 	ev.point = VMTRACE_POINT_BR_FORWARD;
 	want_cause(ev, "firewall", "in the bridge hook on br0", "a bridge rule");
+	ev.flags |= VMTRACE_EV_ENCAP;	/* the echo inside a tunnel, dropped on the underlay */
+	ev.encap = VMTRACE_ENCAP_GENEVE;
+	ev.vni = 4242;
+	ev.point = VMTRACE_POINT_IP_OUTPUT;
+	snprintf(ev.ifname, sizeof(ev.ifname), "ul0");
+	want_cause(ev, "firewall", "dropped the Geneve packet carrying it (VNI 4242) in the IP hook on ul0: the tunnel between the hypervisors is blocked. Allow UDP 6081",
+		   "the tunnel port blocked");
+	ev.flags &= ~VMTRACE_EV_ENCAP;
+	snprintf(ev.ifname, sizeof(ev.ifname), "br0");
 	sysctls[0].path = "net/netfilter/nf_conntrack_count";
 	sysctls[0].value = 65536;
 	sysctls[1].path = "net/netfilter/nf_conntrack_max";

@@ -111,4 +111,20 @@ c_25_fix() { bridge fdb append 00:00:00:00:00:00 dev vxlan0 dst 198.51.100.2; }
 cause 25 'dropped tunnel-no-remote vxlan0/skb:drop' "no VXLAN FDB entry for the remote VM" \
 	follow_got netns:vm1 vm1 203.0.113.12
 
+# 29. the hypervisor's output firewall blocks the VXLAN port
+c_29_break() { nft add table inet vt; nft add chain inet vt o '{ type filter hook output priority 0; }'
+	nft add rule inet vt o udp dport 4789 drop; }
+c_29_fix() { nft delete table inet vt; }
+cause 29 'dropped firewall ul0/ip:output' "the firewall drops the VXLAN tunnel's UDP 4789" \
+	follow_got netns:vm1 vm1 203.0.113.12
+c_29_break
+"$VT" follow netns:vm1 --count 1 --duration 8 --timeout 2 --json > $TMP/c29 &
+fpid=$!
+wait_session
+n vm1 ping -c 1 -W 1 203.0.113.12 > /dev/null || true
+wait $fpid || true
+c_29_fix
+expect "29 names the tunnel" "$(jq -r 'select(.type=="verdict") | .explain' $TMP/c29 |
+	grep -c 'dropped the VXLAN packet carrying it (VNI 42) in the IP hook on ul0: the tunnel between the hypervisors is blocked')" 1
+
 catalogue_done
