@@ -1167,6 +1167,13 @@ static void ovs_rule(const struct vmtrace_event *ev, struct vt_env *env, const c
 		unknown_cause(ev, env, ifname, c);
 }
 
+static void ovs_upcall_rule(const struct vmtrace_event *ev, struct vt_env *env, const char *ifname,
+			    struct vt_cause *c)
+{
+	(void)env;
+	vt_cause_ovs_upcall(ev, ifname, c);
+}
+
 typedef void (*cause_fn)(const struct vmtrace_event *ev, struct vt_env *env, const char *ifname,
 			 struct vt_cause *c);
 
@@ -1203,6 +1210,7 @@ static const struct cause_rule {
 	{ "VXLAN_NO_REMOTE", NULL, 0, tunnel_no_remote_cause },
 	{ "OVS_DROP_", NULL, 0, ovs_rule },
 	{ NULL, "vxlan_xmit+", 0, tunnel_no_remote_cause },
+	{ NULL, "ovs_dp_process_packet+", 0, ovs_upcall_rule },
 	{ NULL, "br_", 0, bridge_rule },
 	{ NULL, "nbp_", 0, bridge_rule },
 	{ NULL, NULL, VMTRACE_DEV_BRIDGE, bridge_rule },

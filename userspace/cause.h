@@ -57,6 +57,11 @@ int vt_cause_wrong_vm(const struct vmtrace_event *ev, int request, struct vt_env
  * vSwitch datapath: why OVS did not pass it on (cause_ovs.c). 0, @c
  * untouched, if it is no OVS port or OVS now sends such a packet on.
  */
+/*
+ * Freed where the OVS datapath misses a flow and asks ovs-vswitchd: the
+ * upcall failed (no ovs-vswitchd, or none of its handlers listening).
+ */
+void vt_cause_ovs_upcall(const struct vmtrace_event *ev, const char *ifname, struct vt_cause *c);
 int vt_cause_ovs(const struct vmtrace_event *ev, struct vt_env *env, struct vt_cause *c);
 
 #endif /* VT_CAUSE_H */

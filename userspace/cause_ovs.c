@@ -105,6 +105,16 @@ int vt_cause_ovs(const struct vmtrace_event *ev, struct vt_env *env, struct vt_c
 		return 0;
 	trace_flow(ev, ifname, flow, sizeof(flow));
 	err = plain_name(ifname) ? vt_ovs_appctl("dpif/show", "[]", text, OVS_TEXT_MAX) : -EINVAL;
+	if (err == -ENOENT || err == -ECONNREFUSED) {
+		/*
+		 * No ovs-vswitchd: a packet without a datapath flow has nobody
+		 * to ask. 6.1 frees it with consume_skb when the upcall could
+		 * not be queued (-EAGAIN), kfree_skb when it was refused.
+		 */
+		free(text);
+		vt_cause_ovs_upcall(ev, ifname, c);
+		return 1;
+	}
 	if (!err)
 		err = vt_ovs_parse_bridge(text, ifname, bridge, sizeof(bridge));
 	/*
@@ -163,4 +173,24 @@ int vt_cause_ovs(const struct vmtrace_event *ev, struct vt_env *env, struct vt_c
 			 "OVS bridge %.63s drops it: OpenFlow table %d, rule \"%.200s\" (datapath actions: drop). Change or remove that flow (on OpenStack: the security group rule or port security behind it)",
 			 t.bridge[0] ? t.bridge : bridge, t.table, t.rule);
 	return 1;
+}
+
+void vt_cause_ovs_upcall(const struct vmtrace_event *ev, const char *ifname, struct vt_cause *c)
+{
+	char text[4096];
+	int err = vt_ovs_appctl("version", "[]", text, sizeof(text));
+
+	(void)ev;
+	c->id = "ovs-upcall";
+	c->inferred = 0;
+	if (err == -ENOENT || err == -ECONNREFUSED)
+		snprintf(c->explain, sizeof(c->explain),
+			 "it entered Open vSwitch at %s, whose datapath has no flow for it, and the upcall to ovs-vswitchd failed: ovs-vswitchd is not running. Start it (systemctl start ovs-vswitchd); until then only flows already in the datapath forward",
+			 ifname);
+	else
+		snprintf(c->explain, sizeof(c->explain),
+			 "it entered Open vSwitch at %s, whose datapath has no flow for it, and the upcall to ovs-vswitchd failed: no handler thread took it (OVS 3.1.0 started within 10 s of boot runs with none; else its handlers are overloaded). Restart ovs-vswitchd",
+			 ifname);
+	snprintf(c->check, sizeof(c->check),
+		 "ovs-appctl dpif/show (lookups: ... lost:); grep -i 'n-handler-threads' /var/log/openvswitch/ovs-vswitchd.log");
 }

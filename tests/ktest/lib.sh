@@ -43,8 +43,15 @@ ovs_start() {
 	# reads 0 before that, so a vswitchd started in a freshly booted guest
 	# gets no upcall handler and loses every miss (3.1.1 keeps at least one).
 	while [ "$(cut -d. -f1 /proc/uptime)" -lt 11 ]; do sleep 1; done
+	ovs_vswitchd_start
+}
+
+# ovs_vswitchd_start: (again) the switch daemon, back on the datapath and
+# bridges ovsdb holds, ready once it answers for br-int
+ovs_vswitchd_start() {
 	ovs-vswitchd unix:/run/openvswitch/db.sock --pidfile=/run/openvswitch/ovs-vswitchd.pid --detach \
-		--log-file=$ovs/ovs-vswitchd.log
+		--log-file=/tmp/ovs/ovs-vswitchd.log
+	for _ in $(seq 50); do ovs-ofctl show br-int > /dev/null 2>&1 && return; sleep 0.1; done
 }
 
 ovs_stop() {

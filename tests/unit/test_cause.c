@@ -753,8 +753,20 @@ static void test_ovs(void)
 	ev = drop_at("tap0", 4, "", "");
 	memset(&c, 0, sizeof(c));
 	CHECK(!vt_cause_ovs(&ev, &env, &c), "a Linux bridge port is not OVS's");
-	ovs_err = -ENOENT;
+	/* no flow in the datapath, and nobody took the upcall */
+	ev = drop_at("br-int", 21, "NOT_SPECIFIED", "ovs_dp_process_packet+0x1a3");
+	ovs_err = -ECONNREFUSED;
+	want_cause(ev, "ovs-upcall", "the upcall to ovs-vswitchd failed: ovs-vswitchd is not running",
+		   "ovs-vswitchd gone");
+	ovs_err = 0;
+	want_cause(ev, "ovs-upcall", "no handler thread took it (OVS 3.1.0 started within 10 s of boot",
+		   "no upcall handler");
+	ovs_err = -ENOENT;	/* no ovs-vswitchd: a consumed packet was its lost upcall (6.1) */
 	ev = drop_at("br-int", 21, "", "");
+	memset(&c, 0, sizeof(c));
+	CHECK(vt_cause_ovs(&ev, &env, &c), "OVS's, with ovs-vswitchd gone");
+	want(&c, "ovs-upcall", "ovs-vswitchd is not running", "OVS not running");
+	ovs_err = -ETIMEDOUT;
 	memset(&c, 0, sizeof(c));
 	vt_cause_ovs(&ev, &env, &c);
 	want(&c, "ovs-flow", "ovs-vswitchd could not be asked", "OVS not answering");

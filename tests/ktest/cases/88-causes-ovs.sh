@@ -64,4 +64,13 @@ c_27_fix() { ovs-vsctl remove port ovm0-host tag 10; ip neigh flush dev br-int; 
 cause 27 '(dropped|lost-on-host) ovs-vlan br-int/.*' "the VM's OVS port in VLAN 10, the host's untagged" \
 	probe_got netns:ovm
 
+# 30. ovs-vswitchd is gone (its datapath stays): a packet without a datapath
+# flow has nobody to ask
+c_30_break() { local pid; pid=$(cat /run/openvswitch/ovs-vswitchd.pid); ovs-appctl -t ovs-vswitchd exit
+	while kill -0 "$pid" 2> /dev/null; do sleep 0.1; done	# its upcall sockets closed
+	ovs-dpctl del-flows system@ovs-system; ip neigh flush dev br-int; }
+c_30_fix() { ovs_vswitchd_start; }
+cause 30 'dropped ovs-upcall br-int/skb:(consume|drop)' "ovs-vswitchd stopped, the datapath's flows flushed" \
+	probe_got netns:ovm
+
 catalogue_done
