@@ -20,11 +20,19 @@ wait_hooked() { for _ in $(seq 50); do [ "$(hooked)" = "$1" ] && break; sleep 0.
 
 expect "hooks without a session" "$(hooked)" "0 0 $MAX"
 trace $TMP/ev --if vm0@vm
-# B: 10 plain hooks, one more per IP point filtered in every namespace
-# (Debian's AppArmor hooks IPv4 and IPv6 postrouting: B is 12 there)
+# B: 10 plain hooks, one more per IP point the kernel's own LSM hooks in
+# every namespace: AppArmor (Debian's) IPv4 and IPv6 postrouting, SELinux
+# forward, output and postrouting of both
 B=$("$VT" status --json | jq .nf_hooks)
 expect "one watched namespace" "$(hooked)" "1 $B $MAX"
-expect "B, with AppArmor's postrouting hooks" "$B" 12
+[ -r /sys/kernel/security/lsm ] || mount -t securityfs securityfs /sys/kernel/security
+lsm=$(cat /sys/kernel/security/lsm)
+case ",$lsm," in
+*,selinux,*) lsm_points=6 ;;
+*,apparmor,*) lsm_points=2 ;;
+*) lsm_points=0 ;;
+esac
+expect "B, with the hooks of the LSMs $lsm" "$B" $((10 + lsm_points))
 trace_stop $TMP/ev
 trace $TMP/ev --if br0,vm0-host,vm0@vm
 expect "host and vm watched, no bridge filter" "$(hooked)" "2 $((2 * B)) $MAX"
