@@ -34,6 +34,7 @@ static const struct nla_policy filter_policy[VMTRACE_FILTER_A_MAX + 1] = {
 	[VMTRACE_FILTER_A_IFACE]	= { .type = NLA_NESTED },
 	[VMTRACE_FILTER_A_ADDR]		= { .type = NLA_BINARY, .len = 16 },
 	[VMTRACE_FILTER_A_ICMP_ID]	= { .type = NLA_U16 },
+	[VMTRACE_FILTER_A_TUNNELS]	= { .type = NLA_FLAG },
 };
 
 /* not const: the policy's pointer to it is const only from 6.7 */
@@ -51,6 +52,7 @@ static const char * const filter_attr_errors[VMTRACE_FILTER_A_MAX + 1] = {
 	[VMTRACE_FILTER_A_IFACE]	= "invalid VMTRACE_FILTER_A_IFACE",
 	[VMTRACE_FILTER_A_ADDR]		= "invalid VMTRACE_FILTER_A_ADDR",
 	[VMTRACE_FILTER_A_ICMP_ID]	= "invalid VMTRACE_FILTER_A_ICMP_ID",
+	[VMTRACE_FILTER_A_TUNNELS]	= "invalid VMTRACE_FILTER_A_TUNNELS: a flag, no payload",
 };
 
 #define IFINDEX_ERROR	"invalid VMTRACE_IFACE_A_IFINDEX: a positive ifindex, u32"
@@ -128,6 +130,7 @@ static int parse_filter(const struct nlattr *nest, struct vmtrace_sess_filter *f
 	f->icmp_id = -1;
 	if (tb[VMTRACE_FILTER_A_ICMP_ID])
 		f->icmp_id = nla_get_u16(tb[VMTRACE_FILTER_A_ICMP_ID]);
+	f->tunnels = nla_get_flag(tb[VMTRACE_FILTER_A_TUNNELS]);
 
 	nla_for_each_nested(attr, nest, rem) {
 		switch (nla_type(attr)) {

@@ -62,6 +62,8 @@ static bool session_wants(const struct vmtrace_sess_filter *f,
 
 	if (f->icmp_id >= 0 && is_echo(pkt->kind) && pkt->icmp_id != f->icmp_id)
 		return false;
+	if (pkt->encap && !f->tunnels)	/* another session's, or behind a VLAN tag */
+		return false;
 	if (!f->naddrs)
 		return true;
 	for (i = 0; i < f->naddrs; i++) {
@@ -125,6 +127,8 @@ bool vmtrace_skb_wanted_paged(const struct sk_buff *skb, int off, u8 want)
 	return p && vmtrace_l3_proto_wanted(*p, want);
 }
 
+bool vmtrace_tunnels_wanted __read_mostly;
+
 /*
  * A UDP datagram at @nh, whose protocol byte is in the linear area: is it
  * for a tunnel port? The IPv6 header must lead straight to UDP (tunnels do
@@ -187,7 +191,7 @@ bool vmtrace_same_packet(const struct sk_buff *skb, const struct vmtrace_nf_fram
 	unsigned int alen;
 
 	/* from the network header: the frame's devices may be gone */
-	if (!vmtrace_skb_wanted(skb, 0) || parse_skb(skb, NULL, 0, skb_network_offset(skb), &pkt))
+	if (parse_skb(skb, NULL, 0, skb_network_offset(skb), &pkt))
 		return false;
 	alen = pkt.family == AF_INET ? 4 : 16;
 	return pkt.kind == f->pkt.kind && pkt.family == f->pkt.family &&

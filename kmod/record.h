@@ -38,6 +38,12 @@ void vmtrace_devinfo_fill(struct vmtrace_devinfo *d, const struct net_device *de
 void vmtrace_record_init(void);
 bool vmtrace_skb_wanted_paged(const struct sk_buff *skb, int off, u8 want);
 bool vmtrace_udp_tunnel_wanted(const struct sk_buff *skb, const u8 *nh, bool ipv4);
+/*
+ * A live session looks inside UDP tunnels (VMTRACE_FILTER_A_TUNNELS):
+ * written by the session publisher under devs_lock, read locklessly by the
+ * fast filter, so that UDP costs nothing more while no session asks for it.
+ */
+extern bool vmtrace_tunnels_wanted;
 
 /* ICMP, ICMPv6, or IPv6 extension headers the parser walks to find ICMPv6 (MLD, fragments) */
 static inline bool vmtrace_l3_proto_wanted(u8 proto, u8 want)
@@ -50,10 +56,11 @@ static inline bool vmtrace_l3_proto_wanted(u8 proto, u8 want)
 /*
  * The first test of every probe and hook, made before any device is looked
  * at: only IPv4 ICMP, ICMPv6 (or an IPv6 extension header that may lead to
- * it), ARP, VLAN-tagged frames and UDP to a tunnel port (VXLAN, Geneve) go
- * on. Almost all traffic is something else and must stop here at the cost
- * of a few loads: a session that watches a busy bridge port must not parse
- * its TCP, and UDP costs one call to look at the port. It reads only
+ * it), ARP, VLAN-tagged frames and, while a session asks for tunnels, UDP
+ * to a tunnel port (VXLAN, Geneve) go on. Almost all traffic is something
+ * else and must stop here at the cost of a few loads: a session that
+ * watches a busy bridge port must not parse its TCP, and UDP costs one call
+ * to look at the port only while vmtrace_tunnels_wanted. It reads only
  * the skb and its data, never skb->dev: it is a filter for cost, not for
  * safety (match_dev() is that).
  * @l3_ethertype is the family an IP hook runs for, 0 to go by skb->protocol;
@@ -84,7 +91,7 @@ static __always_inline bool vmtrace_skb_wanted_nh(const struct sk_buff *skb, u16
 		return vmtrace_skb_wanted_paged(skb, (int)(nh - skb->data) + (int)at, want);
 	if (vmtrace_l3_proto_wanted(*p, want))
 		return true;
-	return unlikely(*p == IPPROTO_UDP) &&
+	return unlikely(*p == IPPROTO_UDP) && READ_ONCE(vmtrace_tunnels_wanted) &&
 	       vmtrace_udp_tunnel_wanted(skb, nh, want == IPPROTO_ICMP);
 }
 

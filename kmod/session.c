@@ -21,7 +21,8 @@ struct vmtrace_filter_set __rcu *vmtrace_filters;
 /*
  * session_lock serialises sessions starting and stopping (and with them
  * hook registration and the rings). devs_lock serialises every write of
- * vmtrace_filters and of the device pointers in the published set: the
+ * vmtrace_filters, vmtrace_tunnels_wanted and of the device pointers in the
+ * published set: the
  * netdevice notifier takes it under RTNL, and session code under
  * session_lock. Nothing is taken while devs_lock is held, and nothing that
  * holds session_lock takes RTNL.
@@ -103,6 +104,18 @@ static void free_set_rcu(struct rcu_head *head)
 	kvfree(container_of(head, struct vmtrace_filter_set, rcu));
 }
 
+/* Does a live session of @fs look inside UDP tunnels? */
+static bool tunnels_wanted(const struct vmtrace_filter_set *fs)
+{
+	unsigned long active = fs ? fs->active : 0;
+	unsigned int s;
+
+	for_each_set_bit(s, &active, VMTRACE_MAX_SESSIONS)
+		if (fs->sess[s].tunnels)
+			return true;
+	return false;
+}
+
 /* publish()'s @new_slot when no session is new */
 #define NO_NEW_SLOT	VMTRACE_MAX_SESSIONS
 
@@ -133,6 +146,8 @@ static void publish(struct vmtrace_filter_set *fs, unsigned int new_slot)
 	}
 	if (fs)
 		compute_ifmap(fs, fs->ifmap);
+	/* a cost gate, not a filter: a UDP packet seen as it flips may go either way */
+	WRITE_ONCE(vmtrace_tunnels_wanted, tunnels_wanted(fs));
 	rcu_assign_pointer(vmtrace_filters, fs);
 	mutex_unlock(&devs_lock);
 	if (old)
@@ -243,6 +258,7 @@ static void retire(struct vmtrace_filter_set *fs, unsigned int id, bool owner_go
 	compute_ifmap(fs, map);
 	for (i = 0; i < BITS_TO_LONGS(VMTRACE_IFMAP_BITS); i++)
 		WRITE_ONCE(fs->ifmap[i], map[i]);
+	WRITE_ONCE(vmtrace_tunnels_wanted, tunnels_wanted(fs));
 	mutex_unlock(&devs_lock);
 }
 

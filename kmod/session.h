@@ -34,6 +34,7 @@ struct vmtrace_sess_filter {
 	unsigned int nifaces;
 	unsigned int naddrs;
 	int icmp_id;		/* -1: any */
+	bool tunnels;		/* VMTRACE_FILTER_A_TUNNELS */
 	u32 owner_portid;	/* the socket that started the session */
 	struct vmtrace_iface ifaces[VMTRACE_MAX_IFACES];
 	struct vmtrace_addr addrs[VMTRACE_MAX_ADDRS];

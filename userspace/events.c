@@ -123,6 +123,7 @@ static int parse_opts(int argc, char **argv, struct events_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	o->filter.icmp_id = -1;
+	o->filter.tunnels = 1;	/* raw events: everything vmtrace can recognise */
 	o->color = -1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":I:n:jc:d:a:e:t", opts, NULL)) != -1) {

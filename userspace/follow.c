@@ -181,6 +181,9 @@ static void build_filter(const struct vt_vm *vm, struct vt_filter *flt, int icmp
 	for (i = 0; i < vm->npath; i++) {
 		struct vt_iface *x = &flt->ifaces[flt->nifaces++];
 
+		/* an overlay: its echoes cross the underlay inside UDP */
+		if (vm->path[i].role == VT_ROLE_TUNNEL || vm->path[i].role == VT_ROLE_UNDERLAY)
+			flt->tunnels = 1;
 		x->netns_cookie = vm->path[i].netns_cookie;
 		x->ifindex = vm->path[i].ifindex;
 	}

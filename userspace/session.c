@@ -39,6 +39,8 @@ static int put_filter(struct nl_msg *msg, const struct vt_filter *f)
 		if (nla_put(msg, VMTRACE_FILTER_A_ADDR, vt_addr_len(f->addrs[i].family),
 			    f->addrs[i].addr))
 			return -EMSGSIZE;
+	if (f->tunnels && nla_put_flag(msg, VMTRACE_FILTER_A_TUNNELS))
+		return -EMSGSIZE;
 	if (f->icmp_id >= 0 && nla_put_u16(msg, VMTRACE_FILTER_A_ICMP_ID, (uint16_t)f->icmp_id))
 		return -EMSGSIZE;
 	nla_nest_end(msg, filter);

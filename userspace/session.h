@@ -17,6 +17,7 @@ struct vt_filter {
 	unsigned int naddrs;
 	struct vt_addr addrs[VMTRACE_MAX_ADDRS];
 	int icmp_id;		/* -1: any */
+	int tunnels;		/* look inside VXLAN and Geneve: costs the host's UDP a call */
 };
 
 typedef void (*vt_event_fn)(const struct vmtrace_event *ev, void *arg);

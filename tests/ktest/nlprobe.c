@@ -268,6 +268,13 @@ static int run_case(struct probe *p, const char *c)
 		} else if (!strcmp(c, "icmp-id-bad-type")) {
 			put_iface(p, nlh, 1);
 			PUT(nlh, VMTRACE_FILTER_A_ICMP_ID, mnl_attr_put_u32, 7);
+		} else if (!strcmp(c, "tunnels-with-payload")) {
+			put_iface(p, nlh, 1);
+			PUT(nlh, VMTRACE_FILTER_A_TUNNELS, mnl_attr_put_u32, 1);
+		} else if (!strcmp(c, "start-lo-tunnels")) {
+			put_iface(p, nlh, 1);
+			mark(p, nlh, "VMTRACE_FILTER_A_TUNNELS");
+			mnl_attr_put(nlh, VMTRACE_FILTER_A_TUNNELS, 0, NULL);
 		} else if (!strcmp(c, "too-many-ifaces")) {
 			for (k = 0; k <= VMTRACE_MAX_IFACES; k++)
 				put_iface(p, nlh, (uint32_t)k + 1);

@@ -27,6 +27,11 @@
  *                VMTRACE_IFACE_A_IFINDEX      u32 (required, > 0)
  *              VMTRACE_FILTER_A_ADDR    binary, 4 or 16 bytes, 0..VMTRACE_MAX_ADDRS times
  *              VMTRACE_FILTER_A_ICMP_ID u16, optional
+ *              VMTRACE_FILTER_A_TUNNELS flag, optional (version 2): look for
+ *                echoes inside VXLAN and Geneve too (UDP 4789, 8472, 6081).
+ *                While a live session has it, every UDP packet the host
+ *                receives, sends or frees costs a call to read its port;
+ *                without it, none.
  *   reply:   VMTRACE_A_SESSION_ID u32
  *   The session belongs to the sending socket: it ends with VMTRACE_CMD_STOP_SESSION
  *   or when that socket is closed. Events for it are sent to the "events"
@@ -64,7 +69,7 @@
 #include <linux/types.h>
 
 #define VMTRACE_GENL_NAME		"vmtrace"
-#define VMTRACE_GENL_VERSION		1
+#define VMTRACE_GENL_VERSION		2	/* 2: VMTRACE_FILTER_A_TUNNELS */
 #define VMTRACE_MCGRP_EVENTS		"events"
 
 #define VMTRACE_MAX_IFACES		64
@@ -123,6 +128,7 @@ enum vmtrace_filter_attr {
 	VMTRACE_FILTER_A_IFACE,
 	VMTRACE_FILTER_A_ADDR,
 	VMTRACE_FILTER_A_ICMP_ID,
+	VMTRACE_FILTER_A_TUNNELS,
 	__VMTRACE_FILTER_A_LAST
 };
 #define VMTRACE_FILTER_A_MAX (__VMTRACE_FILTER_A_LAST - 1)

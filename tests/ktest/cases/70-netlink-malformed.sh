@@ -18,6 +18,7 @@ check ifindex-huge "error=ERANGE msg='invalid VMTRACE_IFACE_A_IFINDEX: a positiv
 check filter-unknown-attr "error=EINVAL msg='unknown attribute in VMTRACE_A_FILTER' attr=99"
 check addr-bad-len "error=EINVAL msg='VMTRACE_FILTER_A_ADDR must be 4 (IPv4) or 16 (IPv6) bytes' attr=VMTRACE_FILTER_A_ADDR"
 check icmp-id-bad-type "error=EINVAL msg='invalid VMTRACE_FILTER_A_ICMP_ID' attr=VMTRACE_FILTER_A_ICMP_ID"
+check tunnels-with-payload "error=ERANGE msg='invalid VMTRACE_FILTER_A_TUNNELS: a flag, no payload' attr=VMTRACE_FILTER_A_TUNNELS"
 check too-many-ifaces "error=E2BIG msg='too many VMTRACE_FILTER_A_IFACE (limit VMTRACE_MAX_IFACES)' attr=VMTRACE_FILTER_A_IFACE"
 check too-many-addrs "error=E2BIG msg='too many VMTRACE_FILTER_A_ADDR (limit VMTRACE_MAX_ADDRS)' attr=VMTRACE_FILTER_A_ADDR"
 check stop "error=EINVAL msg='missing VMTRACE_A_SESSION_ID' attr=-"
@@ -31,6 +32,7 @@ expect "stop-bad-id" "$("$P" stop-bad-id | sed 's/msg=.* attr/attr/')" "error=ER
 
 # A well-formed session from a socket that then closes: gone with it.
 check start-lo "ok"
+check start-lo-tunnels "ok"
 expect "sessions" "$("$VT" status --json | jq .sessions)" 0
 
 # Healthy afterwards.
