@@ -25,7 +25,7 @@ if [ -z "${BENCH_SECONDS:-}" ] && [ -f "$BIN/bench.env" ]; then
 fi
 secs=${BENCH_SECONDS:-5}
 rounds=${BENCH_ROUNDS:-5}
-KO=$VMTRACE_SRC/vmtrace.ko
+KO=$VMTRACE_KO	# the module this boot was given (the debug kernel has its own build)
 VTB=$BIN/vtbench
 
 {
