@@ -227,7 +227,9 @@ bench: deps-bench
 # 2026-12-02, with or without tsc=unstable, -cpu max or qemu64, one CPU or
 # two): with the HPET as clocksource it reaches init in some 50 s (100 s
 # with two guests side by side), but about one boot in five still hangs
-# early (at the lockdep banner, or calibrating the TSC against the PIT). A
+# early (at the lockdep banner, or calibrating the TSC against the PIT), or
+# dies there (a KASAN report in handle_edge_irq; "IO-APIC + timer doesn't
+# work" on a loaded host, which no_timer_check skips testing for). A
 # boot that has not reached init after DEBUG_BOOT_TIMEOUT seconds is stopped
 # and booted again, DEBUG_BOOT_TRIES in all: a hang costs minutes, not the run.
 DEBUG_KCACHE ?= /var/cache/vmtrace/debug-kernel
@@ -242,7 +244,7 @@ check-debug: deps-debug
 		VMTRACE_KTEST_BOOT_TIMEOUT=$(DEBUG_BOOT_TIMEOUT) VMTRACE_KTEST_BOOT_TRIES=$(DEBUG_BOOT_TRIES) \
 		tests/ktest/run.sh -o $(B)/ktest-debug -K $(DEBUG_KCACHE)/vmlinuz -M $(DEBUG_KCACHE)/modules \
 		-m $(DEBUG_KMOD)/vmtrace.ko $(KTEST_ARGS) $(CASES)
-DEBUG_APPEND := tsc=unstable clocksource=hpet kmemleak=on
+DEBUG_APPEND := tsc=unstable clocksource=hpet no_timer_check kmemleak=on
 DEBUG_BOOT_TIMEOUT ?= 240
 DEBUG_BOOT_TRIES ?= 6
 
