@@ -6,7 +6,8 @@ grep -q '^vmtrace ' /proc/modules
 json_valid $TMP/status.json
 expect "version" "$("$VT" status --json | jq -r .module_version)" "$("$VT" --version | head -1 | cut -d' ' -f2)"
 expect "sessions" "$("$VT" status --json | jq .sessions)" 0
-expect "--version" "$("$VT" --version | tr '\n' ';')" "vmtrace $("$VT" status --json | jq -r .cli_version);module: $(cat /sys/module/vmtrace/version) (generic netlink \"vmtrace\" v1);"
+genl=$(sed -n 's/^#define VMTRACE_GENL_VERSION[[:space:]]*\([0-9]*\).*/\1/p' "$VMTRACE_SRC/include/uapi/linux/vmtrace.h")
+expect "--version" "$("$VT" --version | tr '\n' ';')" "vmtrace $("$VT" status --json | jq -r .cli_version);module: $(cat /sys/module/vmtrace/version) (generic netlink \"vmtrace\" v$genl);"
 # kfree_skb passes a drop reason from 5.17 on; before, the module says so
 if kernel_since 5.17; then
 	"$VT" status | grep -q '^capabilities: admin-only-events drop-reasons bridge-hooks ipv6 netfilter-attribution$'
