@@ -500,15 +500,11 @@ static const char *macvlan_mode_name(uint32_t mode)
 	return "unknown";
 }
 
-static int is_macvlan(const struct vt_link *l)
-{
-	return l && (!strcmp(l->kind, "macvlan") || !strcmp(l->kind, "macvtap"));
-}
 
 /* @l is a macvlan or macvtap on @lower, in the same namespace, with a known mode */
 static int macvlan_on(const struct vt_link *l, const struct vt_link *lower)
 {
-	return is_macvlan(l) && lower && l->link == lower->ifindex && l->link_netnsid < 0 && l->macvlan_mode;
+	return l && lower && vt_link_is_macvlan(l) && l->link == lower->ifindex && l->link_netnsid < 0 && l->macvlan_mode;
 }
 
 int vt_cause_macvtap_host(const struct vmtrace_event *ev, int family, const uint8_t *dst,

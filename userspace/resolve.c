@@ -255,7 +255,7 @@ static int add_host_port(struct resolver *r, const char *ifname)
 	 * A macvtap or macvlan (libvirt's type='direct') hangs off a lower
 	 * device instead of a bridge: its frames come and go through it.
 	 */
-	if ((!strcmp(l->kind, "macvtap") || !strcmp(l->kind, "macvlan")) && l->link_netnsid < 0 &&
+	if (vt_link_is_macvlan(l) && l->link_netnsid < 0 &&
 	    (lower = vt_link_by_index(r->host, l->link))) {
 		add_elem(r, "", r->host, lower, VT_ROLE_LOWER);
 		walk_host(r, lower->ifindex);

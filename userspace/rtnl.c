@@ -146,7 +146,7 @@ static void parse_linkinfo(const struct nlattr *li, struct vt_link *l)
 			else if (!strcmp(l->kind, "vlan") && mnl_attr_get_type(d) == IFLA_VLAN_ID &&
 				 mnl_attr_validate(d, MNL_TYPE_U16) == 0)
 				l->vlan_id = mnl_attr_get_u16(d);
-			else if ((!strcmp(l->kind, "macvlan") || !strcmp(l->kind, "macvtap")) &&
+			else if (vt_link_is_macvlan(l) &&
 				 mnl_attr_get_type(d) == IFLA_MACVLAN_MODE &&
 				 mnl_attr_validate(d, MNL_TYPE_U32) == 0)
 				l->macvlan_mode = mnl_attr_get_u32(d);

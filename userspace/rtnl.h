@@ -89,6 +89,8 @@ void vt_rtnl_free(struct vt_rtnl_view *v);
 const struct vt_link *vt_link_by_index(const struct vt_rtnl_view *v, int ifindex);
 const struct vt_link *vt_link_by_name(const struct vt_rtnl_view *v, const char *name);
 int vt_link_has_vlan(const struct vt_link *l, unsigned int vid);
+/* @l is a macvlan or a macvtap (a macvlan with a tap): NULL is neither. */
+int vt_link_is_macvlan(const struct vt_link *l);
 /* What the current namespace would do with a packet to @dst (ip route get). */
 void vt_route_get(int family, const uint8_t *dst, struct vt_route *r);
 /* The neighbour entry for @addr on @ifindex (0: any), or NULL. */

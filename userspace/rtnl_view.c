@@ -51,3 +51,8 @@ int vt_link_has_vlan(const struct vt_link *l, unsigned int vid)
 {
 	return vid < 4096 && (l->vlan_member[vid / 8] & (1 << (vid % 8)));
 }
+
+int vt_link_is_macvlan(const struct vt_link *l)
+{
+	return l && (!strcmp(l->kind, "macvlan") || !strcmp(l->kind, "macvtap"));
+}
