@@ -110,6 +110,16 @@ $(B)/test_resolve: tests/unit/test_resolve.c tests/unit/check.h userspace/resolv
 	@mkdir -p $(B)
 	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_resolve.c userspace/resolve.c userspace/rtnl_view.c \
 		userspace/vm.c
+# Recordings written and read back; it leaves sample recordings in $(B)/rec.
+$(B)/test_record: tests/unit/test_record.c tests/unit/check.h userspace/record.c userspace/*.h kmod/version.h
+	@mkdir -p $(B)
+	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_record.c userspace/record.c
+# vmtrace replay, the whole CLI as built, fed made-up recordings.
+$(B)/fuzz_replay: tests/fuzz/fuzz_replay.c $(CLI_SRCS) userspace/*.h include/uapi/linux/vmtrace.h kmod/version.h
+	@mkdir -p $(B)
+	clang -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Dmain=vmtrace_main \
+		$(US_CFLAGS) -Wno-unused-command-line-argument -o $@ tests/fuzz/fuzz_replay.c $(CLI_SRCS) \
+		$(NL_LIBS) $(DL_LIBS)
 $(B)/fuzz_parse: tests/fuzz/fuzz_parse.c kmod/parse.c kmod/parse.h
 	@mkdir -p $(B)
 	clang -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -130,7 +140,7 @@ $(B)/nlprobe: tests/ktest/nlprobe.c include/uapi/linux/vmtrace.h
 	$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude/uapi -o $@ $< -lmnl
 
 unit: $(B)/test_parse $(B)/test_echo $(B)/test_verdict $(B)/test_cause $(B)/test_resolve $(B)/test_format \
-		$(B)/test_render $(B)/vmtrace
+		$(B)/test_render $(B)/test_record $(B)/vmtrace
 	$(B)/test_parse
 	$(B)/test_echo
 	$(B)/test_verdict
@@ -138,6 +148,8 @@ unit: $(B)/test_parse $(B)/test_echo $(B)/test_verdict $(B)/test_cause $(B)/test
 	$(B)/test_resolve
 	$(B)/test_format
 	$(B)/test_render
+	@rm -rf $(B)/rec && mkdir -p $(B)/rec
+	$(B)/test_record $(B)/rec
 	tests/unit/cli-args.sh $(B)/vmtrace
 	tests/unit/completion.sh
 	/usr/bin/python3 tests/json/check.py tests/json/good/*.ndjson
@@ -147,9 +159,11 @@ unit: $(B)/test_parse $(B)/test_echo $(B)/test_verdict $(B)/test_cause $(B)/test
 	tests/unit/splat-scan.sh
 	tests/unit/compat-flags.sh
 
-fuzz-smoke: $(B)/fuzz_parse
-	@mkdir -p $(B)/fuzz-corpus
+fuzz-smoke: $(B)/fuzz_parse $(B)/fuzz_replay $(B)/test_record
+	@mkdir -p $(B)/fuzz-corpus $(B)/fuzz-replay-corpus $(B)/rec-seeds
 	$(B)/fuzz_parse -max_total_time=20 -print_final_stats=1 $(B)/fuzz-corpus tests/fuzz/seeds
+	$(B)/test_record $(B)/rec-seeds > /dev/null
+	$(B)/fuzz_replay -max_total_time=20 -close_fd_mask=3 -print_final_stats=1 $(B)/fuzz-replay-corpus $(B)/rec-seeds
 
 # The benchmark's client (the CLI's session code, timed) and its UDP sink.
 VTBENCH_SRCS := userspace/session.c userspace/nl.c userspace/netns.c userspace/module.c userspace/prober.c \
@@ -307,9 +321,12 @@ deb-check: deb
 # fuzzer for FUZZ_SECONDS, then the netlink fuzzer (lab case 67) for as long
 # on the debug kernel.
 FUZZ_SECONDS ?= 600
-fuzz-long: $(B)/fuzz_parse
-	@mkdir -p $(B)/fuzz-corpus
+fuzz-long: $(B)/fuzz_parse $(B)/fuzz_replay $(B)/test_record
+	@mkdir -p $(B)/fuzz-corpus $(B)/fuzz-replay-corpus $(B)/rec-seeds
 	$(B)/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(B)/fuzz-corpus tests/fuzz/seeds
+	$(B)/test_record $(B)/rec-seeds > /dev/null
+	$(B)/fuzz_replay -max_total_time=$(FUZZ_SECONDS) -close_fd_mask=3 -print_final_stats=1 \
+		$(B)/fuzz-replay-corpus $(B)/rec-seeds
 	printf 'NLFUZZ_SECONDS=%s\nNLFUZZ_SEED=%s\n' $(FUZZ_SECONDS) "$${NLFUZZ_SEED:-$$(date +%s)}" > $(B)/nlfuzz.env
 	VMTRACE_KTEST_TIMEOUT=$$(($(FUZZ_SECONDS) + 1500)) $(MAKE) check-debug CASES=67-netlink-fuzz; \
 		rc=$$?; rm -f $(B)/nlfuzz.env; exit $$rc

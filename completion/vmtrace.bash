@@ -42,7 +42,7 @@ _vmtrace()
 	cmd=${words[1]}
 	COMPREPLY=()
 	if [ "$cword" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "follow probe events status help --version --help" -- "$cur"))
+		COMPREPLY=($(compgen -W "follow probe events status replay help --version --help" -- "$cur"))
 		return
 	fi
 	if [ "$prev" = = ] && [ "${words[cword-2]}" = --color ]; then
@@ -59,20 +59,24 @@ _vmtrace()
 	--netns|-n)
 		COMPREPLY=($(compgen -W "$(ip netns list 2> /dev/null | awk '{ print $1 }')" -- "$cur"))
 		return ;;
+	--write|-w)
+		compopt -o filenames 2> /dev/null
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return ;;
 	--count|-c|--duration|-d|--timeout|-W|--interval|-i|--size|-s|--addr|-a|--icmp-id|-e)
 		return ;;
 	esac
 	case $cmd in
 	help)
-		[ "$cword" -eq 2 ] && COMPREPLY=($(compgen -W "follow probe events status" -- "$cur")) ;;
+		[ "$cword" -eq 2 ] && COMPREPLY=($(compgen -W "follow probe events status replay" -- "$cur")) ;;
 	follow|probe)
 		if [[ $cur == -* ]]; then
 			if [ "$cmd" = follow ]; then
 				COMPREPLY=($(compgen -W "--count --duration --timeout --addr -4 -6 --time --json
-					--show-path --color= --help" -- "$cur"))
+					--show-path --write --color= --help" -- "$cur"))
 			else
 				COMPREPLY=($(compgen -W "--count --interval --size --from --timeout --addr -4 -6
-					--time --json --color= --help" -- "$cur"))
+					--time --json --write --color= --help" -- "$cur"))
 			fi
 			[[ ${COMPREPLY[0]} == *= ]] && compopt -o nospace 2> /dev/null
 		else
@@ -80,9 +84,17 @@ _vmtrace()
 			declare -F __ltrim_colon_completions > /dev/null && __ltrim_colon_completions "$cur"
 		fi ;;
 	events)
-		COMPREPLY=($(compgen -W "--if --netns --addr --icmp-id --time --json --count --duration --color=
-			--help" -- "$cur"))
+		COMPREPLY=($(compgen -W "--if --netns --addr --icmp-id --time --json --count --duration --write
+			--color= --help" -- "$cur"))
 		[[ ${COMPREPLY[0]} == *= ]] && compopt -o nospace 2> /dev/null ;;
+	replay)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--time --json --color= --help" -- "$cur"))
+			[[ ${COMPREPLY[0]} == *= ]] && compopt -o nospace 2> /dev/null
+		else
+			compopt -o filenames 2> /dev/null
+			COMPREPLY=($(compgen -f -- "$cur"))
+		fi ;;
 	status)
 		COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
 	esac

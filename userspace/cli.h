@@ -36,9 +36,25 @@ uint64_t vt_now_ns(void);
 void vt_catch_stop_signals(void);
 int vt_stop_requested(void);
 
+struct vt_rec_reader;
+/* What replay prints a recording as. */
+struct vt_replay_opts {
+	int json, time, color;
+};
+
+/*
+ * Replay a recording of events, or of follow and probe: print what the
+ * live run printed. The exit code the live run had, or -errno with a
+ * one-line reason in @why (a broken recording: what came before it is
+ * printed).
+ */
+int vt_events_replay(struct vt_rec_reader *rd, const struct vt_replay_opts *o, char *why, size_t whylen);
+int vt_follow_replay(struct vt_rec_reader *rd, const struct vt_replay_opts *o, char *why, size_t whylen);
+
 int status_main(int argc, char **argv);
 int events_main(int argc, char **argv);
 int follow_main(int argc, char **argv);
 int probe_main(int argc, char **argv);
+int replay_main(int argc, char **argv);
 
 #endif /* VT_CLI_H */

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "format.h"
+#include "record.h"
 #include "session.h"
 
 struct events_opts {
@@ -21,6 +22,7 @@ struct events_opts {
 	int color;		/* --color: drops in red */
 	uint64_t count;		/* 0: unlimited */
 	double duration;	/* 0: until interrupted */
+	const char *write;	/* -w: record to this file */
 	struct vt_filter filter;
 };
 
@@ -29,6 +31,7 @@ struct events_run {
 	struct vt_netns_names names;
 	uint64_t printed;
 	uint64_t t0;
+	struct vt_rec_writer rec;	/* with --write */
 };
 
 /* "a,b,c" or "a@ns,b" -> interfaces; --netns applies where no @ns is given. */
@@ -82,26 +85,41 @@ static int parse_addr(struct vt_filter *f, const char *s)
 	return 0;
 }
 
-static void print_event(const struct vmtrace_event *ev, void *arg)
+/* One event, as it came or as a recording has it (@wall_offset_ns: then's). */
+static void print_event_at(struct events_run *r, const struct vmtrace_event *ev, int64_t wall_offset_ns)
 {
-	struct events_run *r = arg;
-
 	if (r->o->count && r->printed >= r->o->count)
 		return;
 	if (!r->t0)
 		r->t0 = ev->ts_ns;
 	if (r->o->json) {
-		vt_event_json(stdout, ev, &r->names);
+		vt_event_json(stdout, ev, &r->names, wall_offset_ns);
 	} else {
 		if (r->o->time) {
 			char when[32];
 
-			printf("%s ", vt_wall_time(when, sizeof(when), ev->ts_ns, 0));
+			printf("%s ", vt_wall_time(when, sizeof(when), ev->ts_ns, wall_offset_ns, 0));
 		}
 		vt_event_text(stdout, ev, &r->names, r->t0, r->o->color);
 	}
 	r->printed++;
 	fflush(stdout);
+}
+
+static void print_event(const struct vmtrace_event *ev, void *arg)
+{
+	struct events_run *r = arg;
+	int64_t off = vt_wall_offset_ns();
+
+	vt_rec_put(&r->rec, VT_REC_EVENT, 0, vt_now_ns(), off, ev, sizeof(*ev));
+	print_event_at(r, ev, off);
+}
+
+static void print_counts(uint64_t received, uint64_t lost_kernel, uint64_t lost_socket)
+{
+	fprintf(stderr, "vmtrace: %" PRIu64 " events received, %" PRIu64
+		" lost in the kernel (ring full), %" PRIu64 " lost in the socket\n",
+		received, lost_kernel, lost_socket);
 }
 
 static int parse_opts(int argc, char **argv, struct events_opts *o)
@@ -116,6 +134,7 @@ static int parse_opts(int argc, char **argv, struct events_opts *o)
 		{ "icmp-id", required_argument, NULL, 'e' },
 		{ "time", no_argument, NULL, 't' },
 		{ "color", optional_argument, NULL, 'C' },
+		{ "write", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t v;
@@ -126,8 +145,11 @@ static int parse_opts(int argc, char **argv, struct events_opts *o)
 	o->filter.tunnels = 1;	/* raw events: everything vmtrace can recognise */
 	o->color = -1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":I:n:jc:d:a:e:t", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":I:n:jc:d:a:e:tw:", opts, NULL)) != -1) {
 		switch (c) {
+		case 'w':
+			o->write = optarg;
+			break;
 		case 'I':
 			o->ifs = optarg;
 			break;
@@ -191,11 +213,24 @@ int events_main(int argc, char **argv)
 	memset(&run, 0, sizeof(run));
 	run.o = &o;
 	vt_netns_names_load(&run.names);
+	if (o.write) {
+		struct vt_rec_options ro = { .count = o.count };
+
+		err = vt_rec_create(&run.rec, o.write, "events");
+		if (err) {
+			fprintf(stderr, "vmtrace: cannot write %s: %s\n", o.write, strerror(-err));
+			return VT_EXIT_FAIL;
+		}
+		vt_rec_put(&run.rec, VT_REC_OPTIONS, 0, vt_now_ns(), 0, &ro, sizeof(ro));
+		vt_rec_put_names(&run.rec, &run.names, vt_now_ns());
+	}
 
 	vt_catch_stop_signals();
 	rc = vt_session_start_or_report(&s, &o.filter, print_event, &run);
-	if (rc)
+	if (rc) {
+		vt_rec_close(&run.rec);
 		return rc;
+	}
 	if (o.duration > 0)
 		deadline = vt_now_ns() + (uint64_t)(o.duration * 1e9);
 	while (!vt_stop_requested()) {
@@ -204,6 +239,7 @@ int events_main(int argc, char **argv)
 		if (deadline && vt_now_ns() >= deadline)
 			break;
 		err = vt_session_poll(&s, 100);
+		vt_rec_flush(&run.rec);
 		if (err && err != -EINTR && err != -EAGAIN) {
 			vt_nl_perror(&s.nl, "receiving events", err);
 			rc = VT_EXIT_FAIL;
@@ -215,8 +251,49 @@ int events_main(int argc, char **argv)
 		vt_nl_perror(&s.nl, "stopping the session", err);
 		rc = VT_EXIT_FAIL;
 	}
-	fprintf(stderr, "vmtrace: %" PRIu64 " events received, %" PRIu64
-		" lost in the kernel (ring full), %" PRIu64 " lost in the socket\n",
-		s.received, s.lost_kernel, s.lost_socket);
+	print_counts(s.received, s.lost_kernel, s.lost_socket);
+	if (o.write) {
+		struct vt_rec_lost lost = { s.received, s.lost_kernel, s.lost_socket };
+
+		vt_rec_put(&run.rec, VT_REC_LOST, 0, vt_now_ns(), 0, &lost, sizeof(lost));
+		err = vt_rec_close(&run.rec);
+		if (err) {
+			fprintf(stderr, "vmtrace: writing %s: %s\n", o.write, strerror(-err));
+			rc = VT_EXIT_FAIL;
+		}
+	}
 	return rc;
+}
+
+/* vmtrace replay of what events recorded: the same lines. */
+int vt_events_replay(struct vt_rec_reader *rd, const struct vt_replay_opts *ro, char *why, size_t whylen)
+{
+	struct events_opts o = { .json = ro->json, .time = ro->time, .color = ro->color };
+	struct events_run run = { .o = &o };
+	struct vt_rec_header h;
+	int n;
+
+	while ((n = vt_rec_next(rd, &h, why, whylen)) > 0) {
+		switch (h.type) {
+		case VT_REC_OPTIONS:
+			o.count = ((const struct vt_rec_options *)rd->buf)->count;
+			break;
+		case VT_REC_NETNS_NAMES:
+			if (vt_rec_get_names(rd->buf, h.len, &run.names))
+				return vt_rec_invalid(rd, &h, why, whylen);
+			break;
+		case VT_REC_EVENT:
+			print_event_at(&run, (const struct vmtrace_event *)rd->buf, h.wall_offset_ns);
+			break;
+		case VT_REC_LOST: {
+			const struct vt_rec_lost *l = (const void *)rd->buf;
+
+			print_counts(l->received, l->lost_kernel, l->lost_socket);
+			break;
+		}
+		default:	/* a newer vmtrace's record */
+			break;
+		}
+	}
+	return n;
 }

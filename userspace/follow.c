@@ -24,6 +24,7 @@
 #include "resolve.h"
 #include "rtnl.h"
 #include "prober.h"
+#include "record.h"
 #include "session.h"
 #include "verdict.h"
 
@@ -43,7 +44,7 @@ struct follow {
 	uint64_t refind_at;		/* resolve the VM again then (0: no need) */
 	uint64_t refind_by;		/* at the latest then, however busy the links */
 	unsigned int vm_missing;	/* the VM was not found: seconds to the next try (said once) */
-	uint64_t lost_kernel, lost_socket;	/* of the sessions before this one */
+	uint64_t received, lost_kernel, lost_socket;	/* of the sessions before this one */
 	struct vt_env env;		/* the host's state, for causes */
 	struct vt_summary sum;
 	struct vt_render out;		/* text or JSON, on stdout */
@@ -55,6 +56,16 @@ struct follow {
 	const char *from;
 	int extra_naddrs;
 	struct vt_addr extra[VMTRACE_MAX_ADDRS];
+	const char *write;		/* -w: record to this file */
+	struct vt_rec_writer rec;
+	/* replaying: the recorded verdicts of the tick being replayed */
+	int replay, unrecorded;		/* unrecorded: decide by the kernel's word alone */
+	unsigned int nrecorded;
+	struct vt_rec_verdict *recorded;	/* VT_ECHO_MAX: no tick decides more */
+	uint64_t unmatched;		/* recorded verdicts of echoes the replay did not have */
+	struct vt_rec_verdict held;	/* the one being handed to the tracker */
+	unsigned int ncause_ids;
+	char cause_ids[128][32];
 };
 
 static void on_verdict(const struct vt_echo *e, const struct vt_verdict *v, void *arg)
@@ -73,7 +84,73 @@ static void on_event(const struct vmtrace_event *ev, void *arg)
 {
 	struct follow *f = arg;
 
+	vt_rec_put(&f->rec, VT_REC_EVENT, 0, vt_now_ns(), 0, ev, sizeof(*ev));
 	vt_tracker_add(&f->tracker, ev);
+}
+
+/*
+ * A recorded cause id, kept while the replay runs: a verdict waits for the
+ * older echoes' after its record is gone. NULL for none (or too many ids:
+ * there are not that many causes).
+ */
+static const char *intern_cause(struct follow *f, const char *id)
+{
+	unsigned int i;
+
+	if (!*id)
+		return NULL;
+	for (i = 0; i < f->ncause_ids; i++)
+		if (!strcmp(f->cause_ids[i], id))
+			return f->cause_ids[i];
+	if (f->ncause_ids == sizeof(f->cause_ids) / sizeof(f->cause_ids[0]))
+		return "unknown";
+	snprintf(f->cause_ids[f->ncause_ids], sizeof(f->cause_ids[0]), "%s", id);
+	return f->cause_ids[f->ncause_ids++];
+}
+
+/* The verdict a recording holds for @e, taken out of the tick's list; 1 if found. */
+static int take_recorded(struct follow *f, const struct vt_echo *e, struct vt_verdict *v)
+{
+	for (unsigned int i = 0; i < f->nrecorded; i++) {
+		struct vt_rec_verdict *r = &f->recorded[i];
+
+		if (r->family != e->family || r->id != e->id || r->seq != e->seq ||
+		    memcmp(r->src, e->src, 16) || memcmp(r->dst, e->dst, 16))
+			continue;
+		memset(v, 0, sizeof(*v));
+		v->status = (enum vt_status)r->status;
+		v->cause.id = intern_cause(f, r->cause_id);
+		snprintf(v->cause.explain, sizeof(v->cause.explain), "%s", r->explain);
+		snprintf(v->cause.check, sizeof(v->cause.check), "%s", r->check);
+		v->cause.inferred = (int)r->inferred;
+		v->rtt_ns = r->rtt_ns;
+		v->via_neighbour = (int)r->via_neighbour;
+		/* the tracker copies the hop before this tick ends: the slot may go now */
+		f->held = *r;
+		v->hop = r->has_hop ? &f->held.hop : NULL;
+		*r = f->recorded[--f->nrecorded];
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Live: vt_decide() reading the host, and the verdict recorded with its
+ * cause (the host's state it read is not). Replayed: the recorded verdict.
+ */
+static int decide(const struct vt_tracker *t, const struct vt_echo *e, uint64_t now, int final,
+		  struct vt_verdict *v)
+{
+	struct follow *f = t->arg;
+
+	if (f->replay && take_recorded(f, e, v))
+		return 1;
+	if (f->replay && !f->unrecorded)
+		return 0;
+	if (!vt_decide(t, e, now, final, v))
+		return 0;
+	vt_rec_put_verdict(&f->rec, e, v, now);
+	return 1;
 }
 
 static int parse_opts(int argc, char **argv, struct follow *f)
@@ -90,6 +167,7 @@ static int parse_opts(int argc, char **argv, struct follow *f)
 		{ "json", no_argument, NULL, 'j' },
 		{ "show-path", no_argument, NULL, 'p' },
 		{ "color", optional_argument, NULL, 'C' },
+		{ "write", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cmd = f->probe ? "probe" : "follow";
@@ -98,8 +176,11 @@ static int parse_opts(int argc, char **argv, struct follow *f)
 
 	opterr = 0;
 	f->color = -1;
-	while ((c = getopt_long(argc, argv, ":c:d:W:i:s:I:a:tjp46", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:d:W:i:s:I:a:tjp46w:", opts, NULL)) != -1) {
 		switch (c) {
+		case 'w':
+			f->write = optarg;
+			break;
 		case 'c':
 			if (vt_parse_uint(optarg, 1, 1000000, &f->count))
 				return vt_usage_error("%s: --count wants 1..1000000, not '%s'", cmd, optarg);
@@ -166,6 +247,8 @@ static int parse_opts(int argc, char **argv, struct follow *f)
 	if (optind + 1 < argc)
 		return vt_usage_error("%s: unexpected argument '%s'", cmd, argv[optind + 1]);
 	f->spec = argv[optind];
+	if (f->write && f->show_path)
+		return vt_usage_error("%s: --write records a trace; --show-path traces nothing", cmd);
 	if (f->color < 0)
 		vt_parse_color("auto", &f->color);
 	return 0;
@@ -214,11 +297,31 @@ static int poll_ms(const struct follow *f, uint64_t now, uint64_t deadline, uint
 	return due <= now ? 0 : (int)((due - now + 999999) / 1000000);
 }
 
-/* Decide what is due: every verdict of this tick reads the host as it is now, once. */
+/*
+ * Decide what is due: every verdict of this tick reads the host as it is
+ * now, once. Recorded after its verdicts, with the wall-clock offset they
+ * were printed with.
+ */
 static void tick(struct follow *f, int final)
 {
+	uint64_t now = vt_now_ns();
+
+	f->out.wall_offset_ns = vt_wall_offset_ns();
 	vt_env_forget(&f->env);
-	vt_tracker_tick(&f->tracker, vt_now_ns(), final);
+	vt_tracker_tick(&f->tracker, now, final);
+	vt_rec_put(&f->rec, VT_REC_TICK, final ? VT_REC_TICK_FINAL : 0, now, f->out.wall_offset_ns, NULL, 0);
+	vt_rec_flush(&f->rec);
+}
+
+/* Our probe sent an echo: the tracker expects it, the recording keeps it. */
+static void expect(struct follow *f, int family, const uint8_t *dst, uint16_t id, uint16_t seq,
+		   uint64_t now, int err)
+{
+	struct vt_rec_expect x = { .family = family, .id = id, .seq = seq, .send_err = err };
+
+	memcpy(x.dst, dst, sizeof(x.dst));
+	vt_rec_put(&f->rec, VT_REC_EXPECT, 0, now, 0, &x, sizeof(x));
+	vt_tracker_expect(&f->tracker, family, dst, id, seq, now, err);
 }
 
 /* Resolve f->spec into @vm, with the --addr addresses; 0 or -errno with @why. */
@@ -299,12 +402,15 @@ static void refind_vm(struct follow *f)
 	 * in flight are decided on the path they crossed, before it changes.
 	 */
 	vt_session_stop(old);
+	f->received += old->received;
 	f->lost_kernel += old->lost_kernel;
 	f->lost_socket += old->lost_socket;
 	tick(f, 1);
 	f->filter = *flt;
 	f->vm = *vm;
 	vt_netns_names_load(&f->names);
+	vt_rec_put_names(&f->rec, &f->names, vt_now_ns());
+	vt_rec_put_vm(&f->rec, &f->vm, 1, vt_now_ns());
 	vt_env_forget(&f->env);
 	vt_render_path(&f->out, &f->vm, "path");
 out:
@@ -332,6 +438,40 @@ static int wait_events(struct follow *f, int timeout_ms)
 			vt_linkwatch_close(&f->links);
 	}
 	return pfd[0].revents ? vt_session_poll(f->session, 0) : 0;
+}
+
+/* Header, options, names, VM: what a replay needs before the first event. */
+static int start_recording(struct follow *f)
+{
+	struct vt_rec_options o = {
+		.count = f->count, .timeout_ns = f->tracker.timeout_ns,
+		.settle_ns = f->tracker.settle_ns, .family = f->family,
+	};
+	uint64_t now = vt_now_ns();
+	int err = vt_rec_create(&f->rec, f->write, f->probe ? "probe" : "follow");
+
+	if (err)
+		return err;
+	vt_rec_put(&f->rec, VT_REC_OPTIONS, 0, now, 0, &o, sizeof(o));
+	vt_rec_put_names(&f->rec, &f->names, now);
+	vt_rec_put_vm(&f->rec, &f->vm, 0, now);
+	vt_rec_flush(&f->rec);
+	return f->rec.err;
+}
+
+/* The summary, live or replayed; the exit code. */
+static int finish(struct follow *f)
+{
+	f->sum.lost_kernel = f->lost_kernel;
+	f->sum.lost_socket = f->lost_socket;
+	f->sum.lost_echo_full = f->tracker.dropped_events;
+	f->sum.evicted = f->tracker.evicted;
+	f->sum.after_verdict = f->tracker.after_verdict;
+	vt_tracker_free(&f->tracker);
+	vt_render_summary(&f->out, &f->sum);
+	if (f->probe)
+		return f->sum.by_status[VT_REPLIED] == f->count ? VT_EXIT_OK : VT_EXIT_FAIL;
+	return VT_EXIT_OK;
 }
 
 static int run(struct follow *f)
@@ -380,16 +520,30 @@ static int run(struct follow *f)
 	build_filter(&f->vm, &f->filter, f->probe ? pr.id : -1);
 	vt_tracker_init(&f->tracker, &f->vm,
 			(uint64_t)((f->timeout > 0 ? f->timeout : f->probe ? 1.0 : 2.0) * 1e9));
-	f->tracker.decide = vt_decide;
+	f->tracker.decide = decide;
 	f->tracker.on_verdict = on_verdict;
 	f->tracker.env = &f->env;
 	f->tracker.arg = f;
 
+	if (f->probe && !f->count)
+		f->count = 5;
+	/* before the session: its first events may come with its start */
+	if (f->write) {
+		err = start_recording(f);
+		if (err) {
+			fprintf(stderr, "vmtrace: cannot write %s: %s\n", f->write, strerror(-err));
+			vt_rec_close(&f->rec);
+			return VT_EXIT_FAIL;
+		}
+	}
+
 	vt_catch_stop_signals();
 	f->session = &f->sessions[0];
 	rc = vt_session_start_or_report(f->session, &f->filter, on_event, f);
-	if (rc)
+	if (rc) {
+		vt_rec_close(&f->rec);
 		return rc;
+	}
 	/* without it, follow goes on with the interfaces it found first */
 	if (vt_linkwatch_open(&f->links))
 		f->links.nl = NULL;
@@ -398,16 +552,13 @@ static int run(struct follow *f)
 	start = vt_now_ns();
 	if (f->duration > 0)
 		deadline = start + (uint64_t)(f->duration * 1e9);
-	if (f->probe && !f->count)
-		f->count = 5;
 	while (!vt_stop_requested()) {
 		uint64_t now = vt_now_ns();
 
 		if (f->probe) {
 			if (sent < f->count && now >= next_send) {
 				err = vt_prober_send(&pr, (uint16_t)(sent + 1), f->size ? f->size : 56);
-				vt_tracker_expect(&f->tracker, pr.family, pr.dst, pr.id, (uint16_t)(sent + 1),
-						  now, err);
+				expect(f, pr.family, pr.dst, pr.id, (uint16_t)(sent + 1), now, err);
 				sent++;
 				next_send = now + (uint64_t)((f->interval > 0 ? f->interval : 0.2) * 1e9);
 				if (sent == f->count)
@@ -434,19 +585,156 @@ static int run(struct follow *f)
 	vt_linkwatch_close(&f->links);
 	vt_session_stop(f->session);
 	tick(f, 1);
-	vt_tracker_free(&f->tracker);
 	if (pr.fd >= 0)
 		close(pr.fd);
-	f->sum.lost_kernel = f->lost_kernel + f->session->lost_kernel;
-	f->sum.lost_socket = f->lost_socket + f->session->lost_socket;
-	f->sum.lost_echo_full = f->tracker.dropped_events;
-	f->sum.evicted = f->tracker.evicted;
-	f->sum.after_verdict = f->tracker.after_verdict;
-	vt_render_summary(&f->out, &f->sum);
+	f->lost_kernel += f->session->lost_kernel;
+	f->lost_socket += f->session->lost_socket;
+	rc = finish(f);
 	vt_env_free(&f->env);
-	if (f->probe)
-		return f->sum.by_status[VT_REPLIED] == f->count ? VT_EXIT_OK : VT_EXIT_FAIL;
-	return VT_EXIT_OK;
+	if (f->write) {
+		struct vt_rec_lost lost = {
+			.received = f->received + f->session->received,
+			.lost_kernel = f->lost_kernel, .lost_socket = f->lost_socket,
+		};
+
+		vt_rec_put(&f->rec, VT_REC_LOST, 0, vt_now_ns(), 0, &lost, sizeof(lost));
+		err = vt_rec_close(&f->rec);
+		if (err) {
+			fprintf(stderr, "vmtrace: writing %s: %s\n", f->write, strerror(-err));
+			rc = VT_EXIT_FAIL;
+		}
+	}
+	return rc;
+}
+
+/*
+ * A tick as recorded: the verdicts the live run reached (recorded just
+ * before it) go to the echoes the replayed tracker holds, and come out as
+ * they came out then.
+ */
+static void replay_tick(struct follow *f, const struct vt_rec_header *h)
+{
+	f->out.wall_offset_ns = h->wall_offset_ns;
+	vt_tracker_tick(&f->tracker, h->mono_ns, h->flags & VT_REC_TICK_FINAL);
+	f->unmatched += f->nrecorded;
+	f->nrecorded = 0;
+}
+
+/* One record of a follow or probe recording; 0 or -EBADMSG with @why. */
+static int replay_record(struct follow *f, struct vt_rec_reader *rd, const struct vt_rec_header *h,
+			 int *seen_vm, char *why, size_t whylen)
+{
+	const void *p = rd->buf;
+
+	switch (h->type) {
+	case VT_REC_OPTIONS: {
+		const struct vt_rec_options *o = p;
+
+		if (*seen_vm)
+			return vt_rec_invalid(rd, h, why, whylen);
+		f->count = o->count;
+		f->family = o->family == AF_INET || o->family == AF_INET6 ? o->family : 0;
+		vt_tracker_free(&f->tracker);
+		vt_tracker_init(&f->tracker, &f->vm, o->timeout_ns);
+		f->tracker.settle_ns = o->settle_ns;
+		f->tracker.decide = decide;
+		f->tracker.on_verdict = on_verdict;
+		f->tracker.arg = f;
+		break;
+	}
+	case VT_REC_NETNS_NAMES:
+		if (vt_rec_get_names(p, h->len, &f->names))
+			return vt_rec_invalid(rd, h, why, whylen);
+		break;
+	case VT_REC_VM:
+		if (vt_rec_get_vm(p, h->len, &f->vm))
+			return vt_rec_invalid(rd, h, why, whylen);
+		if (*seen_vm || f->json)
+			vt_render_path(&f->out, &f->vm, *seen_vm ? "path" : "start");
+		*seen_vm = 1;
+		break;
+	case VT_REC_EVENT:
+		vt_tracker_add(&f->tracker, p);
+		break;
+	case VT_REC_EXPECT: {
+		const struct vt_rec_expect *x = p;
+
+		if (x->family != AF_INET && x->family != AF_INET6)
+			return vt_rec_invalid(rd, h, why, whylen);
+		vt_tracker_expect(&f->tracker, x->family, x->dst, x->id, x->seq, h->mono_ns, x->send_err);
+		break;
+	}
+	case VT_REC_VERDICT:
+		if (f->nrecorded == VT_ECHO_MAX ||
+		    vt_rec_get_verdict(p, h->len, &f->recorded[f->nrecorded]))
+			return vt_rec_invalid(rd, h, why, whylen);
+		f->nrecorded++;
+		break;
+	case VT_REC_TICK:
+		replay_tick(f, h);
+		break;
+	case VT_REC_LOST: {
+		const struct vt_rec_lost *l = p;
+
+		f->lost_kernel = l->lost_kernel;
+		f->lost_socket = l->lost_socket;
+		break;
+	}
+	default:	/* a newer vmtrace's record */
+		break;
+	}
+	return 0;
+}
+
+int vt_follow_replay(struct vt_rec_reader *rd, const struct vt_replay_opts *ro, char *why, size_t whylen)
+{
+	struct follow *f = calloc(1, sizeof(*f));
+	struct vt_rec_header h = { 0 };
+	uint64_t last_ns = 0;
+	int n, seen_vm = 0, err = 0, rc;
+
+	if (!f)
+		return -ENOMEM;
+	f->recorded = calloc(VT_ECHO_MAX, sizeof(*f->recorded));
+	if (!f->recorded) {
+		free(f);
+		return -ENOMEM;
+	}
+	f->replay = 1;
+	f->probe = !strcmp(rd->fh.command, "probe");
+	f->json = ro->json;
+	f->color = ro->color;
+	f->time = ro->time;
+	f->out = (struct vt_render){ .out = stdout, .json = f->json, .color = f->color, .time = f->time,
+				     .names = &f->names };
+	vt_tracker_init(&f->tracker, &f->vm, 2000000000ULL);	/* until the options say */
+	f->tracker.decide = decide;
+	f->tracker.on_verdict = on_verdict;
+	f->tracker.arg = f;
+	while ((n = vt_rec_next(rd, &h, why, whylen)) > 0) {
+		err = replay_record(f, rd, &h, &seen_vm, why, whylen);
+		if (err)
+			break;
+		if (h.mono_ns > last_ns)
+			last_ns = h.mono_ns;
+	}
+	if (n < 0)
+		err = n;
+	/*
+	 * Cut short (the writer killed, a disk full) or broken: the echoes left
+	 * are decided on the kernel's word alone, as a final tick would have.
+	 */
+	if (err || h.type != VT_REC_LOST) {
+		f->unrecorded = 1;
+		vt_tracker_tick(&f->tracker, last_ns, 1);
+	}
+	rc = finish(f);
+	if (f->unmatched)
+		fprintf(stderr, "vmtrace: %" PRIu64 " recorded verdicts matched no echo of the recording\n",
+			f->unmatched);
+	free(f->recorded);
+	free(f);
+	return err ? err : rc;
 }
 
 static int follow_or_probe(int argc, char **argv, int probe)

@@ -228,19 +228,22 @@ char *vt_text_safe(char *buf, size_t len, const char *s, size_t max)
 	return buf;
 }
 
-char *vt_wall_time(char *buf, size_t len, uint64_t mono_ns, int iso)
+int64_t vt_wall_offset_ns(void)
 {
 	struct timespec mono, real;
-	int64_t ns;
+
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_REALTIME, &real);
+	return ((int64_t)real.tv_sec - mono.tv_sec) * 1000000000LL + ((int64_t)real.tv_nsec - mono.tv_nsec);
+}
+
+char *vt_wall_time(char *buf, size_t len, uint64_t mono_ns, int64_t offset_ns, int iso)
+{
+	int64_t ns = (int64_t)mono_ns + offset_ns;
 	time_t sec;
 	struct tm tm;
 	char us[8];
 
-	/* CLOCK_REALTIME - CLOCK_MONOTONIC now: a clock stepped since the event moves it */
-	clock_gettime(CLOCK_MONOTONIC, &mono);
-	clock_gettime(CLOCK_REALTIME, &real);
-	ns = (int64_t)mono_ns + ((int64_t)real.tv_sec - mono.tv_sec) * 1000000000LL +
-	     ((int64_t)real.tv_nsec - mono.tv_nsec);
 	if (ns < 0)
 		ns = 0;
 	sec = (time_t)(ns / 1000000000LL);
@@ -330,7 +333,8 @@ void vt_event_text(FILE *f, const struct vmtrace_event *ev,
 	fputs(red ? "\033[0m\n" : "\n", f);
 }
 
-void vt_hop_json_open(FILE *f, const struct vmtrace_event *ev, const struct vt_netns_names *names)
+void vt_hop_json_open(FILE *f, const struct vmtrace_event *ev, const struct vt_netns_names *names,
+		      int64_t wall_offset_ns)
 {
 	int benign = (ev->flags & VMTRACE_EV_DROP) && vt_drop_is_benign(ev);
 	struct ev_strings s;
@@ -339,7 +343,7 @@ void vt_hop_json_open(FILE *f, const struct vmtrace_event *ev, const struct vt_n
 	ev_strings(ev, names, &s);
 	fprintf(f, "{\"type\":\"%s\",\"ts_ns\":%" PRIu64 ",\"time\":\"%s\",\"point\":\"%s\",\"ifname\":",
 		(ev->flags & VMTRACE_EV_DROP) && !benign ? "drop" : "hop", (uint64_t)ev->ts_ns,
-		vt_wall_time(when, sizeof(when), ev->ts_ns, 1), vt_point_name(ev->point));
+		vt_wall_time(when, sizeof(when), ev->ts_ns, wall_offset_ns, 1), vt_point_name(ev->point));
 	vt_json_str(f, s.ifname);
 	fputs(",\"netns\":", f);
 	vt_json_str(f, s.netns);
@@ -370,9 +374,9 @@ void vt_hop_json_open(FILE *f, const struct vmtrace_event *ev, const struct vt_n
 }
 
 void vt_event_json(FILE *f, const struct vmtrace_event *ev,
-		   const struct vt_netns_names *names)
+		   const struct vt_netns_names *names, int64_t wall_offset_ns)
 {
-	vt_hop_json_open(f, ev, names);
+	vt_hop_json_open(f, ev, names, wall_offset_ns);
 	fprintf(f, ",\"ifindex\":%d,\"dev_kind\":\"%s\",\"master_ifindex\":%d",
 		ev->ifindex, vt_devkind_name(ev->dev_kind), ev->master_ifindex);
 	if (ev->out_ifname[0])

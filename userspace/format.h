@@ -51,11 +51,19 @@ char *vt_text_safe(char *buf, size_t len, const char *s, size_t max);
 /* @str into the array @buf (VT_SAFE_LEN of something), fit for a terminal */
 #define VT_SAFE(buf, str)	vt_text_safe(buf, sizeof(buf), str, (sizeof(buf) - 1) / 4)
 /*
- * A CLOCK_MONOTONIC time (an event's) as wall-clock time: "16:20:01.123456"
- * in local time as tcpdump prints it, or with @iso RFC 3339 in UTC,
- * "2026-12-02T16:20:01.123456Z". Returns @buf (32 bytes are enough).
+ * CLOCK_REALTIME - CLOCK_MONOTONIC now: what turns an event's time into
+ * wall-clock time. Taken when output is made (a clock stepped since the
+ * event moves it) and stored in recordings, so that a replay prints the
+ * times the live run printed.
  */
-char *vt_wall_time(char *buf, size_t len, uint64_t mono_ns, int iso);
+int64_t vt_wall_offset_ns(void);
+/*
+ * A CLOCK_MONOTONIC time (an event's) plus @offset_ns as wall-clock time:
+ * "16:20:01.123456" in local time as tcpdump prints it, or with @iso
+ * RFC 3339 in UTC, "2026-12-02T16:20:01.123456Z". Returns @buf (32 bytes
+ * are enough).
+ */
+char *vt_wall_time(char *buf, size_t len, uint64_t mono_ns, int64_t offset_ns, int iso);
 
 
 /*
@@ -63,11 +71,12 @@ char *vt_wall_time(char *buf, size_t len, uint64_t mono_ns, int iso);
  * (docs/json.md), from "{" to the last of them: the caller adds its own
  * and "}\n". A drop the ICMP layer took is a hop with "benign":true.
  */
-void vt_hop_json_open(FILE *f, const struct vmtrace_event *ev, const struct vt_netns_names *names);
+void vt_hop_json_open(FILE *f, const struct vmtrace_event *ev, const struct vt_netns_names *names,
+		      int64_t wall_offset_ns);
 /* One event as a line of text; with @color a drop that lost the packet is red. */
 void vt_event_text(FILE *f, const struct vmtrace_event *ev,
 		   const struct vt_netns_names *names, uint64_t t0_ns, int color);
 void vt_event_json(FILE *f, const struct vmtrace_event *ev,
-		   const struct vt_netns_names *names);
+		   const struct vt_netns_names *names, int64_t wall_offset_ns);
 
 #endif /* VT_FORMAT_H */

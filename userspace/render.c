@@ -48,7 +48,7 @@ static void json_echo(FILE *o, const struct vt_echo *e, int request)
 
 static void json_hop(const struct vt_render *r, const struct vt_echo *e, const struct vmtrace_event *ev)
 {
-	vt_hop_json_open(r->out, ev, r->names);
+	vt_hop_json_open(r->out, ev, r->names, r->wall_offset_ns);
 	fprintf(r->out, ",\"delta_ns\":%" PRIu64 "}\n", (uint64_t)(ev->ts_ns - e->first_ts));
 }
 
@@ -83,7 +83,8 @@ static void verdict_json(const struct vt_render *r, const struct vt_echo *e,
 		json_hop(r, e, &e->ev[i]);
 	fprintf(r->out, "{\"type\":\"verdict\",");
 	json_echo(r->out, e, 1);
-	fprintf(r->out, ",\"time\":\"%s\",\"status\":\"%s\"", vt_wall_time(when, sizeof(when), e->first_ts, 1),
+	fprintf(r->out, ",\"time\":\"%s\",\"status\":\"%s\"",
+		vt_wall_time(when, sizeof(when), e->first_ts, r->wall_offset_ns, 1),
 	       vt_status_name(v->status));
 	if (v->hop) {
 		char ifname[VMTRACE_IFNAMSIZ + 1];
@@ -96,9 +97,16 @@ static void verdict_json(const struct vt_render *r, const struct vt_echo *e,
 		fprintf(r->out, ",\"point\":\"%s\",\"kind\":\"%s\"}", vt_point_name(v->hop->point),
 		       vt_kind_name(v->hop->kind));
 	}
-	if (v->status == VT_DROPPED && v->hop)
-		fprintf(r->out, ",\"reason\":\"%.*s\",\"location\":\"%.*s\"", VMTRACE_REASON_LEN,
-		       v->hop->reason, VMTRACE_LOCATION_LEN, v->hop->location);
+	if (v->status == VT_DROPPED && v->hop) {
+		char reason[VMTRACE_REASON_LEN + 1], location[VMTRACE_LOCATION_LEN + 1];
+
+		snprintf(reason, sizeof(reason), "%.*s", VMTRACE_REASON_LEN, v->hop->reason);
+		snprintf(location, sizeof(location), "%.*s", VMTRACE_LOCATION_LEN, v->hop->location);
+		fprintf(r->out, ",\"reason\":");
+		vt_json_str(r->out, reason);
+		fprintf(r->out, ",\"location\":");
+		vt_json_str(r->out, location);
+	}
 	if (v->cause.id) {
 		fprintf(r->out, ",\"cause\":\"%s\",\"explain\":", v->cause.id);
 		vt_json_str(r->out, v->cause.explain);
@@ -204,7 +212,7 @@ static void verdict_text(const struct vt_render *r, const struct vt_echo *e,
 	addr_str(e->family, e->src, s, sizeof(s));
 	addr_str(e->family, e->dst, d, sizeof(d));
 	if (r->time)
-		fprintf(r->out, "%s ", vt_wall_time(when, sizeof(when), e->first_ts, 0));
+		fprintf(r->out, "%s ", vt_wall_time(when, sizeof(when), e->first_ts, r->wall_offset_ns, 0));
 	fprintf(r->out, "%sseq %u%s  %s -> %s echo id %u\n", c_on(r, "\033[1m"), e->seq, c_on(r, "\033[0m"),
 	       s, d, e->id);
 	for (i = 0; i < e->nev; i++)
@@ -267,7 +275,10 @@ void vt_render_path(const struct vt_render *r, const struct vt_vm *vm, const cha
 	if (r->json) {
 		fprintf(r->out, "{\"type\":\"%s\",\"version\":%d,\"vm\":{\"name\":", type, VT_JSON_VERSION);
 		vt_json_str(r->out, vm->name);
-		fprintf(r->out, ",\"source\":\"%s\"},\"path\":[", vm->source);
+		/* source and kind are vmtrace's words, but a recording replayed may say anything */
+		fprintf(r->out, ",\"source\":");
+		vt_json_str(r->out, vm->source);
+		fprintf(r->out, "},\"path\":[");
 		for (i = 0; i < vm->npath; i++) {
 			const struct vt_path_elem *e = &vm->path[i];
 
@@ -275,7 +286,9 @@ void vt_render_path(const struct vt_render *r, const struct vt_vm *vm, const cha
 			vt_json_str(r->out, e->ifname);
 			fprintf(r->out, ",\"ifindex\":%d,\"netns\":", e->ifindex);
 			vt_json_str(r->out, e->netns[0] ? e->netns : "host");
-			fprintf(r->out, ",\"kind\":\"%s\",\"role\":\"%s\",\"master\":", e->kind, vt_role_name(e->role));
+			fprintf(r->out, ",\"kind\":");
+			vt_json_str(r->out, e->kind);
+			fprintf(r->out, ",\"role\":\"%s\",\"master\":", vt_role_name(e->role));
 			if (e->master[0])
 				vt_json_str(r->out, e->master);
 			else
@@ -297,7 +310,7 @@ void vt_render_path(const struct vt_render *r, const struct vt_vm *vm, const cha
 		return;
 	}
 	fprintf(r->out, "%svm %s (%s)\n", strcmp(type, "start") ? "interfaces changed: " : "",
-	       VT_SAFE(name, vm->name), vm->source);
+	       VT_SAFE(name, vm->name), VT_SAFE(kind, vm->source));
 	for (i = 0; i < vm->npath; i++) {
 		const struct vt_path_elem *e = &vm->path[i];
 

@@ -16,6 +16,7 @@ struct vt_render {
 	int color;				/* ANSI colours in the text */
 	int time;				/* wall-clock time before each echo in the text */
 	const struct vt_netns_names *names;	/* namespace names */
+	int64_t wall_offset_ns;			/* vt_wall_offset_ns() when the output is made */
 };
 
 /* The verdicts counted, and every loss that may have cost a verdict its hops. */

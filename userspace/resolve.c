@@ -336,7 +336,7 @@ static int resolve_netns(struct resolver *r, const char *name, char *why, size_t
 		}
 	}
 	snprintf(r->vm->name, sizeof(r->vm->name), "%s", name);
-	r->vm->source = "netns";
+	strcpy(r->vm->source, "netns");
 	if (r->vm->npath == 0) {
 		why_set(why, whylen, "netns ('%s' has no interfaces)", name, NULL);
 		err = -ENODEV;
@@ -383,7 +383,7 @@ static int resolve_if(struct resolver *r, const char *spec, char *why, size_t wh
 		}
 	}
 	snprintf(r->vm->name, sizeof(r->vm->name), "%s", spec);
-	r->vm->source = "if";
+	strcpy(r->vm->source, "if");
 	learn_addrs(r);
 	return 0;
 }
@@ -412,7 +412,7 @@ static int resolve_neutron(struct resolver *r, const char *id, char *why, size_t
 		if (add_host_port(r, name))
 			break;
 		snprintf(r->vm->name, sizeof(r->vm->name), "%s", id);
-		r->vm->source = "neutron";
+		strcpy(r->vm->source, "neutron");
 		learn_addrs(r);
 		return 0;
 	}
@@ -482,7 +482,7 @@ static int resolve_ip(struct resolver *r, const char *s, char *why, size_t whyle
 			closedir(d);
 			err = resolve_netns(r, name, why, whylen);
 			if (!err) {
-				r->vm->source = "ip";
+				strcpy(r->vm->source, "ip");
 				snprintf(r->vm->name, sizeof(r->vm->name), "%s", s);
 			}
 			return err;
@@ -494,7 +494,7 @@ static int resolve_ip(struct resolver *r, const char *s, char *why, size_t whyle
 	return -ENOENT;
 found:
 	snprintf(r->vm->name, sizeof(r->vm->name), "%s", s);
-	r->vm->source = "ip";
+	strcpy(r->vm->source, "ip");
 	learn_addrs(r);
 	add_addr(r->vm, family, addr);
 	return 0;
@@ -808,7 +808,7 @@ static int resolve_qemu(struct resolver *r, const char *name, const char *want_p
 			why_set(why, whylen, "qemu (no QEMU process named '%s')", name, NULL);
 		return -ENOENT;
 	}
-	r->vm->source = "qemu";
+	strcpy(r->vm->source, "qemu");
 	if (!r->vm->npath) {
 		snprintf(why, whylen, "qemu (QEMU '%.200s' holds no tap on this host%s%.250s)", r->vm->name,
 			 r->vm->note[0] ? ": " : "", r->vm->note);
@@ -944,7 +944,7 @@ static int resolve_pve(struct resolver *r, const char *vmid, char *why, size_t w
 	if (!dir)
 		dir = "/etc/pve";
 	snprintf(r->vm->name, sizeof(r->vm->name), "%s", vmid);
-	r->vm->source = "pve";
+	strcpy(r->vm->source, "pve");
 	if (pve_conf(r, dir, "qemu-server", vmid, pve_line) &&
 	    pve_conf(r, dir, "lxc", vmid, lxc_line)) {
 		/* no config here (not a Proxmox node, or not mounted): the device names still tell */
@@ -975,7 +975,7 @@ static int resolve_libvirt(struct resolver *r, const char *name, char *why, size
 	if (err)
 		return err;
 	snprintf(r->vm->name, sizeof(r->vm->name), "%s", d.name);
-	r->vm->source = "libvirt";
+	strcpy(r->vm->source, "libvirt");
 	for (i = 0; i < d.nifs; i++)
 		add_host_port(r, d.ifs[i]);
 	for (i = 0; i < d.nmacs; i++)

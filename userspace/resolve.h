@@ -34,7 +34,7 @@ struct vt_path_elem {
 
 struct vt_vm {
 	char name[256];
-	const char *source;	/* libvirt|pve|qemu|netns|if|ip */
+	char source[16];	/* libvirt|pve|qemu|netns|if|ip|neutron */
 	char note[256];		/* what the resolver distrusted and left out, or "" */
 	unsigned int npath;
 	struct vt_path_elem path[VMTRACE_MAX_IFACES];

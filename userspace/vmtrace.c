@@ -42,6 +42,7 @@ static const struct {
 	  "  -t, --time            the wall-clock time of each echo\n"
 	  "  -j, --json            one JSON object per line (docs/json.md)\n"
 	  "  -p, --show-path       print the VM's interfaces and addresses, and exit\n"
+	  "  -w, --write FILE      also record what was seen to FILE, for vmtrace replay\n"
 	  COLOR_HELP
 	  "  -h, --help            this help\n" },
 	{ "probe", probe_main, "probe VM [OPTIONS]",
@@ -58,6 +59,7 @@ static const struct {
 	  "  -4, -6                probe the VM's IPv4 or IPv6 address\n"
 	  "  -t, --time            the wall-clock time of each echo\n"
 	  "  -j, --json            one JSON object per line (docs/json.md)\n"
+	  "  -w, --write FILE      also record what was seen to FILE, for vmtrace replay\n"
 	  COLOR_HELP
 	  "  -h, --help            this help\n" },
 	{ "status", status_main, "status [OPTIONS]",
@@ -77,6 +79,17 @@ static const struct {
 	  "  -c, --count N         stop after N events\n"
 	  "  -d, --duration S      stop after S seconds\n"
 	  "  -t, --time            the wall-clock time of each event\n"
+	  "  -j, --json            one JSON object per line (docs/json.md)\n"
+	  "  -w, --write FILE      also record the events to FILE, for vmtrace replay\n"
+	  COLOR_HELP
+	  "  -h, --help            this help\n" },
+	{ "replay", replay_main, "replay FILE [OPTIONS]",
+	  "Print a recording made with --write (follow, probe or events) as the live run\n"
+	  "printed it: the same timelines, verdicts and causes (the causes as the host\n"
+	  "showed them then), on any host, without the module. FILE - reads stdin.\n"
+	  "The format: docs/recording.md.\n\n"
+	  "Options:\n"
+	  "  -t, --time            the wall-clock time of each echo or event\n"
 	  "  -j, --json            one JSON object per line (docs/json.md)\n"
 	  COLOR_HELP
 	  "  -h, --help            this help\n" },

@@ -24,7 +24,7 @@ t 0 0 --version
 t 0 0 --help
 t 2 1 frobnicate
 # help: for every command, on stdout, exit 0; as "vmtrace help CMD" and "CMD --help"/"-h"
-for cmd in follow probe status events; do
+for cmd in follow probe status events replay; do
 	t 0 0 help $cmd
 	t 0 0 $cmd --help
 	t 0 0 $cmd vm -h
@@ -104,6 +104,53 @@ if grep -q "$(printf '\033')" /tmp/vmtrace-cli-args.$$ || ! grep -q 'x\\x1b\[2Jy
 	echo "FAIL: a control character in a name reached stderr unescaped:"
 	cat -v /tmp/vmtrace-cli-args.$$
 fi
+# replay: the recordings test_record left beside the binary
+rec=$(dirname "$vt")/rec
+t 2 1 replay
+t 2 1 replay "$rec/probe.vmtr" "$rec/good.vmtr"
+t 2 1 replay --frob "$rec/probe.vmtr"
+t 2 1 replay --color=sometimes "$rec/probe.vmtr"
+t 2 1 replay /nonexistent/recording
+t 2 1 replay "$rec/text.vmtr"
+t 2 1 replay "$rec/major.vmtr"
+t 2 1 replay "$rec/order.vmtr"
+t 2 1 replay "$rec/cut-header.vmtr"
+t 1 0 replay "$rec/probe.vmtr"	# a probe that lost an echo: 1, as it was
+t 1 1 replay "$rec/cut.vmtr"	# what came before, then where it broke
+t 1 1 replay "$rec/cause.vmtr"
+t 1 1 replay "$rec/huge.vmtr"
+t 2 1 follow vm --write /tmp/x.vmtr --show-path
+t 2 1 follow vm --write
+t 2 1 events -I lo -w
+"$vt" replay "$rec/probe.vmtr" > /tmp/vmtrace-cli-args.$$.out
+"$vt" replay - < "$rec/probe.vmtr" > /tmp/vmtrace-cli-args.$$.stdin
+if ! grep -q '^  cause: vm-not-reading — the guest is not draining' /tmp/vmtrace-cli-args.$$.out ||
+   ! grep -q '^  check: qm status 101$' /tmp/vmtrace-cli-args.$$.out ||
+   ! grep -q '^2 echoes: 1 replied, 1 dropped (tap101i0/vm-not-reading 1)' /tmp/vmtrace-cli-args.$$.out ||
+   ! cmp -s /tmp/vmtrace-cli-args.$$.out /tmp/vmtrace-cli-args.$$.stdin; then
+	fail=$((fail + 1))
+	echo "FAIL: replay does not print the recorded verdicts and causes (or not from stdin):"
+	cat /tmp/vmtrace-cli-args.$$.out
+fi
+# the cut recording: the verdict it lost is decided on the kernel's word alone
+if ! "$vt" replay "$rec/cut.vmtr" 2> /dev/null | grep -q "^  check: ip -s link show tap101i0"; then
+	fail=$((fail + 1))
+	echo "FAIL: replay of a cut recording does not decide what was left"
+fi
+"$vt" replay --json "$rec/probe.vmtr" > /tmp/vmtrace-cli-args.$$.json
+if ! /usr/bin/python3 "$(dirname "$0")/../json/check.py" /tmp/vmtrace-cli-args.$$.json > /dev/null ||
+   [ "$(grep -c '"type":"verdict"' /tmp/vmtrace-cli-args.$$.json)" != 2 ] ||
+   ! grep -q '"time":"2026-12-02T16:20:01.400016Z"' /tmp/vmtrace-cli-args.$$.json; then
+	fail=$((fail + 1))
+	echo "FAIL: replay --json is not the recorded run's JSON:"
+	cat /tmp/vmtrace-cli-args.$$.json
+fi
+# the kernel's words in a made-up recording reach no terminal as escapes
+if "$vt" replay "$rec/escape.vmtr" | grep -q "$(printf '\033')"; then
+	fail=$((fail + 1))
+	echo "FAIL: an escape in a recording reached the terminal"
+fi
+rm -f /tmp/vmtrace-cli-args.$$.out /tmp/vmtrace-cli-args.$$.stdin /tmp/vmtrace-cli-args.$$.json
 if [ ! -d /sys/module/vmtrace ]; then
 	t 3 - status
 	t 3 - events --if lo

@@ -51,5 +51,12 @@ c 'vmtrace events --co' --color=
 c 'vmtrace follow --js' --json
 c 'vmtrace follow --color=al' always
 c 'vmtrace status --' --json --help
+c 'vmtrace help ' replay
+c 'vmtrace r' replay
+c 'vmtrace replay --' --json --time --color= --help
+c 'vmtrace probe --wr' --write
+c 'vmtrace events -I lo --wr' --write
+c "vmtrace replay $src/tests/unit/completion.s" "$src/tests/unit/completion.sh"
+c "vmtrace follow vm --write $src/tests/unit/completion.s" "$src/tests/unit/completion.sh"
 echo "completion: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -83,14 +83,18 @@ static void test_wall_time(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	clock_gettime(CLOCK_REALTIME, &real);
-	vt_wall_time(buf, sizeof(buf), (uint64_t)mono.tv_sec * 1000000000ULL + (uint64_t)mono.tv_nsec, 1);
+	vt_wall_time(buf, sizeof(buf), (uint64_t)mono.tv_sec * 1000000000ULL + (uint64_t)mono.tv_nsec,
+		     vt_wall_offset_ns(), 1);
 	t = real.tv_sec;
 	gmtime_r(&t, &tm);
 	strftime(want, sizeof(want), "%Y-%m-%dT%H:%M", &tm);
 	CHECK(!strncmp(buf, want, strlen(want)) && strlen(buf) == 27 && buf[26] == 'Z' && buf[19] == '.',
 	      "now in RFC 3339: %s (want %s:SS.uuuuuuZ)", buf, want);
-	vt_wall_time(buf, sizeof(buf), 0, 0);
+	vt_wall_time(buf, sizeof(buf), 0, vt_wall_offset_ns(), 0);
 	CHECK(strlen(buf) == 15 && buf[2] == ':' && buf[8] == '.', "tcpdump's form: %s", buf);
+	/* a recording's offset gives the same time on any later day */
+	vt_wall_time(buf, sizeof(buf), 5123456000ULL, 1796228396000000000LL, 1);
+	CHECK(!strcmp(buf, "2026-12-02T16:20:01.123456Z"), "a recorded offset: %s", buf);
 }
 
 static void test_text_safe(void)
@@ -210,12 +214,12 @@ static void test_event_encap(void)
 	fclose(f);
 	CHECK(strstr(buf, " in geneve vni 4242 ") != NULL, "text: %s", buf);
 	f = fmemopen(buf, sizeof(buf), "w");
-	vt_event_json(f, &ev, &names);
+	vt_event_json(f, &ev, &names, 0);
 	fclose(f);
 	CHECK(strstr(buf, "\"encap\":\"geneve\",\"vni\":4242,") != NULL, "json: %s", buf);
 	ev.flags = 0;
 	f = fmemopen(buf, sizeof(buf), "w");
-	vt_event_json(f, &ev, &names);
+	vt_event_json(f, &ev, &names, 0);
 	fclose(f);
 	CHECK(!strstr(buf, "encap"), "no tunnel, no encap: %s", buf);
 }

@@ -8,7 +8,8 @@
 # fails the run on it; it speaks after 10 s, so the case waits that long),
 # and the session still works for the devices that remain. A follow of the
 # tap VM finds it again after its restart (a new tap0, a new ifindex) and
-# traces its echoes on the new tap.
+# traces its echoes on the new tap; its recording (--write) replays to
+# exactly what it printed.
 . "$VMTRACE_SRC/tests/ktest/lib.sh"
 host ip link set lo up
 make_bridge
@@ -18,7 +19,7 @@ add_veth_vm vm2 vm2 30
 host ping -c 1 -W 5 192.0.2.20 > /dev/null
 host ping -c 1 -W 2 192.0.2.10 > /dev/null
 trace $TMP/ev --if br0,tap0,vm0-host,vm0@vm,vm2-host,vm2@vm2
-"$VT" follow if:tap0 --addr 192.0.2.20 --json > $TMP/follow 2> $TMP/follow.err &
+"$VT" follow if:tap0 --addr 192.0.2.20 --json --write $TMP/follow.vmtr > $TMP/follow 2> $TMP/follow.err &
 follow_pid=$!
 pids+=($follow_pid)
 old_ifindex=$(cat /sys/class/net/tap0/ifindex)
@@ -76,6 +77,12 @@ found=$(grep -n -m1 "\"ifname\":\"tap0\",\"ifindex\":$new_ifindex," $TMP/follow 
 expect "echoes to the restarted VM replied" "$(tail -n +"${found:-1000000}" $TMP/follow |
 	jq -r 'select(.type=="verdict" and .echo.dst=="192.0.2.20") | .status' | grep -c -m1 replied)" 1
 json_valid $TMP/follow
+# its recording replays to the same lines, the restart's new path included
+"$VT" replay --json $TMP/follow.vmtr > $TMP/follow.replay
+if ! cmp -s $TMP/follow $TMP/follow.replay; then
+	diff $TMP/follow $TMP/follow.replay | head -20
+	expect "the follow across the restart replayed" differs same
+fi
 expect "echoes traced before the teardown" "$(jq -M -r 'select(.packet.kind=="request") | .ifname' $TMP/ev | grep -c -m1 -E '^(tap0|vm0-host|vm2-host)$')" 1
 # the kernel's watchdog for leaked device references speaks after 10 s
 sleep 11
