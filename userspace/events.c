@@ -109,9 +109,11 @@ static void print_event_at(struct events_run *r, const struct vmtrace_event *ev,
 static void print_event(const struct vmtrace_event *ev, void *arg)
 {
 	struct events_run *r = arg;
-	int64_t off = vt_wall_offset_ns();
+	/* the clock only where a time is printed or kept */
+	int64_t off = r->o->json || r->o->time || r->rec.f ? vt_wall_offset_ns() : 0;
 
-	vt_rec_put(&r->rec, VT_REC_EVENT, 0, vt_now_ns(), off, ev, sizeof(*ev));
+	if (r->rec.f)
+		vt_rec_put(&r->rec, VT_REC_EVENT, 0, vt_now_ns(), off, ev, sizeof(*ev));
 	print_event_at(r, ev, off);
 }
 
@@ -218,17 +220,28 @@ int events_main(int argc, char **argv)
 
 		err = vt_rec_create(&run.rec, o.write, "events");
 		if (err) {
-			fprintf(stderr, "vmtrace: cannot write %s: %s\n", o.write, strerror(-err));
+			fprintf(stderr, "vmtrace: cannot write %s: %s\n", o.write,
+				err == -EPERM ? "not a file of ours (another user's, a symlink or a device)" :
+				strerror(-err));
 			return VT_EXIT_FAIL;
 		}
 		vt_rec_put(&run.rec, VT_REC_OPTIONS, 0, vt_now_ns(), 0, &ro, sizeof(ro));
 		vt_rec_put_names(&run.rec, &run.names, vt_now_ns());
+		vt_rec_flush(&run.rec);
+		if (run.rec.err) {
+			vt_rec_close(&run.rec);
+			return VT_EXIT_FAIL;
+		}
 	}
 
 	vt_catch_stop_signals();
 	rc = vt_session_start_or_report(&s, &o.filter, print_event, &run);
 	if (rc) {
-		vt_rec_close(&run.rec);
+		/* nothing was traced: no recording that would replay as a quiet run */
+		if (o.write) {
+			vt_rec_close(&run.rec);
+			unlink(o.write);
+		}
 		return rc;
 	}
 	if (o.duration > 0)
@@ -256,11 +269,8 @@ int events_main(int argc, char **argv)
 		struct vt_rec_lost lost = { s.received, s.lost_kernel, s.lost_socket };
 
 		vt_rec_put(&run.rec, VT_REC_LOST, 0, vt_now_ns(), 0, &lost, sizeof(lost));
-		err = vt_rec_close(&run.rec);
-		if (err) {
-			fprintf(stderr, "vmtrace: writing %s: %s\n", o.write, strerror(-err));
+		if (vt_rec_close(&run.rec))	/* said on stderr when it happened */
 			rc = VT_EXIT_FAIL;
-		}
 	}
 	return rc;
 }
@@ -270,7 +280,7 @@ int vt_events_replay(struct vt_rec_reader *rd, const struct vt_replay_opts *ro, 
 {
 	struct events_opts o = { .json = ro->json, .time = ro->time, .color = ro->color };
 	struct events_run run = { .o = &o };
-	struct vt_rec_header h;
+	struct vt_rec_header h = { 0 };
 	int n;
 
 	while ((n = vt_rec_next(rd, &h, why, whylen)) > 0) {
@@ -294,6 +304,11 @@ int vt_events_replay(struct vt_rec_reader *rd, const struct vt_replay_opts *ro, 
 		default:	/* a newer vmtrace's record */
 			break;
 		}
+	}
+	if (!n && h.type != VT_REC_LOST) {	/* the writer was killed between two records */
+		snprintf(why, whylen, "ends at byte %llu without its last record: cut short",
+			 (unsigned long long)rd->offset);
+		n = -EBADMSG;
 	}
 	return n;
 }

@@ -84,7 +84,8 @@ static void on_event(const struct vmtrace_event *ev, void *arg)
 {
 	struct follow *f = arg;
 
-	vt_rec_put(&f->rec, VT_REC_EVENT, 0, vt_now_ns(), 0, ev, sizeof(*ev));
+	if (f->rec.f)
+		vt_rec_put(&f->rec, VT_REC_EVENT, 0, vt_now_ns(), 0, ev, sizeof(*ev));
 	vt_tracker_add(&f->tracker, ev);
 }
 
@@ -450,8 +451,12 @@ static int start_recording(struct follow *f)
 	uint64_t now = vt_now_ns();
 	int err = vt_rec_create(&f->rec, f->write, f->probe ? "probe" : "follow");
 
-	if (err)
+	if (err) {
+		fprintf(stderr, "vmtrace: cannot write %s: %s\n", f->write,
+			err == -EPERM ? "not a file of ours (another user's, a symlink or a device)" :
+			strerror(-err));
 		return err;
+	}
 	vt_rec_put(&f->rec, VT_REC_OPTIONS, 0, now, 0, &o, sizeof(o));
 	vt_rec_put_names(&f->rec, &f->names, now);
 	vt_rec_put_vm(&f->rec, &f->vm, 0, now);
@@ -529,9 +534,7 @@ static int run(struct follow *f)
 		f->count = 5;
 	/* before the session: its first events may come with its start */
 	if (f->write) {
-		err = start_recording(f);
-		if (err) {
-			fprintf(stderr, "vmtrace: cannot write %s: %s\n", f->write, strerror(-err));
+		if (start_recording(f)) {	/* said on stderr */
 			vt_rec_close(&f->rec);
 			return VT_EXIT_FAIL;
 		}
@@ -541,7 +544,11 @@ static int run(struct follow *f)
 	f->session = &f->sessions[0];
 	rc = vt_session_start_or_report(f->session, &f->filter, on_event, f);
 	if (rc) {
-		vt_rec_close(&f->rec);
+		/* nothing was traced: no recording that would replay as a quiet run */
+		if (f->write) {
+			vt_rec_close(&f->rec);
+			unlink(f->write);
+		}
 		return rc;
 	}
 	/* without it, follow goes on with the interfaces it found first */
@@ -598,11 +605,8 @@ static int run(struct follow *f)
 		};
 
 		vt_rec_put(&f->rec, VT_REC_LOST, 0, vt_now_ns(), 0, &lost, sizeof(lost));
-		err = vt_rec_close(&f->rec);
-		if (err) {
-			fprintf(stderr, "vmtrace: writing %s: %s\n", f->write, strerror(-err));
+		if (vt_rec_close(&f->rec))	/* said on stderr when it happened */
 			rc = VT_EXIT_FAIL;
-		}
 	}
 	return rc;
 }
@@ -659,7 +663,7 @@ static int replay_record(struct follow *f, struct vt_rec_reader *rd, const struc
 	case VT_REC_EXPECT: {
 		const struct vt_rec_expect *x = p;
 
-		if (x->family != AF_INET && x->family != AF_INET6)
+		if ((x->family != AF_INET && x->family != AF_INET6) || x->send_err > 0 || x->send_err < -4095)
 			return vt_rec_invalid(rd, h, why, whylen);
 		vt_tracker_expect(&f->tracker, x->family, x->dst, x->id, x->seq, h->mono_ns, x->send_err);
 		break;
@@ -727,6 +731,11 @@ int vt_follow_replay(struct vt_rec_reader *rd, const struct vt_replay_opts *ro, 
 	if (err || h.type != VT_REC_LOST) {
 		f->unrecorded = 1;
 		vt_tracker_tick(&f->tracker, last_ns, 1);
+		if (!err) {	/* the writer was killed between two records */
+			snprintf(why, whylen, "ends at byte %llu without its last record: cut short",
+				 (unsigned long long)rd->offset);
+			err = -EBADMSG;
+		}
 	}
 	rc = finish(f);
 	if (f->unmatched)

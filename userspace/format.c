@@ -239,12 +239,13 @@ int64_t vt_wall_offset_ns(void)
 
 char *vt_wall_time(char *buf, size_t len, uint64_t mono_ns, int64_t offset_ns, int iso)
 {
-	int64_t ns = (int64_t)mono_ns + offset_ns;
+	int64_t ns;
 	time_t sec;
 	struct tm tm;
 	char us[8];
 
-	if (ns < 0)
+	/* a recording's clock may say anything */
+	if (mono_ns > INT64_MAX || __builtin_add_overflow((int64_t)mono_ns, offset_ns, &ns) || ns < 0)
 		ns = 0;
 	sec = (time_t)(ns / 1000000000LL);
 	snprintf(us, sizeof(us), "%06u", (unsigned int)(ns % 1000000000LL / 1000));

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,15 +26,43 @@ static void copy_str(char *dst, size_t dlen, const char *src, size_t slen)
 	dst[n] = '\0';
 }
 
+static void failed(struct vt_rec_writer *w, int err)
+{
+	if (w->err)
+		return;
+	w->err = err;
+	fprintf(stderr, "vmtrace: writing %s: %s: the recording stops here\n", w->path, strerror(-err));
+}
+
 int vt_rec_create(struct vt_rec_writer *w, const char *path, const char *command)
 {
 	struct vt_rec_file_header fh;
+	struct stat st;
 	int fd;
 
 	memset(w, 0, sizeof(*w));
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
+	w->path = path;
+	/* a file planted where root writes (/var/tmp) must not receive the tenants' traffic */
+	/* O_NONBLOCK: a FIFO planted there must not hold us; cleared once it is a file */
+	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+	if (fd < 0)	/* ELOOP: a symlink; ENXIO: a FIFO nobody reads */
+		return errno == ELOOP || errno == ENXIO ? -EPERM : -errno;
+	if (fstat(fd, &st)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
+		close(fd);
+		return -EPERM;
+	}
+	if (fchmod(fd, 0600) || ftruncate(fd, 0) || fcntl(fd, F_SETFL, 0)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
 	w->f = fdopen(fd, "w");
 	if (!w->f) {
 		int err = -errno;
@@ -52,7 +81,7 @@ int vt_rec_create(struct vt_rec_writer *w, const char *path, const char *command
 	snprintf(fh.tool_version, sizeof(fh.tool_version), "%s", VMTRACE_VERSION);
 	snprintf(fh.command, sizeof(fh.command), "%s", command);
 	if (fwrite(&fh, sizeof(fh), 1, w->f) != 1)
-		w->err = -EIO;
+		failed(w, errno ? -errno : -EIO);
 	return 0;
 }
 
@@ -61,7 +90,7 @@ static void put_bytes(struct vt_rec_writer *w, const void *p, size_t len)
 	if (w->err || !len)
 		return;
 	if (fwrite(p, len, 1, w->f) != 1)
-		w->err = errno ? -errno : -EIO;
+		failed(w, errno ? -errno : -EIO);
 }
 
 void vt_rec_put(struct vt_rec_writer *w, uint16_t type, uint16_t flags, uint64_t mono_ns,
@@ -82,15 +111,15 @@ void vt_rec_put(struct vt_rec_writer *w, uint16_t type, uint16_t flags, uint64_t
 void vt_rec_flush(struct vt_rec_writer *w)
 {
 	if (w->f && !w->err && fflush(w->f))
-		w->err = -errno;
+		failed(w, -errno);
 }
 
 int vt_rec_close(struct vt_rec_writer *w)
 {
 	if (!w->f)
 		return w->err;
-	if (fclose(w->f) && !w->err)
-		w->err = -errno;
+	if (fclose(w->f))
+		failed(w, -errno);
 	w->f = NULL;
 	return w->err;
 }
@@ -106,7 +135,7 @@ void vt_rec_put_vm(struct vt_rec_writer *w, const struct vt_vm *vm, int changed,
 	unsigned int i;
 
 	if (!buf) {
-		w->err = w->err ? w->err : -ENOMEM;
+		failed(w, -ENOMEM);
 		return;
 	}
 	copy_str(rv->name, sizeof(rv->name), vm->name, sizeof(vm->name));
@@ -141,7 +170,7 @@ void vt_rec_put_names(struct vt_rec_writer *w, const struct vt_netns_names *name
 	unsigned int i;
 
 	if (!rn) {
-		w->err = w->err ? w->err : -ENOMEM;
+		failed(w, -ENOMEM);
 		return;
 	}
 	for (i = 0; i < names->n; i++) {
@@ -226,10 +255,16 @@ int vt_rec_open(struct vt_rec_reader *r, FILE *f, char *why, size_t whylen)
 /*
  * The kernel's reason and location are symbol names, printed as they are;
  * a recording's may hold anything: what is not printable ASCII becomes '?'.
+ * Its names end where the kernel's do (IFNAMSIZ), whatever the file says.
  */
 static void plain_kernel_words(struct vmtrace_event *ev)
 {
 	size_t i;
+
+	ev->ifname[sizeof(ev->ifname) - 1] = '\0';
+	ev->out_ifname[sizeof(ev->out_ifname) - 1] = '\0';
+	ev->reason[sizeof(ev->reason) - 1] = '\0';
+	ev->location[sizeof(ev->location) - 1] = '\0';
 
 	for (i = 0; i < sizeof(ev->reason) && ev->reason[i]; i++)
 		if (ev->reason[i] <= ' ' || ev->reason[i] > '~')
@@ -371,7 +406,10 @@ int vt_rec_get_verdict(const void *p, uint32_t len, struct vt_rec_verdict *v)
 	memcpy(v, p, sizeof(*v));
 	if ((v->family != AF_INET && v->family != AF_INET6) || v->status > VT_UNSEEN)
 		return -EBADMSG;
-	if (v->status == VT_DROPPED && !v->has_hop)
+	/* what the renderer reads of a verdict of this status, live verdicts always have */
+	if (!v->has_hop && (v->status == VT_DROPPED || v->status == VT_LOST_IN_VM || v->status == VT_WRONG_VM))
+		return -EBADMSG;
+	if (v->status != VT_REPLIED && !v->cause_id[0])
 		return -EBADMSG;
 	/* a cause id is vmtrace's vocabulary (docs/causes.md): printed as it is */
 	if (!memchr(v->cause_id, '\0', sizeof(v->cause_id)) ||

@@ -7,6 +7,7 @@
 #ifndef VT_RECORD_H
 #define VT_RECORD_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <linux/vmtrace.h>
@@ -109,7 +110,7 @@ struct vt_rec_verdict {
 	uint32_t has_hop;
 	uint32_t inferred;
 	uint32_t via_neighbour;
-	uint32_t reserved;
+	uint32_t reserved[2];
 	uint64_t rtt_ns;
 	char cause_id[32];	/* "" for none */
 	char explain[480];
@@ -123,13 +124,35 @@ struct vt_rec_lost {
 	uint64_t lost_socket;
 };
 
-/* Writing: every call after the first failure does nothing; vt_rec_close() says. */
+/* What is on disk has no padding the compiler chose: docs/recording.md lists every byte. */
+_Static_assert(sizeof(struct vt_rec_file_header) == 80, "file header layout");
+_Static_assert(sizeof(struct vt_rec_header) == 24, "record header layout");
+_Static_assert(sizeof(struct vt_rec_options) == 32, "options layout");
+_Static_assert(sizeof(struct vt_rec_vm) == 536, "vm layout");
+_Static_assert(sizeof(struct vt_rec_path_elem) == 328, "path element layout");
+_Static_assert(sizeof(struct vt_rec_addr) == 20, "address layout");
+_Static_assert(sizeof(struct vt_rec_netns_name) == 260, "netns name layout");
+_Static_assert(sizeof(struct vt_rec_expect) == 28, "expect layout");
+_Static_assert(offsetof(struct vt_rec_verdict, rtt_ns) == 64 &&
+	       offsetof(struct vt_rec_verdict, hop) == 840 &&
+	       sizeof(struct vt_rec_verdict) == 840 + sizeof(struct vmtrace_event), "verdict layout");
+_Static_assert(sizeof(struct vt_rec_lost) == 24, "lost layout");
+
+/*
+ * Writing: every call after the first failure does nothing; the failure is
+ * said once on stderr when it happens, and vt_rec_close() returns it.
+ */
 struct vt_rec_writer {
 	FILE *f;
+	const char *path;
 	int err;		/* the first -errno */
 };
 
-/* Create @path (mode 0600: it holds tenants' addresses) and write the file header. */
+/*
+ * Create @path, or empty it if it is ours (mode 0600 either way: it holds
+ * tenants' addresses; never through a symlink, never another user's file),
+ * and write the file header.
+ */
 int vt_rec_create(struct vt_rec_writer *w, const char *path, const char *command);
 void vt_rec_put(struct vt_rec_writer *w, uint16_t type, uint16_t flags, uint64_t mono_ns,
 		int64_t wall_offset_ns, const void *payload, uint32_t len);

@@ -119,6 +119,9 @@ t 1 0 replay "$rec/probe.vmtr"	# a probe that lost an echo: 1, as it was
 t 1 1 replay "$rec/cut.vmtr"	# what came before, then where it broke
 t 1 1 replay "$rec/cause.vmtr"
 t 1 1 replay "$rec/huge.vmtr"
+t 1 1 replay "$rec/nolost.vmtr"	# cut between two records: said, not a clean run
+t 1 1 replay "$rec/senderr.vmtr"
+t 1 1 replay "$rec/nohop.vmtr"
 t 2 1 follow vm --write /tmp/x.vmtr --show-path
 t 2 1 follow vm --write
 t 2 1 events -I lo -w
@@ -132,6 +135,14 @@ if ! grep -q '^  cause: vm-not-reading — the guest is not draining' /tmp/vmtra
 	echo "FAIL: replay does not print the recorded verdicts and causes (or not from stdin):"
 	cat /tmp/vmtrace-cli-args.$$.out
 fi
+if ! "$vt" replay "$rec/nolost.vmtr" 2>&1 > /dev/null | grep -q 'without its last record: cut short$'; then
+	fail=$((fail + 1))
+	echo "FAIL: replay of a recording without its end does not say so"
+fi
+# a file that is not ours is not written to
+ln -sf /dev/null /tmp/vmtrace-cli-args.$$.link
+t 1 1 follow if:lo --write /tmp/vmtrace-cli-args.$$.link
+rm -f /tmp/vmtrace-cli-args.$$.link
 # the cut recording: the verdict it lost is decided on the kernel's word alone
 if ! "$vt" replay "$rec/cut.vmtr" 2> /dev/null | grep -q "^  check: ip -s link show tap101i0"; then
 	fail=$((fail + 1))

@@ -95,6 +95,11 @@ static void test_wall_time(void)
 	/* a recording's offset gives the same time on any later day */
 	vt_wall_time(buf, sizeof(buf), 5123456000ULL, 1796228396000000000LL, 1);
 	CHECK(!strcmp(buf, "2026-12-02T16:20:01.123456Z"), "a recorded offset: %s", buf);
+	/* a made-up recording's clock: no overflow (UBSan watches), the epoch */
+	vt_wall_time(buf, sizeof(buf), UINT64_MAX, INT64_MAX, 1);
+	CHECK(!strcmp(buf, "1970-01-01T00:00:00.000000Z"), "an overflowing clock: %s", buf);
+	vt_wall_time(buf, sizeof(buf), 1000, INT64_MIN, 1);
+	CHECK(!strcmp(buf, "1970-01-01T00:00:00.000000Z"), "a clock before the epoch: %s", buf);
 }
 
 static void test_text_safe(void)

@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../../userspace/record.h"
@@ -216,6 +218,14 @@ static const char *variant(const char *path, const char *name, long len, long at
 	return out;
 }
 
+static const char *variant_path(const char *name)
+{
+	static char p[512];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	return p;
+}
+
 /* Read @path to its end: the first error (0 if none), its reason in @why. */
 static int read_all(const char *path, char *why, size_t whylen)
 {
@@ -318,6 +328,26 @@ static void test_refused(void)
 	err = read_all(variant(good, "cause.vmtr", -1, verdict_at + 24 + offsetof(struct vt_rec_verdict, cause_id),
 			       "vm\033[2J", 7), why, sizeof(why));
 	CHECK(err == -EBADMSG && strstr(why, "type 6"), "an escape in a cause id: %s", why);
+	/* a lost-in-vm verdict without the hop the renderer reads, a drop without a cause */
+	u32 = 0;
+	err = read_all(variant(good, "nohop.vmtr", -1, verdict_at + 24 + offsetof(struct vt_rec_verdict, has_hop),
+			       &u32, 4), why, sizeof(why));
+	CHECK(err == -EBADMSG && strstr(why, "type 6"), "a drop without its hop: %s", why);
+	u32 = VT_LOST_IN_VM;
+	variant(good, "lostinvm.vmtr", -1, verdict_at + 24 + offsetof(struct vt_rec_verdict, status), &u32, 4);
+	u32 = 0;
+	err = read_all(variant(variant_path("lostinvm.vmtr"), "lostinvm-nohop.vmtr", -1,
+			       verdict_at + 24 + offsetof(struct vt_rec_verdict, has_hop), &u32, 4), why, sizeof(why));
+	CHECK(err == -EBADMSG && strstr(why, "type 6"), "lost-in-vm without its hop: %s", why);
+	err = read_all(variant(good, "nocause.vmtr", -1, verdict_at + 24 + offsetof(struct vt_rec_verdict, cause_id),
+			       "", 1), why, sizeof(why));
+	CHECK(err == -EBADMSG && strstr(why, "type 6"), "a drop without a cause: %s", why);
+	/* cut between two records: the reader sees a clean end; replay says what is missing (cli-args) */
+	variant(good, "nolost.vmtr", offset_of(good, VT_REC_LOST, 0), 0, NULL, 0);
+	/* an EXPECT whose error is no errno */
+	u32 = 0x80000000u;
+	variant(good, "senderr.vmtr", -1, offset_of(good, VT_REC_EXPECT, 0) + 24 + offsetof(struct vt_rec_expect, send_err),
+		&u32, 4);
 	/* a verdict of a size this version does not know */
 	u32 = sizeof(struct vt_rec_verdict) - 8;
 	err = read_all(variant(good, "vsize.vmtr", -1, verdict_at + 4, &u32, 4), why, sizeof(why));
@@ -346,6 +376,46 @@ static void test_plain_kernel_words(void)
 	fclose(f);
 }
 
+/* Where the recording goes: ours, 0600, never through a symlink or into another user's file. */
+static void test_create(void)
+{
+	struct vt_rec_writer w;
+	struct stat st;
+	char path[512], link[512];
+	int err, fd;
+
+	snprintf(path, sizeof(path), "%s/mode.vmtr", dir);
+	snprintf(link, sizeof(link), "%s/link.vmtr", dir);
+	unlink(path);
+	unlink(link);
+	fd = open(path, O_WRONLY | O_CREAT, 0644);
+	if (fd < 0 || write(fd, "old", 3) != 3)
+		exit(1);
+	fchmod(fd, 0644);
+	close(fd);
+	err = vt_rec_create(&w, path, "follow");
+	vt_rec_close(&w);
+	CHECK(!err && !stat(path, &st) && (st.st_mode & 0777) == 0600 && st.st_size == sizeof(struct vt_rec_file_header),
+	      "an old file of ours: emptied, 0600: %d %o %lld", err, st.st_mode & 0777, (long long)st.st_size);
+	if (symlink(path, link))
+		exit(1);
+	err = vt_rec_create(&w, link, "follow");
+	CHECK(err == -EPERM, "not through a symlink: %d", err);
+	unlink(link);
+	if (geteuid() == 0) {
+		if (chown(path, 65534, 65534))
+			exit(1);
+		err = vt_rec_create(&w, path, "follow");
+		CHECK(err == -EPERM, "not into another user's file: %d", err);
+	}
+	unlink(path);
+	if (mkfifo(link, 0600))
+		exit(1);
+	err = vt_rec_create(&w, link, "follow");
+	CHECK(err == -EPERM, "not into a FIFO, without blocking: %d", err);
+	unlink(link);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -353,6 +423,7 @@ int main(int argc, char **argv)
 	test_round_trip();
 	test_refused();
 	test_plain_kernel_words();
+	test_create();
 	printf("record: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
