@@ -79,7 +79,7 @@ $(B)/test_parse: tests/unit/test_parse.c tests/unit/check.h kmod/parse.c kmod/pa
 	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_parse.c kmod/parse.c
 ECHO_SRCS := userspace/echo.c userspace/verdict.c userspace/vm.c userspace/cause.c userspace/env.c \
 	userspace/conntrack.c userspace/format.c userspace/rtnl.c userspace/rtnl_view.c userspace/netns.c \
-	userspace/cause_ovs.c userspace/ovs.c userspace/ovs_parse.c
+	userspace/cause_ovs.c userspace/ovs.c userspace/ovs_parse.c userspace/nft.c userspace/jsonv.c
 # The tracker alone; then the verdicts and causes over it.
 $(B)/test_echo: tests/unit/test_echo.c tests/unit/timeline.h tests/unit/lab_vm.h tests/unit/check.h userspace/echo.c userspace/*.h
 	@mkdir -p $(B)
@@ -94,11 +94,16 @@ $(B)/test_format: tests/unit/test_format.c tests/unit/check.h userspace/format.c
 # The cause rules against a fake host (the test's own env.c and OVS daemons).
 $(B)/test_cause: tests/unit/test_cause.c tests/unit/check.h tests/unit/lab_vm.h userspace/cause.c userspace/vm.c \
 		userspace/rtnl_view.c userspace/format.c userspace/echo.c userspace/netns.c userspace/cause_ovs.c \
-		userspace/ovs_parse.c userspace/*.h
+		userspace/ovs_parse.c userspace/nft.c userspace/jsonv.c userspace/*.h tests/unit/nft/*
 	@mkdir -p $(B)
 	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_cause.c userspace/cause.c userspace/vm.c \
 		userspace/rtnl_view.c userspace/format.c userspace/echo.c userspace/netns.c userspace/cause_ovs.c \
-		userspace/ovs_parse.c
+		userspace/ovs_parse.c userspace/nft.c userspace/jsonv.c
+# Which nftables rule: the JSON reader and the walk through the chains, on nft's own output.
+$(B)/test_nft: tests/unit/test_nft.c tests/unit/check.h userspace/nft.c userspace/jsonv.c userspace/*.h \
+		tests/unit/nft/*
+	@mkdir -p $(B)
+	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_nft.c userspace/nft.c userspace/jsonv.c
 $(B)/test_render: tests/unit/test_render.c tests/unit/check.h userspace/render.c userspace/format.c \
 		userspace/echo.c userspace/vm.c userspace/netns.c userspace/*.h
 	@mkdir -p $(B)
@@ -140,7 +145,7 @@ $(B)/nlprobe: tests/ktest/nlprobe.c include/uapi/linux/vmtrace.h
 	$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude/uapi -o $@ $< -lmnl
 
 unit: $(B)/test_parse $(B)/test_echo $(B)/test_verdict $(B)/test_cause $(B)/test_resolve $(B)/test_format \
-		$(B)/test_render $(B)/test_record $(B)/vmtrace
+		$(B)/test_render $(B)/test_record $(B)/test_nft $(B)/vmtrace
 	$(B)/test_parse
 	$(B)/test_echo
 	$(B)/test_verdict
@@ -148,6 +153,7 @@ unit: $(B)/test_parse $(B)/test_echo $(B)/test_verdict $(B)/test_cause $(B)/test
 	$(B)/test_resolve
 	$(B)/test_format
 	$(B)/test_render
+	$(B)/test_nft
 	@rm -rf $(B)/rec && mkdir -p $(B)/rec
 	$(B)/test_record $(B)/rec
 	tests/unit/cli-args.sh $(B)/vmtrace
@@ -163,7 +169,8 @@ fuzz-smoke: $(B)/fuzz_parse $(B)/fuzz_replay $(B)/test_record
 	@mkdir -p $(B)/fuzz-corpus $(B)/fuzz-replay-corpus $(B)/rec-seeds
 	$(B)/fuzz_parse -max_total_time=20 -print_final_stats=1 $(B)/fuzz-corpus tests/fuzz/seeds
 	$(B)/test_record $(B)/rec-seeds > /dev/null
-	$(B)/fuzz_replay -max_total_time=20 -close_fd_mask=3 -print_final_stats=1 $(B)/fuzz-replay-corpus $(B)/rec-seeds
+	$(B)/fuzz_replay -max_total_time=20 -max_len=65536 -close_fd_mask=3 -print_final_stats=1 \
+		$(B)/fuzz-replay-corpus $(B)/rec-seeds
 
 # The benchmark's client (the CLI's session code, timed) and its UDP sink.
 VTBENCH_SRCS := userspace/session.c userspace/nl.c userspace/netns.c userspace/module.c userspace/prober.c \
@@ -325,7 +332,7 @@ fuzz-long: $(B)/fuzz_parse $(B)/fuzz_replay $(B)/test_record
 	@mkdir -p $(B)/fuzz-corpus $(B)/fuzz-replay-corpus $(B)/rec-seeds
 	$(B)/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(B)/fuzz-corpus tests/fuzz/seeds
 	$(B)/test_record $(B)/rec-seeds > /dev/null
-	$(B)/fuzz_replay -max_total_time=$(FUZZ_SECONDS) -close_fd_mask=3 -print_final_stats=1 \
+	$(B)/fuzz_replay -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -close_fd_mask=3 -print_final_stats=1 \
 		$(B)/fuzz-replay-corpus $(B)/rec-seeds
 	printf 'NLFUZZ_SECONDS=%s\nNLFUZZ_SEED=%s\n' $(FUZZ_SECONDS) "$${NLFUZZ_SEED:-$$(date +%s)}" > $(B)/nlfuzz.env
 	VMTRACE_KTEST_TIMEOUT=$$(($(FUZZ_SECONDS) + 1500)) $(MAKE) check-debug CASES=67-netlink-fuzz; \

@@ -20,6 +20,7 @@
 #include "cause.h"
 #include "echo.h"
 #include "format.h"
+#include "nft.h"
 
 #define BR_STATE_FORWARDING 3
 #ifndef IFF_LOWER_UP
@@ -410,6 +411,73 @@ static void route_error_cause(const struct vmtrace_event *ev, struct vt_env *env
 	snprintf(c->check, sizeof(c->check), "ip route get %s", dst);
 }
 
+static const char *const hook_names[] = {
+	[VMTRACE_POINT_BR_PREROUTING] = "prerouting", [VMTRACE_POINT_BR_INPUT] = "input",
+	[VMTRACE_POINT_BR_FORWARD] = "forward", [VMTRACE_POINT_BR_OUTPUT] = "output",
+	[VMTRACE_POINT_BR_POSTROUTING] = "postrouting",
+	[VMTRACE_POINT_IP_PREROUTING] = "prerouting", [VMTRACE_POINT_IP_INPUT] = "input",
+	[VMTRACE_POINT_IP_FORWARD] = "forward", [VMTRACE_POINT_IP_OUTPUT] = "output",
+	[VMTRACE_POINT_IP_POSTROUTING] = "postrouting",
+};
+
+/*
+ * The nftables rule (or chain policy) that dropped the echo @ev, from the
+ * ruleset of namespace @ns as it is now, added to @c's words (nft.c says
+ * how it is found and what it cannot check).
+ */
+static void name_nft_rule(const struct vmtrace_event *ev, struct vt_env *env, const char *ns,
+			  struct vt_cause *c)
+{
+	char in[VMTRACE_IFNAMSIZ + 1], out[VMTRACE_IFNAMSIZ + 1], where[300], more[700];
+	struct vt_nft_pkt p = { .family = ev->family };
+	struct vt_nft_drop d;
+	const char *json, *listing;
+	size_t len;
+
+	if (ev->point >= sizeof(hook_names) / sizeof(hook_names[0]) || !hook_names[ev->point] ||
+	    (ev->kind != VMTRACE_PKT_ECHO_REQUEST && ev->kind != VMTRACE_PKT_ECHO_REPLY) ||
+	    (ev->family != AF_INET && ev->family != AF_INET6) ||
+	    vt_env_nft(env, ns, &json, &len, &listing))
+		return;
+	p.bridge = ev->point <= VMTRACE_POINT_BR_POSTROUTING;
+	p.hook = hook_names[ev->point];
+	memcpy(p.src, ev->src, sizeof(p.src));
+	memcpy(p.dst, ev->dst, sizeof(p.dst));
+	p.l4proto = ev->family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
+	if (ev->family == AF_INET)
+		p.icmp_type = ev->kind == VMTRACE_PKT_ECHO_REQUEST ? 8 : 0;
+	else
+		p.icmp_type = ev->kind == VMTRACE_PKT_ECHO_REQUEST ? 128 : 129;
+	snprintf(in, sizeof(in), "%.*s", VMTRACE_IFNAMSIZ, ev->ifname);
+	snprintf(out, sizeof(out), "%.*s", VMTRACE_IFNAMSIZ, ev->out_ifname);
+	/* a hook with both devices names both; output and postrouting know only the way out */
+	if (out[0]) {
+		p.iifname = in;
+		p.oifname = out;
+	} else if (!strcmp(p.hook, "output") || !strcmp(p.hook, "postrouting")) {
+		p.iifname = "";
+		p.oifname = in;
+	} else {
+		p.iifname = in;
+		p.oifname = "";
+	}
+	if (vt_nft_find_drop(json, len, listing, &p, &d) || d.found == VT_NFT_NONE)
+		return;
+	snprintf(where, sizeof(where), "table %s %s, chain %s", d.family, d.table, d.chain);
+	if (d.found == VT_NFT_POLICY)
+		snprintf(more, sizeof(more), ": the policy of the chain is drop (%s) and no rule accepted it", where);
+	else
+		snprintf(more, sizeof(more), ": %snft rule `%s` (%s, handle %ld)%s",
+			 d.found == VT_NFT_MAYBE ? "probably " : "", d.text, where, d.handle,
+			 d.found == VT_NFT_MAYBE ? ", whose match vmtrace cannot check against the echo" : "");
+	snprintf(c->explain + strlen(c->explain), sizeof(c->explain) - strlen(c->explain), "%s", more);
+	if (d.uncertain && d.found != VT_NFT_MAYBE)
+		snprintf(c->explain + strlen(c->explain), sizeof(c->explain) - strlen(c->explain),
+			 " (unless an earlier rule vmtrace cannot check dropped it: %s)", d.first_uncertain);
+	snprintf(c->check, sizeof(c->check), "%s%s%snft -a list chain %s %s %s",
+		 ns[0] ? "ip netns exec " : "", ns, ns[0] ? " " : "", d.family, d.table, d.chain);
+}
+
 static void firewall_cause(const struct vmtrace_event *ev, struct vt_env *env, const char *ifname,
 			   struct vt_cause *c)
 {
@@ -441,6 +509,8 @@ static void firewall_cause(const struct vmtrace_event *ev, struct vt_env *env, c
 		 ev->point >= VMTRACE_POINT_BR_PREROUTING && ev->point <= VMTRACE_POINT_BR_POSTROUTING ?
 		 "bridge" : "IP", ifname[0] ? " on " : "", ifname);
 	snprintf(c->check, sizeof(c->check), "nft list ruleset; iptables-save; ebtables-save");
+	if (env && ns)
+		name_nft_rule(ev, env, ns, c);
 }
 
 void vt_cause_unanswered(const struct vmtrace_event *req, const uint8_t *echo_dst,

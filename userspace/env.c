@@ -6,12 +6,23 @@
 
 #include "echo.h"
 #include "env.h"
+#include "nft.h"
 
 void vt_env_init(struct vt_env *e, const struct vt_vm *vm, const struct vt_netns_names *names)
 {
 	memset(e, 0, sizeof(*e));
 	e->vm = vm;
 	e->names = names;
+}
+
+static void forget_rulesets(struct vt_env *e)
+{
+	for (unsigned int i = 0; i < e->nrulesets; i++) {
+		free(e->rulesets[i].json);
+		free(e->rulesets[i].listing);
+	}
+	memset(e->rulesets, 0, sizeof(e->rulesets));
+	e->nrulesets = 0;
 }
 
 void vt_env_free(struct vt_env *e)
@@ -25,11 +36,13 @@ void vt_env_free(struct vt_env *e)
 	}
 	memset(e->views, 0, sizeof(e->views));
 	e->nviews = 0;
+	forget_rulesets(e);
 }
 
 void vt_env_forget(struct vt_env *e)
 {
 	e->nviews = 0;
+	forget_rulesets(e);
 }
 
 const char *vt_env_netns(const struct vt_env *e, const struct vmtrace_event *ev)
@@ -114,6 +127,44 @@ long vt_env_sysctl(struct vt_env *e, const char *netns, const char *path)
 	}
 	vt_netns_leave(tok);
 	return val;
+}
+
+int vt_env_nft(struct vt_env *e, const char *netns, const char **json, size_t *json_len,
+	       const char **listing)
+{
+	static const char *const as_json[] = { "nft", "-j", "-a", "list", "ruleset", NULL };
+	static const char *const as_text[] = { "nft", "-a", "list", "ruleset", NULL };
+	unsigned int i;
+	size_t len;
+	int tok;
+
+	if (!netns)
+		return -ENOENT;
+	for (i = 0; i < e->nrulesets; i++)
+		if (!strcmp(e->rulesets[i].netns, netns))
+			break;
+	if (i == e->nrulesets) {
+		if (i == VT_ENV_RULESETS)
+			return -ENOSPC;
+		e->nrulesets++;
+		snprintf(e->rulesets[i].netns, sizeof(e->rulesets[i].netns), "%s", netns);
+		tok = enter(netns);
+		if (tok < 0) {
+			e->rulesets[i].err = tok;
+		} else {
+			/* nft runs in the namespace it is forked in */
+			e->rulesets[i].err = vt_nft_run(as_json, &e->rulesets[i].json, &e->rulesets[i].json_len);
+			if (!e->rulesets[i].err)
+				e->rulesets[i].err = vt_nft_run(as_text, &e->rulesets[i].listing, &len);
+			vt_netns_leave(tok);
+		}
+	}
+	if (e->rulesets[i].err)
+		return e->rulesets[i].err;
+	*json = e->rulesets[i].json;
+	*json_len = e->rulesets[i].json_len;
+	*listing = e->rulesets[i].listing;
+	return 0;
 }
 
 int vt_env_conntrack(struct vt_env *e, const char *netns, int family, const uint8_t *src,

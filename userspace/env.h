@@ -16,6 +16,7 @@
 #include "rtnl.h"
 
 #define VT_ENV_VIEWS 4
+#define VT_ENV_RULESETS 2
 
 struct vt_env {
 	const struct vt_vm *vm;
@@ -26,6 +27,13 @@ struct vt_env {
 		struct vt_rtnl_view *view;
 		int err;
 	} views[VT_ENV_VIEWS];
+	unsigned int nrulesets;
+	struct {
+		char netns[256];
+		char *json, *listing;	/* nft -j -a list ruleset; nft -a list ruleset */
+		size_t json_len;
+		int err;
+	} rulesets[VT_ENV_RULESETS];
 };
 
 void vt_env_init(struct vt_env *e, const struct vt_vm *vm, const struct vt_netns_names *names);
@@ -41,6 +49,12 @@ int vt_env_route(struct vt_env *e, const char *netns, int family, const uint8_t 
 /* A number from /proc/sys/@path as @netns sees it, or -1. */
 long vt_env_sysctl(struct vt_env *e, const char *netns, const char *path);
 /* vt_ct_find_echo() in @netns. */
+/*
+ * The nftables ruleset of @netns, as JSON (for vt_nft_find_drop()) and as
+ * nft lists it (the rules' text), read once per tick; 0 or -errno (no nft).
+ */
+int vt_env_nft(struct vt_env *e, const char *netns, const char **json, size_t *json_len,
+	       const char **listing);
 int vt_env_conntrack(struct vt_env *e, const char *netns, int family, const uint8_t *src,
 		     const uint8_t *dst, uint16_t id, struct vt_ct *ct);
 

@@ -73,6 +73,42 @@ int vt_env_conntrack(struct vt_env *e, const char *netns, int family, const uint
 	return ct_found;
 }
 
+/* The fake nftables: what nft printed for a ruleset (tests/unit/nft), or no nft at all. */
+static char *nft_json, *nft_listing;
+static size_t nft_json_len;
+static char nft_netns[64];
+
+int vt_env_nft(struct vt_env *e, const char *netns, const char **json, size_t *json_len,
+	       const char **listing)
+{
+	(void)e;
+	snprintf(nft_netns, sizeof(nft_netns), "%s", netns);
+	if (!nft_json)
+		return -ENOENT;
+	*json = nft_json;
+	*json_len = nft_json_len;
+	*listing = nft_listing;
+	return 0;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = malloc(1 << 20);
+	size_t n;
+
+	if (!f || !buf) {
+		perror(path);
+		exit(1);
+	}
+	n = fread(buf, 1, (1 << 20) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	if (len)
+		*len = n;
+	return buf;
+}
+
 /* The fake Open vSwitch: what ovs-vswitchd answers, and the ports' tags. */
 static const char *ovs_trace = "";
 static int ovs_err;
@@ -461,6 +497,44 @@ static void test_firewall(void)
 	sysctls[1].path = "net/netfilter/nf_conntrack_max";
 	sysctls[1].value = 65536;
 	want_cause(ev, "conntrack", "table is full (65536 of 65536 entries)", "a full conntrack table");
+	sysctls[0].path = sysctls[1].path = NULL;
+}
+
+/* The nftables rule that dropped it, from the ruleset of the namespace it was dropped in. */
+static void test_firewall_rule(void)
+{
+	struct vmtrace_event ev = drop_at("tap0", 4, "NETFILTER_DROP", "nf_hook_slow+0x44");
+	struct vt_cause c;
+
+	nft_json = slurp("tests/unit/nft/basic.json", &nft_json_len);
+	nft_listing = slurp("tests/unit/nft/basic.txt", NULL);
+	ev.flags |= VMTRACE_EV_NF_ATTRIBUTED;
+	ev.point = VMTRACE_POINT_BR_FORWARD;
+	snprintf(ev.out_ifname, sizeof(ev.out_ifname), "vm0-host");
+	memset(&c, 0, sizeof(c));
+	vt_cause_of(&ev, &env, &c);
+	CHECK(!strcmp(c.id, "firewall") &&
+	      strstr(c.explain, "in the bridge hook on tap0: nft rule `iifname \"tap0\" ip saddr 192.0.2.0/24 icmp type echo-request counter packets 0 bytes 0 drop` (table bridge t, chain f, handle 2)") &&
+	      !strcmp(c.check, "nft -a list chain bridge t f") && !strcmp(nft_netns, ""),
+	      "the bridge rule named: %s / %s", c.explain, c.check);
+	/* inside the VM's namespace, the chain's policy */
+	ev.netns_cookie = 2;
+	ev.point = VMTRACE_POINT_IP_INPUT;
+	ev.out_ifname[0] = '\0';
+	inet_pton(AF_INET, "198.51.100.5", ev.src);
+	inet_pton(AF_INET, "192.0.2.5", ev.dst);
+	memset(&c, 0, sizeof(c));
+	vt_cause_of(&ev, &env, &c);
+	CHECK(!strcmp(c.id, "firewall") && !strcmp(nft_netns, "vm") &&
+	      strstr(c.explain, ": the policy of the chain is drop (table inet filter, chain input) and no rule accepted it") &&
+	      !strcmp(c.check, "ip netns exec vm nft -a list chain inet filter input"),
+	      "the policy named, in the VM's namespace: %s / %s", c.explain, c.check);
+	/* no nft: the cause as before */
+	free(nft_json);
+	free(nft_listing);
+	nft_json = nft_listing = NULL;
+	ev.netns_cookie = 1;
+	want_cause(ev, "firewall", "a firewall rule dropped it in the IP hook on tap0", "no nft");
 }
 
 /* An ARP/ND request nobody answered while an echo waited. */
@@ -790,6 +864,7 @@ int main(void)
 	test_sites_5_10();
 	reset_host();
 	test_firewall();
+	test_firewall_rule();
 	reset_host();
 	test_unanswered();
 	reset_host();

@@ -86,6 +86,10 @@ wait_session
 wait $fpid
 json_valid $TMP/f2
 expect "bridge firewall" "$(verdicts $TMP/f2)" "1 dropped firewall tap0/bridge:forward"
+# the rule that dropped it, read from the ruleset and walked as nf_tables does
+handle=$(nft -a list chain bridge t f | sed -n 's/.*meta l4proto icmp drop # handle \([0-9]*\)$/\1/p')
+expect "the rule named" "$(jq -M -r 'select(.type=="verdict") | "\(.explain) / \(.check)"' $TMP/f2)" \
+	"a firewall rule dropped it in the bridge hook on tap0: nft rule \`meta l4proto icmp drop\` (table bridge t, chain f, handle $handle) / nft -a list chain bridge t f"
 host nft delete table bridge t
 
 # The guest (behind the tap, its own "kernel" as far as the host path goes)
@@ -107,6 +111,9 @@ n vm nft add rule inet g i meta l4proto icmp drop
 ! "$VT" probe netns:vm --count 1 --json > $TMP/p4 || false
 expect "netns guest firewall" "$(verdicts $TMP/p4)" "1 dropped firewall vm0/ip:input"
 jq -M -r 'select(.type=="verdict") | .explain' $TMP/p4 | grep -q '^inside the VM (netns vm)'
+expect "the VM's rule named, in its namespace" "$(jq -M -r 'select(.type=="verdict") | .check' $TMP/p4)" \
+	"ip netns exec vm nft -a list chain inet g i"
+jq -M -r 'select(.type=="verdict") | .explain' $TMP/p4 | grep -q ': nft rule `meta l4proto icmp drop` (table inet g, chain i, handle [0-9]*)$'
 n vm nft delete table inet g
 
 # The tap VM stops reading (paused): its ring overflows.

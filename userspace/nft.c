@@ -1,0 +1,606 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Which nftables rule dropped a packet. The kernel says only which hook
+ * dropped it (NETFILTER_DROP, attributed by vmtrace's own hooks); the rule
+ * is found by walking the packet through that hook's base chains in
+ * priority order, as nf_tables does, with the matches vmtrace can check
+ * from what it saw of the packet (addresses, ICMP type, interfaces). A
+ * match it cannot check (conntrack state, marks, MACs, iptables-nft's xt
+ * matches) leaves a rule uncertain: an uncertain drop is a candidate, an
+ * uncertain accept or jump is taken as not matching (the packet was
+ * dropped). iptables-nft rules are nft rules; iptables-legacy and ebtables
+ * are not seen here.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "jsonv.h"
+#include "nft.h"
+
+#define MAX_CHAINS	4096
+#define MAX_JUMPS	16		/* nf_tables allows 16 nested jumps */
+#define RUN_MS		2000
+#define RUN_MAX		(16u << 20)
+
+enum tri { NO = 0, YES = 1, UNKNOWN = -1 };
+
+struct chain {
+	const char *family, *table, *name, *hook, *policy;
+	double prio;
+	int base;
+};
+
+struct walk {
+	const struct vt_nft_pkt *p;
+	const struct vt_jv *items;	/* the "nftables" array */
+	struct chain *chains;
+	unsigned int nchains;
+	const char *listing;
+	struct vt_nft_drop *out;
+};
+
+/* --- the packet's fields against a match's right-hand side --- */
+
+static int addr_len(int family)
+{
+	return family == AF_INET6 ? 16 : 4;
+}
+
+/* @s (an address, "a/len" prefix handled by the caller) as @family's bytes; 0 or -1 */
+static int parse_addr(int family, const char *s, uint8_t *a)
+{
+	return s && inet_pton(family, s, a) == 1 ? 0 : -1;
+}
+
+static enum tri addr_in(int family, const uint8_t *have, const struct vt_jv *right);
+
+static enum tri addr_is(int family, const uint8_t *have, const struct vt_jv *v)
+{
+	const struct vt_jv *x;
+	uint8_t a[16], b[16];
+	int n = addr_len(family);
+
+	if (v->type == VT_JV_STRING)
+		return parse_addr(family, v->str, a) ? UNKNOWN : !memcmp(a, have, n) ? YES : NO;
+	if ((x = vt_jv_get(v, "prefix"))) {
+		int len = (int)vt_jv_get_number(x, "len", -1);
+
+		if (parse_addr(family, vt_jv_get_string(x, "addr"), a) || len < 0 || len > 8 * n)
+			return UNKNOWN;
+		for (int i = 0; i < n; i++) {
+			int bits = len - 8 * i;
+			uint8_t mask = bits >= 8 ? 0xff : bits <= 0 ? 0 : (uint8_t)(0xff << (8 - bits));
+
+			if ((a[i] & mask) != (have[i] & mask))
+				return NO;
+		}
+		return YES;
+	}
+	if ((x = vt_jv_get(v, "range")) && x->type == VT_JV_ARRAY && x->n == 2) {
+		if (parse_addr(family, vt_jv_string(x->child), a) ||
+		    parse_addr(family, vt_jv_string(x->child->next), b))
+			return UNKNOWN;
+		return memcmp(have, a, n) >= 0 && memcmp(have, b, n) <= 0 ? YES : NO;
+	}
+	if ((x = vt_jv_get(v, "set")))
+		return addr_in(family, have, x);
+	return UNKNOWN;
+}
+
+/* any element of the set (or the one value) */
+static enum tri addr_in(int family, const uint8_t *have, const struct vt_jv *right)
+{
+	enum tri r = NO;
+
+	if (right->type != VT_JV_ARRAY)
+		return addr_is(family, have, right);
+	for (const struct vt_jv *e = right->child; e; e = e->next) {
+		enum tri t = addr_is(family, have, e);
+
+		if (t == YES)
+			return YES;
+		if (t == UNKNOWN)
+			r = UNKNOWN;
+	}
+	return r;
+}
+
+/* A protocol or ICMP type, by nft's name or number; -1 unknown. */
+static long symbol(const struct vt_jv *v, const char *const names[][2])
+{
+	if (v->type == VT_JV_NUMBER)
+		return (long)v->num;
+	if (v->type != VT_JV_STRING)
+		return -1;
+	for (int i = 0; names[i][0]; i++)
+		if (!strcmp(v->str, names[i][0]))
+			return strtol(names[i][1], NULL, 10);
+	return -1;
+}
+
+static const char *const proto_names[][2] = {
+	{ "icmp", "1" }, { "ipv6-icmp", "58" }, { "icmpv6", "58" }, { "tcp", "6" }, { "udp", "17" },
+	{ "sctp", "132" }, { "gre", "47" }, { "esp", "50" }, { NULL, NULL },
+};
+static const char *const icmp_names[][2] = {
+	{ "echo-reply", "0" }, { "echo-request", "8" }, { NULL, NULL },
+};
+static const char *const icmpv6_names[][2] = {
+	{ "echo-request", "128" }, { "echo-reply", "129" }, { NULL, NULL },
+};
+static const char *const nfproto_names[][2] = {
+	{ "ipv4", "2" }, { "ipv6", "10" }, { NULL, NULL },
+};
+static const char *const ethertype_names[][2] = {
+	{ "ip", "2048" }, { "ip6", "34525" }, { "arp", "2054" }, { "vlan", "33024" }, { NULL, NULL },
+};
+
+static enum tri num_in(long have, const struct vt_jv *right, const char *const names[][2])
+{
+	const struct vt_jv *set = vt_jv_get(right, "set");
+	enum tri r = NO;
+
+	if (!set) {
+		long want = symbol(right, names);
+
+		return want < 0 ? UNKNOWN : want == have ? YES : NO;
+	}
+	if (set->type != VT_JV_ARRAY)
+		return UNKNOWN;
+	for (const struct vt_jv *e = set->child; e; e = e->next) {
+		long want = symbol(e, names);
+
+		if (want == have)
+			return YES;
+		if (want < 0)
+			r = UNKNOWN;
+	}
+	return r;
+}
+
+/* An interface name against "tap0" or "tap*" (nft's wildcard), or a set of them. */
+static enum tri name_in(const char *have, const struct vt_jv *right)
+{
+	const struct vt_jv *set = vt_jv_get(right, "set");
+	const struct vt_jv *one = set ? (set->type == VT_JV_ARRAY ? set->child : NULL) : right;
+	enum tri r = NO;
+
+	for (; one; one = set ? one->next : NULL) {
+		const char *want = vt_jv_string(one);
+		size_t n;
+
+		if (!want) {
+			r = UNKNOWN;
+			continue;
+		}
+		n = strlen(want);
+		if (n && want[n - 1] == '*' && !(n > 1 && want[n - 2] == '\\') ?
+		    !strncmp(have, want, n - 1) : !strcmp(have, want))
+			return YES;
+	}
+	return r;
+}
+
+/* --- one match --- */
+
+static enum tri match_meta(const struct vt_nft_pkt *p, const char *key, const struct vt_jv *right)
+{
+	if (!strcmp(key, "l4proto"))
+		return num_in(p->l4proto, right, proto_names);
+	if (!strcmp(key, "nfproto"))
+		return num_in(p->family == AF_INET ? 2 : 10, right, nfproto_names);
+	if (!strcmp(key, "protocol"))
+		return num_in(p->family == AF_INET ? 0x0800 : 0x86dd, right, ethertype_names);
+	/* iif and oif print as names too; a device gone since is compared by name alike */
+	if (!strcmp(key, "iifname") || !strcmp(key, "iif"))
+		return p->iifname && *p->iifname ? name_in(p->iifname, right) : UNKNOWN;
+	if (!strcmp(key, "oifname") || !strcmp(key, "oif"))
+		return p->oifname && *p->oifname ? name_in(p->oifname, right) : UNKNOWN;
+	return UNKNOWN;
+}
+
+static enum tri match_payload(const struct vt_nft_pkt *p, const char *proto, const char *field,
+			      const struct vt_jv *right)
+{
+	int v4 = p->family == AF_INET;
+
+	/* nft's implicit dependency: "ip saddr" matches IPv4 packets only, and so on */
+	if (!strcmp(proto, "ip") || !strcmp(proto, "ip6")) {
+		if (v4 != !strcmp(proto, "ip"))
+			return NO;
+		if (!strcmp(field, "saddr"))
+			return addr_in(p->family, p->src, right);
+		if (!strcmp(field, "daddr"))
+			return addr_in(p->family, p->dst, right);
+		if (!strcmp(field, "protocol") || !strcmp(field, "nexthdr"))
+			return num_in(p->l4proto, right, proto_names);
+		return UNKNOWN;
+	}
+	if (!strcmp(proto, "icmp") || !strcmp(proto, "icmpv6")) {
+		if (p->l4proto != (!strcmp(proto, "icmp") ? IPPROTO_ICMP : IPPROTO_ICMPV6))
+			return NO;
+		if (!strcmp(field, "type") && p->icmp_type >= 0)
+			return num_in(p->icmp_type, right, v4 ? icmp_names : icmpv6_names);
+		return UNKNOWN;
+	}
+	if (!strcmp(proto, "tcp") || !strcmp(proto, "udp") || !strcmp(proto, "sctp") ||
+	    !strcmp(proto, "th") || !strcmp(proto, "dccp") || !strcmp(proto, "udplite"))
+		return p->l4proto == IPPROTO_ICMP || p->l4proto == IPPROTO_ICMPV6 ? NO : UNKNOWN;
+	if (!strcmp(proto, "ether") && !strcmp(field, "type"))
+		return num_in(v4 ? 0x0800 : 0x86dd, right, ethertype_names);
+	return UNKNOWN;
+}
+
+static enum tri match(const struct vt_nft_pkt *p, const struct vt_jv *m)
+{
+	const char *op = vt_jv_get_string(m, "op");
+	const struct vt_jv *left = vt_jv_get(m, "left"), *right = vt_jv_get(m, "right"), *x;
+	enum tri r = UNKNOWN;
+
+	if (!op || !left || !right)
+		return UNKNOWN;
+	if ((x = vt_jv_get(left, "meta")) && vt_jv_get_string(x, "key"))
+		r = match_meta(p, vt_jv_get_string(x, "key"), right);
+	else if ((x = vt_jv_get(left, "payload")) && vt_jv_get_string(x, "protocol") &&
+		 vt_jv_get_string(x, "field"))
+		r = match_payload(p, vt_jv_get_string(x, "protocol"), vt_jv_get_string(x, "field"), right);
+	if (!strcmp(op, "==") || !strcmp(op, "in"))
+		return r;
+	if (!strcmp(op, "!="))
+		return r == UNKNOWN ? UNKNOWN : r == YES ? NO : YES;
+	return UNKNOWN;
+}
+
+/* --- rules and chains --- */
+
+/* "table chain handle N: text" of a rule, or its text alone */
+static void rule_text(const struct walk *w, const char *family, const char *table, const char *chain,
+		      long handle, char *buf, size_t len)
+{
+	char cur_family[16] = "", cur_table[64] = "", cur_chain[64] = "";
+	const char *line, *nl;
+
+	snprintf(buf, len, "handle %ld", handle);
+	for (line = w->listing; line && *line; line = nl ? nl + 1 : NULL) {
+		const char *s = line + strspn(line, " \t"), *h;
+		size_t n;
+		long got;
+
+		nl = strchr(line, '\n');
+		n = nl ? (size_t)(nl - s) : strlen(s);
+		if (sscanf(s, "table %15s %63s {", cur_family, cur_table) == 2) {
+			cur_chain[0] = '\0';
+			continue;
+		}
+		if (sscanf(s, "chain %63s {", cur_chain) == 1)
+			continue;
+		if (strcmp(cur_family, family) || strcmp(cur_table, table) || strcmp(cur_chain, chain))
+			continue;
+		h = memmem(s, n, " # handle ", 10);
+		if (!h || sscanf(h + 10, "%ld", &got) != 1 || got != handle)
+			continue;
+		snprintf(buf, len, "%.*s", (int)(h - s), s);
+		return;
+	}
+}
+
+static const struct chain *find_chain(const struct walk *w, const char *family, const char *table,
+				      const char *name)
+{
+	for (unsigned int i = 0; i < w->nchains; i++)
+		if (!strcmp(w->chains[i].family, family) && !strcmp(w->chains[i].table, table) &&
+		    !strcmp(w->chains[i].name, name))
+			return &w->chains[i];
+	return NULL;
+}
+
+enum outcome {
+	FALL_THROUGH,	/* on to the next rule */
+	RETURNED,	/* this chain is done: back to the one that jumped to it */
+	ACCEPTED,	/* this base chain is done */
+	DROPPED,
+};
+
+static const char *str_or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
+static void note_uncertain(struct walk *w, const struct chain *c, long handle)
+{
+	char text[160];
+
+	if (w->out->uncertain++)
+		return;
+	rule_text(w, c->family, c->table, c->name, handle, text, sizeof(text));
+	snprintf(w->out->first_uncertain, sizeof(w->out->first_uncertain), "%s %s %s, handle %ld: %s",
+		 c->family, c->table, c->name, handle, text);
+}
+
+static void found(struct walk *w, enum vt_nft_found how, const struct chain *c, long handle)
+{
+	struct vt_nft_drop *o = w->out;
+
+	o->found = how;
+	snprintf(o->family, sizeof(o->family), "%s", c->family);
+	snprintf(o->table, sizeof(o->table), "%s", c->table);
+	snprintf(o->chain, sizeof(o->chain), "%s", c->name);
+	o->handle = handle;
+	if (handle >= 0)
+		rule_text(w, c->family, c->table, c->name, handle, o->text, sizeof(o->text));
+}
+
+static enum outcome walk_chain(struct walk *w, const struct chain *c, int depth);
+
+/* One rule: its matches in order, then its verdict. */
+static enum outcome walk_rule(struct walk *w, const struct chain *c, const struct vt_jv *rule, int depth)
+{
+	const struct vt_jv *expr = vt_jv_get(rule, "expr"), *e, *x;
+	long handle = (long)vt_jv_get_number(rule, "handle", -1);
+	enum tri all = YES;
+
+	if (!expr || expr->type != VT_JV_ARRAY)
+		return FALL_THROUGH;
+	for (e = expr->child; e; e = e->next) {
+		const char *verb = e->type == VT_JV_OBJECT && e->child ? e->child->key : "";
+		const struct vt_jv *arg = e->child;
+
+		if (!strcmp(verb, "match")) {
+			enum tri t = match(w->p, arg);
+
+			if (t == NO)
+				return FALL_THROUGH;
+			if (t == UNKNOWN)
+				all = UNKNOWN;
+		} else if (!strcmp(verb, "drop") || !strcmp(verb, "reject") ||
+			   (!strcmp(verb, "xt") && !strcmp(str_or_empty(vt_jv_get_string(arg, "type")), "target") &&
+			    (!strcmp(str_or_empty(vt_jv_get_string(arg, "name")), "REJECT") ||
+			     !strcmp(str_or_empty(vt_jv_get_string(arg, "name")), "DROP")))) {
+			if (all == YES) {
+				found(w, VT_NFT_RULE, c, handle);
+				return DROPPED;
+			}
+			if (!w->out->uncertain && w->out->found == VT_NFT_NONE)
+				found(w, VT_NFT_MAYBE, c, handle);
+			note_uncertain(w, c, handle);
+			return FALL_THROUGH;
+		} else if (!strcmp(verb, "accept")) {
+			return all == YES ? ACCEPTED : FALL_THROUGH;
+		} else if (!strcmp(verb, "jump") || !strcmp(verb, "goto")) {
+			const struct chain *to;
+			enum outcome r;
+
+			if (all != YES)	/* taken as not matching: the packet was dropped, not accepted */
+				return FALL_THROUGH;
+			x = vt_jv_get(arg, "target");
+			to = vt_jv_string(x) ? find_chain(w, c->family, c->table, x->str) : NULL;
+			if (!to || depth >= MAX_JUMPS)
+				return FALL_THROUGH;
+			r = walk_chain(w, to, depth + 1);
+			if (r != FALL_THROUGH)
+				return r;
+			/* a goto does not come back: the calling chain ends where the target does */
+			return !strcmp(verb, "jump") ? FALL_THROUGH : RETURNED;
+		} else if (!strcmp(verb, "return")) {
+			/* uncertain: taken as not matching, as an uncertain accept is */
+			return all == YES ? RETURNED : FALL_THROUGH;
+		} else if (!strcmp(verb, "xt") || !strcmp(verb, "limit") || !strcmp(verb, "quota") ||
+			   !strcmp(verb, "vmap") || !strcmp(verb, "queue")) {
+			all = UNKNOWN;	/* may or may not let the rule go on */
+		}
+		/* counter, log, mangle, meta/ct set, notrack...: no say in the verdict */
+	}
+	return FALL_THROUGH;
+}
+
+static enum outcome walk_chain(struct walk *w, const struct chain *c, int depth)
+{
+	const struct vt_jv *it;
+
+	for (it = w->items->child; it; it = it->next) {
+		const struct vt_jv *rule = vt_jv_get(it, "rule");
+		enum outcome r;
+
+		if (!rule || strcmp(str_or_empty(vt_jv_get_string(rule, "family")), c->family) ||
+		    strcmp(str_or_empty(vt_jv_get_string(rule, "table")), c->table) ||
+		    strcmp(str_or_empty(vt_jv_get_string(rule, "chain")), c->name))
+			continue;
+		r = walk_rule(w, c, rule, depth);
+		if (r == RETURNED)
+			return FALL_THROUGH;
+		if (r != FALL_THROUGH)
+			return r;
+	}
+	return FALL_THROUGH;
+}
+
+/* The families whose chains see the packet at this hook. */
+static int family_applies(const struct vt_nft_pkt *p, const char *family)
+{
+	if (p->bridge)
+		return !strcmp(family, "bridge");
+	return !strcmp(family, "inet") || !strcmp(family, p->family == AF_INET ? "ip" : "ip6");
+}
+
+static int by_prio(const void *a, const void *b)
+{
+	const struct chain *x = a, *y = b;
+
+	return x->prio < y->prio ? -1 : x->prio > y->prio;
+}
+
+int vt_nft_find_drop(const char *json, size_t json_len, const char *listing,
+		     const struct vt_nft_pkt *pkt, struct vt_nft_drop *out)
+{
+	struct walk w = { .p = pkt, .listing = listing, .out = out };
+	struct vt_jv_doc doc;
+	struct chain *base;
+	unsigned int nbase = 0;
+	const struct vt_jv *it;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	out->handle = -1;
+	err = vt_jv_parse(&doc, json, json_len);
+	if (err)
+		return err;
+	w.items = vt_jv_get(doc.root, "nftables");
+	if (!w.items || w.items->type != VT_JV_ARRAY) {
+		vt_jv_free(&doc);
+		return -EINVAL;
+	}
+	/* every chain, then the hook's base chains sorted: one allocation */
+	w.chains = calloc(2 * (w.items->n + 1), sizeof(*w.chains));
+	if (!w.chains) {
+		vt_jv_free(&doc);
+		return -ENOMEM;
+	}
+	base = w.chains + w.items->n + 1;
+	for (it = w.items->child; it && w.nchains < MAX_CHAINS; it = it->next) {
+		const struct vt_jv *c = vt_jv_get(it, "chain");
+		struct chain *ch = &w.chains[w.nchains];
+
+		if (!c)
+			continue;
+		ch->family = vt_jv_get_string(c, "family");
+		ch->table = vt_jv_get_string(c, "table");
+		ch->name = vt_jv_get_string(c, "name");
+		if (!ch->family || !ch->table || !ch->name)
+			continue;
+		ch->hook = vt_jv_get_string(c, "hook");
+		ch->policy = vt_jv_get_string(c, "policy");
+		ch->prio = vt_jv_get_number(c, "prio", 0);
+		ch->base = ch->hook != NULL;
+		w.nchains++;
+		if (ch->base && !strcmp(ch->hook, pkt->hook) && family_applies(pkt, ch->family))
+			base[nbase++] = *ch;
+	}
+	/* nf_tables runs a hook's base chains by priority; an accept ends only its own chain */
+	qsort(base, nbase, sizeof(*base), by_prio);
+	for (unsigned int i = 0; i < nbase; i++) {
+		enum outcome r = walk_chain(&w, &base[i], 0);
+
+		if (r == DROPPED)
+			break;
+		if (r == FALL_THROUGH && base[i].policy && !strcmp(base[i].policy, "drop")) {
+			found(&w, VT_NFT_POLICY, &base[i], -1);
+			break;
+		}
+	}
+	free(w.chains);
+	vt_jv_free(&doc);
+	return 0;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+int vt_nft_run(const char *const *args, char **out, size_t *len)
+{
+	static const char *const paths[] = { "/usr/sbin/nft", "/sbin/nft", "/usr/bin/nft" };
+	const char *nft = NULL;
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+	uint64_t deadline;
+	int fds[2], status, err = 0;
+	pid_t pid;
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]) && !nft; i++)
+		if (!access(paths[i], X_OK))
+			nft = paths[i];
+	if (!nft)
+		return -ENOENT;
+	if (pipe2(fds, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		err = -errno;
+		close(fds[0]);
+		close(fds[1]);
+		return err;
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+		dup2(fds[1], STDOUT_FILENO);
+		if (null >= 0) {
+			dup2(null, STDIN_FILENO);
+			dup2(null, STDERR_FILENO);
+		}
+		execv(nft, (char *const *)args);
+		_exit(127);
+	}
+	close(fds[1]);
+	deadline = now_ms() + RUN_MS;
+	for (;;) {
+		struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
+		uint64_t now = now_ms();
+		ssize_t got;
+
+		if (now >= deadline) {
+			err = -ETIMEDOUT;
+			break;
+		}
+		if (poll(&pfd, 1, (int)(deadline - now)) < 0) {
+			if (errno == EINTR)
+				continue;
+			err = -errno;
+			break;
+		}
+		if (n + 65536 + 1 > cap) {
+			char *more;
+
+			if (cap >= RUN_MAX) {
+				err = -EFBIG;
+				break;
+			}
+			cap = cap ? 2 * cap : 131072;
+			more = realloc(buf, cap);
+			if (!more) {
+				err = -ENOMEM;
+				break;
+			}
+			buf = more;
+		}
+		got = read(fds[0], buf + n, 65536);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			err = -errno;
+			break;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	close(fds[0]);
+	if (err)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!err && (!WIFEXITED(status) || WEXITSTATUS(status)))
+		err = -EIO;
+	if (err || !buf) {
+		free(buf);
+		return err ? err : -EIO;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
