@@ -1208,6 +1208,50 @@ static void tunnel_no_remote_cause(const struct vmtrace_event *ev, struct vt_env
 	snprintf(c->check, sizeof(c->check), "bridge fdb show dev %s; ip -d link show %s", ifname, ifname);
 }
 
+static void unknown_cause(const struct vmtrace_event *ev, struct vt_env *env, const char *ifname,
+			  struct vt_cause *c);
+
+/*
+ * The receiving end of a tunnel found no device for the packet's VNI:
+ * vxlan_rcv() and geneve_udp_encap_recv() free it (NOT_SPECIFIED before
+ * 6.11, then VXLAN_VNI_NOT_FOUND). Only this host's side can see it: the
+ * echo is one the remote hypervisor sent here. A VNI some device here
+ * does have is dropped for another reason, not named.
+ */
+static void vni_mismatch_cause(const struct vmtrace_event *ev, struct vt_env *env, const char *ifname,
+			       struct vt_cause *c)
+{
+	const struct vt_rtnl_view *st = view_at(env, ev);
+	const char *kind = ev->encap == VMTRACE_ENCAP_GENEVE ? "geneve" : "vxlan";
+	int by_reason = reason_is(ev, "VXLAN_VNI_NOT_FOUND");
+	char have[200] = "";
+	unsigned int i, n = 0;
+	size_t len;
+
+	if (!(ev->flags & VMTRACE_EV_ENCAP) || (!st && !by_reason)) {
+		unknown_cause(ev, env, ifname, c);
+		return;
+	}
+	for (i = 0; st && i < st->nlinks; i++) {
+		const struct vt_link *l = &st->links[i];
+
+		if (strcmp(l->kind, kind))
+			continue;
+		if (l->vni == (ev->vni & 0xffffff)) {
+			unknown_cause(ev, env, ifname, c);
+			return;
+		}
+		len = strlen(have);
+		snprintf(have + len, sizeof(have) - len, "%s%s VNI %u", n++ ? ", " : "", l->name, l->vni);
+	}
+	set(c, "vni-mismatch", !by_reason);
+	snprintf(c->explain, sizeof(c->explain),
+		 "a %s packet for VNI %u reached this hypervisor on %s and no %s device here has that VNI (%s): the two ends of the tunnel disagree on the VNI. Give both ends the same VNI, here or on the sending hypervisor",
+		 ev->encap == VMTRACE_ENCAP_GENEVE ? "Geneve" : "VXLAN", ev->vni & 0xffffff, ifname, kind,
+		 n ? have : "none");
+	snprintf(c->check, sizeof(c->check), "ip -d link show type %s (on both hypervisors)", kind);
+}
+
 static void bridge_rule(const struct vmtrace_event *ev, struct vt_env *env, const char *ifname,
 			struct vt_cause *c)
 {
@@ -1274,8 +1318,11 @@ static const struct cause_rule {
 	{ "TAP_TXFILTER", NULL, 0, mac_filter_cause },
 	{ "SOCKET_FILTER", NULL, 0, mac_filter_cause },
 	{ "VXLAN_NO_REMOTE", NULL, 0, tunnel_no_remote_cause },
+	{ "VXLAN_VNI_NOT_FOUND", NULL, 0, vni_mismatch_cause },
 	{ "OVS_DROP_", NULL, 0, ovs_rule },
 	{ NULL, "vxlan_xmit+", 0, tunnel_no_remote_cause },
+	{ NULL, "vxlan_rcv+", 0, vni_mismatch_cause },
+	{ NULL, "geneve_udp_encap_recv+", 0, vni_mismatch_cause },
 	{ NULL, "ovs_dp_process_packet+", 0, ovs_upcall_rule },
 	{ NULL, "br_", 0, bridge_rule },
 	{ NULL, "nbp_", 0, bridge_rule },

@@ -764,6 +764,21 @@ static void test_tunnels(void)
 	snprintf(ev.location, sizeof(ev.location), "vxlan_xmit_one+0x1/0x2");
 	snprintf(ev.reason, sizeof(ev.reason), "NOT_SPECIFIED");
 	want_cause(ev, "unknown", "", "vxlan_xmit_one is not vxlan_xmit");
+
+	/* the receiving side: a VNI no device here has (vxlan0 has 42) */
+	ev = drop_at("ul0", 10, "NOT_SPECIFIED", "vxlan_rcv+0x3a1/0x9b0");
+	ev.flags |= VMTRACE_EV_ENCAP;
+	ev.encap = VMTRACE_ENCAP_VXLAN;
+	ev.vni = 43;
+	want_cause(ev, "vni-mismatch", "a VXLAN packet for VNI 43 reached this hypervisor on ul0 and no vxlan device here has that VNI (vxlan0 VNI 42)",
+		   "vxlan_rcv on 6.1");
+	snprintf(ev.reason, sizeof(ev.reason), "VXLAN_VNI_NOT_FOUND");
+	want_cause(ev, "vni-mismatch", "VNI 43", "VXLAN_VNI_NOT_FOUND on 6.11 and later");
+	snprintf(ev.reason, sizeof(ev.reason), "NOT_SPECIFIED");
+	ev.vni = 42;	/* a device has it: vxlan_rcv dropped it for another reason */
+	want_cause(ev, "unknown", "", "vxlan_rcv with a VNI that is here");
+	ev.flags &= ~VMTRACE_EV_ENCAP;
+	want_cause(ev, "unknown", "", "vxlan_rcv of a packet not seen inside the tunnel");
 }
 
 /* Open vSwitch: an OpenFlow drop, a VLAN between the VM's port and the host's, nothing wrong. */

@@ -111,6 +111,20 @@ c_25_fix() { bridge fdb append 00:00:00:00:00:00 dev vxlan0 dst 198.51.100.2; }
 cause 25 'dropped tunnel-no-remote vxlan0/skb:drop' "no VXLAN FDB entry for the remote VM" \
 	follow_got netns:vm1 vm1 203.0.113.12
 
+# 31. the hypervisors disagree on the VNI: hv2 sends VNI 42, this host's
+# vxlan0 has 43, and vxlan_rcv() here drops vm2's echoes to vm1. Only the
+# receiving side sees it: follow vm1 here, vm2 pings it.
+vxlan_vni() {	# VNI: vxlan0 made anew with it (the VNI of a vxlan device cannot change)
+	ip link del vxlan0
+	ip link add vxlan0 type vxlan id "$1" local 198.51.100.1 dstport 4789 dev ul0 nolearning
+	bridge fdb append 00:00:00:00:00:00 dev vxlan0 dst 198.51.100.2
+	ip link set vxlan0 mtu 1500 master ovbr up
+}
+c_31_break() { vxlan_vni 43; }
+c_31_fix() { vxlan_vni 42; }
+cause 31 'dropped vni-mismatch ul0/skb:drop' "the two hypervisors' VXLAN devices have different VNIs" \
+	follow_got netns:vm1 vm2 203.0.113.11
+
 # 29. the hypervisor's output firewall blocks the VXLAN port
 c_29_break() { nft add table inet vt; nft add chain inet vt o '{ type filter hook output priority 0; }'
 	nft add rule inet vt o udp dport 4789 drop; }
