@@ -421,6 +421,38 @@ static const char *const hook_names[] = {
 };
 
 /*
+ * OpenStack's iptables firewall driver gives each port an ingress and an
+ * egress chain, "neutron-<agent, 8 characters>-i<port id, 10 characters>"
+ * (-o for egress), whose last rule sends what no security group rule
+ * allowed to sg-fallback's drop. The operator changes a security group
+ * rule, not the chain: say so. 1 if @d's walk went through such a chain.
+ */
+static int neutron_port_cause(const struct vt_nft_drop *d, const char *ns, struct vt_cause *c)
+{
+	char via[sizeof(d->via)], *save = NULL, *t;
+	const char *port = NULL;
+	int ingress = 0;
+
+	snprintf(via, sizeof(via), "%s", d->via);
+	for (t = strtok_r(via, " >", &save); t; t = strtok_r(NULL, " >", &save))
+		if (strlen(t) == 28 && !strncmp(t, "neutron-", 8) && t[16] == '-' && (t[17] == 'i' || t[17] == 'o')) {
+			port = t + 18;
+			ingress = t[17] == 'i';
+			break;
+		}
+	if (!port)
+		return 0;
+	snprintf(c->explain + strlen(c->explain), sizeof(c->explain) - strlen(c->explain),
+		 ": no security group rule of OpenStack Neutron port %.10s… lets it %s (its %s chain %s sent it to %s, %s `%s`). Add one to a security group of the port: openstack security group rule create --%s --protocol icmp GROUP",
+		 port, ingress ? "in" : "out", ingress ? "ingress" : "egress", t, d->chain,
+		 d->found == VT_NFT_MAYBE ? "probably" : "rule", d->text, ingress ? "ingress" : "egress");
+	snprintf(c->check, sizeof(c->check),
+		 "openstack port list -c ID -c security_group_ids | grep %.10s; %s%s%siptables -S %s",
+		 port, ns[0] ? "ip netns exec " : "", ns, ns[0] ? " " : "", t);
+	return 1;
+}
+
+/*
  * The nftables rule (or chain policy) that dropped the echo @ev, from the
  * ruleset of namespace @ns as it is now, added to @c's words (nft.c says
  * how it is found and what it cannot check).
@@ -462,6 +494,8 @@ static void name_nft_rule(const struct vmtrace_event *ev, struct vt_env *env, co
 		p.oifname = "";
 	}
 	if (vt_nft_find_drop(json, len, listing, &p, &d) || d.found == VT_NFT_NONE)
+		return;
+	if (neutron_port_cause(&d, ns, c))
 		return;
 	snprintf(where, sizeof(where), "table %s %s, chain %s", d.family, d.table, d.chain);
 	if (d.found == VT_NFT_POLICY)

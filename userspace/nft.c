@@ -29,6 +29,7 @@
 
 #define MAX_CHAINS	4096
 #define MAX_JUMPS	16		/* nf_tables allows 16 nested jumps */
+#define MAX_STEPS	200000
 #define RUN_MS		2000
 #define RUN_MAX		(16u << 20)
 
@@ -37,17 +38,37 @@ enum tri { NO = 0, YES = 1, UNKNOWN = -1 };
 struct chain {
 	const char *family, *table, *name, *hook, *policy;
 	double prio;
-	int base;
+	const struct vt_jv **rules;	/* in the order nf_tables runs them */
+	unsigned int nrules;
+	int explored;			/* looked into for candidates already */
+};
+
+/* A rule's line in `nft -a list ruleset`, by its table, chain and handle. */
+struct line {
+	char family[16], table[64], chain[64];
+	long handle;
+	const char *text;
+	size_t len;
 };
 
 struct walk {
 	const struct vt_nft_pkt *p;
+	struct line *lines;		/* sorted, for bsearch */
+	size_t nlines;
 	const struct vt_jv *items;	/* the "nftables" array */
 	struct chain *chains;
 	unsigned int nchains;
 	const char *listing;
 	struct vt_nft_drop *out;
+	const struct chain *stack[MAX_JUMPS + 1];	/* the chains the walk is in */
+	int depth;
+	unsigned long steps;		/* rules looked at: bounded, whatever the ruleset */
 };
+
+static const char *str_or_empty(const char *s)
+{
+	return s ? s : "";
+}
 
 /* --- the packet's fields against a match's right-hand side --- */
 
@@ -241,6 +262,58 @@ static enum tri match_payload(const struct vt_nft_pkt *p, const char *proto, con
 	return UNKNOWN;
 }
 
+/*
+ * A conntrack state: an echo request is new (the first of its ICMP id) or
+ * established (the later ones: conntrack keys ICMP on its id); a reply is
+ * established. Nothing else, on a host that tracks them at all.
+ */
+static enum tri state_is(const struct vt_nft_pkt *p, const char *const *states, unsigned int n)
+{
+	int is_new = 0, is_est = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		is_new |= !strcmp(states[i], "new");
+		is_est |= !strcmp(states[i], "established");
+	}
+	if (p->icmp_type < 0)
+		return UNKNOWN;
+	if (p->icmp_type == 0 || p->icmp_type == 129)	/* a reply */
+		return is_est ? YES : NO;
+	return is_new && is_est ? YES : !is_new && !is_est ? NO : UNKNOWN;
+}
+
+static enum tri ct_state_json(const struct vt_nft_pkt *p, const struct vt_jv *right)
+{
+	const char *states[8];
+	const struct vt_jv *set = vt_jv_get(right, "set"), *e;
+	unsigned int n = 0;
+
+	if (right->type == VT_JV_STRING)
+		return state_is(p, &right->str, 1);
+	e = set && set->type == VT_JV_ARRAY ? set->child : right->type == VT_JV_ARRAY ? right->child : NULL;
+	for (; e && n < 8; e = e->next) {
+		if (e->type != VT_JV_STRING)
+			return UNKNOWN;
+		states[n++] = e->str;
+	}
+	return n ? state_is(p, states, n) : UNKNOWN;
+}
+
+/* iptables-nft's "-m state"/"-m conntrack": JSON says only "xt match conntrack", the text has it */
+static enum tri ct_state_text(const struct vt_nft_pkt *p, const char *text)
+{
+	const char *at = strstr(text, "ct state ");
+	char list[128], *save = NULL, *tok;
+	const char *states[8];
+	unsigned int n = 0;
+
+	if (!at || sscanf(at + 9, "%127s", list) != 1 || list[0] == '!' || list[0] == '{')
+		return UNKNOWN;
+	for (tok = strtok_r(list, ",", &save); tok && n < 8; tok = strtok_r(NULL, ",", &save))
+		states[n++] = tok;
+	return n ? state_is(p, states, n) : UNKNOWN;
+}
+
 static enum tri match(const struct vt_nft_pkt *p, const struct vt_jv *m)
 {
 	const char *op = vt_jv_get_string(m, "op");
@@ -251,6 +324,8 @@ static enum tri match(const struct vt_nft_pkt *p, const struct vt_jv *m)
 		return UNKNOWN;
 	if ((x = vt_jv_get(left, "meta")) && vt_jv_get_string(x, "key"))
 		r = match_meta(p, vt_jv_get_string(x, "key"), right);
+	else if ((x = vt_jv_get(left, "ct")) && !strcmp(str_or_empty(vt_jv_get_string(x, "key")), "state"))
+		r = ct_state_json(p, right);
 	else if ((x = vt_jv_get(left, "payload")) && vt_jv_get_string(x, "protocol") &&
 		 vt_jv_get_string(x, "field"))
 		r = match_payload(p, vt_jv_get_string(x, "protocol"), vt_jv_get_string(x, "field"), right);
@@ -263,35 +338,80 @@ static enum tri match(const struct vt_nft_pkt *p, const struct vt_jv *m)
 
 /* --- rules and chains --- */
 
-/* "table chain handle N: text" of a rule, or its text alone */
-static void rule_text(const struct walk *w, const char *family, const char *table, const char *chain,
-		      long handle, char *buf, size_t len)
+static int line_cmp(const void *a, const void *b)
 {
-	char cur_family[16] = "", cur_table[64] = "", cur_chain[64] = "";
-	const char *line, *nl;
+	const struct line *x = a, *y = b;
+	int d = strcmp(x->family, y->family);
 
-	snprintf(buf, len, "handle %ld", handle);
+	if (!d)
+		d = strcmp(x->table, y->table);
+	if (!d)
+		d = strcmp(x->chain, y->chain);
+	return d ? d : x->handle < y->handle ? -1 : x->handle > y->handle;
+}
+
+/* Index the listing's rule lines: "<rule> # handle N" inside "table F T {" and "chain C {". */
+static int index_listing(struct walk *w)
+{
+	char family[16] = "", table[64] = "", chain[64] = "";
+	const char *line, *nl;
+	size_t cap = 0;
+
 	for (line = w->listing; line && *line; line = nl ? nl + 1 : NULL) {
 		const char *s = line + strspn(line, " \t"), *h;
 		size_t n;
-		long got;
+		long handle;
 
 		nl = strchr(line, '\n');
 		n = nl ? (size_t)(nl - s) : strlen(s);
-		if (sscanf(s, "table %15s %63s {", cur_family, cur_table) == 2) {
-			cur_chain[0] = '\0';
+		if (sscanf(s, "table %15s %63s {", family, table) == 2) {
+			chain[0] = '\0';
 			continue;
 		}
-		if (sscanf(s, "chain %63s {", cur_chain) == 1)
-			continue;
-		if (strcmp(cur_family, family) || strcmp(cur_table, table) || strcmp(cur_chain, chain))
+		if (sscanf(s, "chain %63s {", chain) == 1 || !chain[0])
 			continue;
 		h = memmem(s, n, " # handle ", 10);
-		if (!h || sscanf(h + 10, "%ld", &got) != 1 || got != handle)
+		if (!h || sscanf(h + 10, "%ld", &handle) != 1)
 			continue;
-		snprintf(buf, len, "%.*s", (int)(h - s), s);
-		return;
+		if (w->nlines == cap) {
+			struct line *more = realloc(w->lines, (cap = cap ? 2 * cap : 256) * sizeof(*more));
+
+			if (!more)
+				return -ENOMEM;
+			w->lines = more;
+		}
+		snprintf(w->lines[w->nlines].family, sizeof(w->lines[0].family), "%s", family);
+		snprintf(w->lines[w->nlines].table, sizeof(w->lines[0].table), "%s", table);
+		snprintf(w->lines[w->nlines].chain, sizeof(w->lines[0].chain), "%s", chain);
+		w->lines[w->nlines].handle = handle;
+		w->lines[w->nlines].text = s;
+		w->lines[w->nlines].len = (size_t)(h - s);
+		w->nlines++;
 	}
+	if (w->nlines)
+		qsort(w->lines, w->nlines, sizeof(*w->lines), line_cmp);
+	return 0;
+}
+
+static const struct line *find_line(const struct walk *w, const struct chain *c, long handle)
+{
+	struct line key = { .handle = handle };
+
+	snprintf(key.family, sizeof(key.family), "%s", c->family);
+	snprintf(key.table, sizeof(key.table), "%s", c->table);
+	snprintf(key.chain, sizeof(key.chain), "%s", c->name);
+	return w->nlines ? bsearch(&key, w->lines, w->nlines, sizeof(*w->lines), line_cmp) : NULL;
+}
+
+/* the rule's text as `nft -a list ruleset` prints it, or "handle N" */
+static void rule_text(const struct walk *w, const struct chain *c, long handle, char *buf, size_t len)
+{
+	const struct line *l = find_line(w, c, handle);
+
+	if (l)
+		snprintf(buf, len, "%.*s", (int)l->len, l->text);
+	else
+		snprintf(buf, len, "handle %ld", handle);
 }
 
 static const struct chain *find_chain(const struct walk *w, const char *family, const char *table,
@@ -311,20 +431,14 @@ enum outcome {
 	DROPPED,
 };
 
-static const char *str_or_empty(const char *s)
+/* "FORWARD > neutron-openvswi-sg-chain > ...": the chains the walk is in */
+static void chain_path(const struct walk *w, char *buf, size_t len)
 {
-	return s ? s : "";
-}
+	size_t n = 0;
 
-static void note_uncertain(struct walk *w, const struct chain *c, long handle)
-{
-	char text[160];
-
-	if (w->out->uncertain++)
-		return;
-	rule_text(w, c->family, c->table, c->name, handle, text, sizeof(text));
-	snprintf(w->out->first_uncertain, sizeof(w->out->first_uncertain), "%s %s %s, handle %ld: %s",
-		 c->family, c->table, c->name, handle, text);
+	buf[0] = '\0';
+	for (int i = 0; i <= w->depth && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? " > " : "", w->stack[i]->name);
 }
 
 static void found(struct walk *w, enum vt_nft_found how, const struct chain *c, long handle)
@@ -336,20 +450,42 @@ static void found(struct walk *w, enum vt_nft_found how, const struct chain *c, 
 	snprintf(o->table, sizeof(o->table), "%s", c->table);
 	snprintf(o->chain, sizeof(o->chain), "%s", c->name);
 	o->handle = handle;
+	o->text[0] = '\0';
 	if (handle >= 0)
-		rule_text(w, c->family, c->table, c->name, handle, o->text, sizeof(o->text));
+		rule_text(w, c, handle, o->text, sizeof(o->text));
+	chain_path(w, o->via, sizeof(o->via));
 }
 
-static enum outcome walk_chain(struct walk *w, const struct chain *c, int depth);
-
-/* One rule: its matches in order, then its verdict. */
-static enum outcome walk_rule(struct walk *w, const struct chain *c, const struct vt_jv *rule, int depth)
+/* A drop that may or may not apply: the first is named if nothing certain is found. */
+static void uncertain_drop(struct walk *w, const struct chain *c, long handle)
 {
-	const struct vt_jv *expr = vt_jv_get(rule, "expr"), *e, *x;
+	char text[160];
+
+	if (w->out->found == VT_NFT_NONE)
+		found(w, VT_NFT_MAYBE, c, handle);
+	if (w->out->uncertain++)
+		return;
+	rule_text(w, c, handle, text, sizeof(text));
+	snprintf(w->out->first_uncertain, sizeof(w->out->first_uncertain), "%s %s %s, handle %ld: %s",
+		 c->family, c->table, c->name, handle, text);
+}
+
+static enum outcome walk_chain(struct walk *w, struct chain *c, int maybe);
+
+/*
+ * One rule: its matches in order, then its verdict. @maybe: the walk got
+ * here through a rule it could not check; a drop is then only a candidate,
+ * and nothing here ends the walk.
+ */
+static enum outcome walk_rule(struct walk *w, struct chain *c, const struct vt_jv *rule, int maybe)
+{
+	const struct vt_jv *expr = vt_jv_get(rule, "expr"), *e;
 	long handle = (long)vt_jv_get_number(rule, "handle", -1);
-	enum tri all = YES;
+	enum tri all = YES;	/* this rule's own matches */
 
 	if (!expr || expr->type != VT_JV_ARRAY)
+		return FALL_THROUGH;
+	if (++w->steps > MAX_STEPS)
 		return FALL_THROUGH;
 	for (e = expr->child; e; e = e->next) {
 		const char *verb = e->type == VT_JV_OBJECT && e->child ? e->child->key : "";
@@ -366,34 +502,61 @@ static enum outcome walk_rule(struct walk *w, const struct chain *c, const struc
 			   (!strcmp(verb, "xt") && !strcmp(str_or_empty(vt_jv_get_string(arg, "type")), "target") &&
 			    (!strcmp(str_or_empty(vt_jv_get_string(arg, "name")), "REJECT") ||
 			     !strcmp(str_or_empty(vt_jv_get_string(arg, "name")), "DROP")))) {
-			if (all == YES) {
+			if (all == YES && !maybe) {
 				found(w, VT_NFT_RULE, c, handle);
 				return DROPPED;
 			}
-			if (!w->out->uncertain && w->out->found == VT_NFT_NONE)
-				found(w, VT_NFT_MAYBE, c, handle);
-			note_uncertain(w, c, handle);
-			return FALL_THROUGH;
+			uncertain_drop(w, c, handle);
+			/* a candidate ends this chain as far as the walk can tell */
+			return all == YES ? RETURNED : FALL_THROUGH;
 		} else if (!strcmp(verb, "accept")) {
+			/* uncertain: taken as not matching, since the packet was dropped */
 			return all == YES ? ACCEPTED : FALL_THROUGH;
 		} else if (!strcmp(verb, "jump") || !strcmp(verb, "goto")) {
-			const struct chain *to;
+			const struct vt_jv *x = vt_jv_get(arg, "target");
+			struct chain *to = vt_jv_string(x) ? (struct chain *)find_chain(w, c->family, c->table, x->str) : NULL;
 			enum outcome r;
 
-			if (all != YES)	/* taken as not matching: the packet was dropped, not accepted */
+			if (!to || w->depth >= MAX_JUMPS)
 				return FALL_THROUGH;
-			x = vt_jv_get(arg, "target");
-			to = vt_jv_string(x) ? find_chain(w, c->family, c->table, x->str) : NULL;
-			if (!to || depth >= MAX_JUMPS)
+			/*
+			 * Uncertain (iptables-nft's physdev, a conntrack state): the
+			 * chain is looked into for candidates, once, and the walk
+			 * goes on here as if the rule had not matched.
+			 */
+			if (all != YES) {
+				if (!to->explored) {
+					to->explored = 1;
+					w->stack[++w->depth] = to;
+					walk_chain(w, to, 1);
+					w->depth--;
+				}
 				return FALL_THROUGH;
-			r = walk_chain(w, to, depth + 1);
+			}
+			w->stack[++w->depth] = to;
+			r = walk_chain(w, to, maybe);
+			w->depth--;
 			if (r != FALL_THROUGH)
 				return r;
 			/* a goto does not come back: the calling chain ends where the target does */
 			return !strcmp(verb, "jump") ? FALL_THROUGH : RETURNED;
 		} else if (!strcmp(verb, "return")) {
-			/* uncertain: taken as not matching, as an uncertain accept is */
 			return all == YES ? RETURNED : FALL_THROUGH;
+		} else if (!strcmp(verb, "xt") && !strcmp(str_or_empty(vt_jv_get_string(arg, "type")), "match") &&
+			   !strcmp(str_or_empty(vt_jv_get_string(arg, "name")), "comment")) {
+			continue;	/* a comment always matches */
+		} else if (!strcmp(verb, "xt") && !strcmp(str_or_empty(vt_jv_get_string(arg, "type")), "match") &&
+			   (!strcmp(str_or_empty(vt_jv_get_string(arg, "name")), "conntrack") ||
+			    !strcmp(str_or_empty(vt_jv_get_string(arg, "name")), "state"))) {
+			char text[256];
+			enum tri t;
+
+			rule_text(w, c, handle, text, sizeof(text));
+			t = ct_state_text(w->p, text);
+			if (t == NO)
+				return FALL_THROUGH;
+			if (t == UNKNOWN)
+				all = UNKNOWN;
 		} else if (!strcmp(verb, "xt") || !strcmp(verb, "limit") || !strcmp(verb, "quota") ||
 			   !strcmp(verb, "vmap") || !strcmp(verb, "queue")) {
 			all = UNKNOWN;	/* may or may not let the rule go on */
@@ -403,19 +566,11 @@ static enum outcome walk_rule(struct walk *w, const struct chain *c, const struc
 	return FALL_THROUGH;
 }
 
-static enum outcome walk_chain(struct walk *w, const struct chain *c, int depth)
+static enum outcome walk_chain(struct walk *w, struct chain *c, int maybe)
 {
-	const struct vt_jv *it;
+	for (unsigned int i = 0; i < c->nrules; i++) {
+		enum outcome r = walk_rule(w, c, c->rules[i], maybe);
 
-	for (it = w->items->child; it; it = it->next) {
-		const struct vt_jv *rule = vt_jv_get(it, "rule");
-		enum outcome r;
-
-		if (!rule || strcmp(str_or_empty(vt_jv_get_string(rule, "family")), c->family) ||
-		    strcmp(str_or_empty(vt_jv_get_string(rule, "table")), c->table) ||
-		    strcmp(str_or_empty(vt_jv_get_string(rule, "chain")), c->name))
-			continue;
-		r = walk_rule(w, c, rule, depth);
 		if (r == RETURNED)
 			return FALL_THROUGH;
 		if (r != FALL_THROUGH)
@@ -434,9 +589,54 @@ static int family_applies(const struct vt_nft_pkt *p, const char *family)
 
 static int by_prio(const void *a, const void *b)
 {
-	const struct chain *x = a, *y = b;
+	const struct chain *x = *(const struct chain *const *)a, *y = *(const struct chain *const *)b;
 
 	return x->prio < y->prio ? -1 : x->prio > y->prio;
+}
+
+/* Every chain of the ruleset, with its rules in order. */
+static int load_chains(struct walk *w, const struct vt_jv **rules)
+{
+	const struct vt_jv *it;
+	struct chain *last = NULL;
+	unsigned int nrules = 0;
+
+	for (it = w->items->child; it && w->nchains < MAX_CHAINS; it = it->next) {
+		const struct vt_jv *c = vt_jv_get(it, "chain");
+		struct chain *ch = &w->chains[w->nchains];
+
+		if (!c)
+			continue;
+		ch->family = vt_jv_get_string(c, "family");
+		ch->table = vt_jv_get_string(c, "table");
+		ch->name = vt_jv_get_string(c, "name");
+		if (!ch->family || !ch->table || !ch->name)
+			continue;
+		ch->hook = vt_jv_get_string(c, "hook");
+		ch->policy = vt_jv_get_string(c, "policy");
+		ch->prio = vt_jv_get_number(c, "prio", 0);
+		w->nchains++;
+	}
+	/* nft lists a chain's rules together: find each rule's chain, the last one first */
+	for (it = w->items->child; it; it = it->next) {
+		const struct vt_jv *r = vt_jv_get(it, "rule");
+		const char *family = vt_jv_get_string(r, "family"), *table = vt_jv_get_string(r, "table");
+		const char *chain = vt_jv_get_string(r, "chain");
+
+		if (!r || !family || !table || !chain)
+			continue;
+		if (!last || strcmp(last->family, family) || strcmp(last->table, table) || strcmp(last->name, chain))
+			last = (struct chain *)find_chain(w, family, table, chain);
+		if (!last)
+			continue;
+		if (last->rules && last->rules + last->nrules != rules + nrules)
+			return -EINVAL;	/* a chain's rules apart: not how nft lists them */
+		if (!last->rules)
+			last->rules = rules + nrules;
+		rules[nrules++] = r;
+		last->nrules++;
+	}
+	return 0;
 }
 
 int vt_nft_find_drop(const char *json, size_t json_len, const char *listing,
@@ -444,9 +644,10 @@ int vt_nft_find_drop(const char *json, size_t json_len, const char *listing,
 {
 	struct walk w = { .p = pkt, .listing = listing, .out = out };
 	struct vt_jv_doc doc;
-	struct chain *base;
-	unsigned int nbase = 0;
-	const struct vt_jv *it;
+	struct chain **base;
+	const struct vt_jv **rules;
+	unsigned int nbase = 0, i;
+	size_t n;
 	int err;
 
 	memset(out, 0, sizeof(*out));
@@ -459,47 +660,41 @@ int vt_nft_find_drop(const char *json, size_t json_len, const char *listing,
 		vt_jv_free(&doc);
 		return -EINVAL;
 	}
-	/* every chain, then the hook's base chains sorted: one allocation */
-	w.chains = calloc(2 * (w.items->n + 1), sizeof(*w.chains));
+	/* chains, the base chains of this hook, the rules: one allocation */
+	n = w.items->n + 1;
+	w.chains = calloc(n, sizeof(*w.chains) + sizeof(*base) + sizeof(*rules));
 	if (!w.chains) {
 		vt_jv_free(&doc);
 		return -ENOMEM;
 	}
-	base = w.chains + w.items->n + 1;
-	for (it = w.items->child; it && w.nchains < MAX_CHAINS; it = it->next) {
-		const struct vt_jv *c = vt_jv_get(it, "chain");
-		struct chain *ch = &w.chains[w.nchains];
-
-		if (!c)
-			continue;
-		ch->family = vt_jv_get_string(c, "family");
-		ch->table = vt_jv_get_string(c, "table");
-		ch->name = vt_jv_get_string(c, "name");
-		if (!ch->family || !ch->table || !ch->name)
-			continue;
-		ch->hook = vt_jv_get_string(c, "hook");
-		ch->policy = vt_jv_get_string(c, "policy");
-		ch->prio = vt_jv_get_number(c, "prio", 0);
-		ch->base = ch->hook != NULL;
-		w.nchains++;
-		if (ch->base && !strcmp(ch->hook, pkt->hook) && family_applies(pkt, ch->family))
-			base[nbase++] = *ch;
-	}
+	base = (struct chain **)(w.chains + n);
+	rules = (const struct vt_jv **)(base + n);
+	err = load_chains(&w, rules);
+	if (!err)
+		err = index_listing(&w);
+	for (i = 0; !err && i < w.nchains; i++)
+		if (w.chains[i].hook && !strcmp(w.chains[i].hook, pkt->hook) &&
+		    family_applies(pkt, w.chains[i].family))
+			base[nbase++] = &w.chains[i];
 	/* nf_tables runs a hook's base chains by priority; an accept ends only its own chain */
 	qsort(base, nbase, sizeof(*base), by_prio);
-	for (unsigned int i = 0; i < nbase; i++) {
-		enum outcome r = walk_chain(&w, &base[i], 0);
+	for (i = 0; !err && i < nbase; i++) {
+		enum outcome r;
 
+		w.depth = 0;
+		w.stack[0] = base[i];
+		r = walk_chain(&w, base[i], 0);
 		if (r == DROPPED)
 			break;
-		if (r == FALL_THROUGH && base[i].policy && !strcmp(base[i].policy, "drop")) {
-			found(&w, VT_NFT_POLICY, &base[i], -1);
+		if (r == FALL_THROUGH && base[i]->policy && !strcmp(base[i]->policy, "drop")) {
+			found(&w, VT_NFT_POLICY, base[i], -1);
 			break;
 		}
 	}
+	free(w.lines);
 	free(w.chains);
 	vt_jv_free(&doc);
-	return 0;
+	return err;
 }
 
 static uint64_t now_ms(void)

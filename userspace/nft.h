@@ -35,6 +35,7 @@ struct vt_nft_drop {
 	char text[256];		/* the rule as `nft -a list ruleset` prints it ("" if not found) */
 	unsigned int uncertain;	/* rules before it that may have dropped it: matches vmtrace cannot check */
 	char first_uncertain[192];	/* "table chain handle N: text" of the first of them */
+	char via[256];		/* the chains from the base chain to it: "FORWARD > sg-chain > ..." */
 };
 
 /*

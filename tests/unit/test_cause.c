@@ -529,12 +529,28 @@ static void test_firewall_rule(void)
 	      strstr(c.explain, ": the policy of the chain is drop (table inet filter, chain input) and no rule accepted it") &&
 	      !strcmp(c.check, "ip netns exec vm nft -a list chain inet filter input"),
 	      "the policy named, in the VM's namespace: %s / %s", c.explain, c.check);
+	/* OpenStack's hybrid plug: the port's ingress chain fell through to sg-fallback */
+	free(nft_json);
+	free(nft_listing);
+	nft_json = slurp("tests/unit/nft/neutron.json", &nft_json_len);
+	nft_listing = slurp("tests/unit/nft/neutron.txt", NULL);
+	ev.netns_cookie = 1;
+	ev.point = VMTRACE_POINT_IP_FORWARD;
+	snprintf(ev.ifname, sizeof(ev.ifname), "qbra1b2c3d4-e5");
+	inet_pton(AF_INET, "192.0.2.1", ev.src);
+	inet_pton(AF_INET, "192.0.2.40", ev.dst);
+	memset(&c, 0, sizeof(c));
+	vt_cause_of(&ev, &env, &c);
+	CHECK(!strcmp(c.id, "firewall") &&
+	      strstr(c.explain, ": no security group rule of OpenStack Neutron port a1b2c3d4-e… lets it in (its ingress chain neutron-openvswi-ia1b2c3d4-e sent it to neutron-openvswi-sg-fallback, probably `counter packets 0 bytes 0 drop`). Add one to a security group of the port: openstack security group rule create --ingress --protocol icmp GROUP") &&
+	      !strcmp(c.check, "openstack port list -c ID -c security_group_ids | grep a1b2c3d4-e; iptables -S neutron-openvswi-ia1b2c3d4-e"),
+	      "a Neutron security group: %s / %s", c.explain, c.check);
 	/* no nft: the cause as before */
 	free(nft_json);
 	free(nft_listing);
 	nft_json = nft_listing = NULL;
 	ev.netns_cookie = 1;
-	want_cause(ev, "firewall", "a firewall rule dropped it in the IP hook on tap0", "no nft");
+	want_cause(ev, "firewall", "a firewall rule dropped it in the IP hook on qbra1b2c3d4-e5", "no nft");
 }
 
 /* An ARP/ND request nobody answered while an echo waited. */

@@ -185,11 +185,39 @@ static void test_xt(void)
 	      "an xt REJECT behind an xt match: maybe, named: %d %ld '%s'", d.found, d.handle, d.text);
 }
 
+/*
+ * OpenStack's iptables hybrid plug, as iptables-nft shows it (tests/unit/nft/neutron.*):
+ * physdev jumps vmtrace cannot check, a state match only the text shows, the port's
+ * ingress chain falling through to sg-fallback's drop.
+ */
+static void test_neutron(void)
+{
+	size_t len;
+	char *json = slurp("tests/unit/nft/neutron.json", &len), *text = slurp("tests/unit/nft/neutron.txt", NULL);
+	struct vt_nft_pkt p = echo(AF_INET, 0, "forward", "192.0.2.1", "192.0.2.40", "qbra1b2c3d4-e5", "");
+	struct vt_nft_drop d;
+	int err = vt_nft_find_drop(json, len, text, &p, &d);
+
+	CHECK(!err && d.found == VT_NFT_MAYBE && d.handle == 12 && !strcmp(d.chain, "neutron-openvswi-sg-fallback") &&
+	      !strcmp(d.via, "FORWARD > neutron-openvswi-sg-chain > neutron-openvswi-ia1b2c3d4-e > neutron-openvswi-sg-fallback") &&
+	      d.uncertain == 1,
+	      "the fallback drop, through the port's chain (not 'ct state invalid'): %d %ld %s via '%s' (%u)",
+	      d.found, d.handle, d.chain, d.via, d.uncertain);
+	/* a reply is established: the port chain's first rule returns it, nothing drops it there */
+	p = echo(AF_INET, 0, "forward", "192.0.2.40", "192.0.2.1", "qbra1b2c3d4-e5", "");
+	p.icmp_type = 0;
+	err = vt_nft_find_drop(json, len, text, &p, &d);
+	CHECK(!err && d.found == VT_NFT_NONE, "an established reply returns: %d %s %ld", d.found, d.chain, d.handle);
+	free(json);
+	free(text);
+}
+
 int main(void)
 {
 	test_jsonv();
 	test_walk();
 	test_xt();
+	test_neutron();
 	printf("nft: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

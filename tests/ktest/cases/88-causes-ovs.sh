@@ -48,6 +48,40 @@ expect "Neutron port's path" "$(jq -M -r '.path[] | "\(.role) \(.ifname) \(.kind
 	"port tapa1b2c3d4-e5 tap;bridge qbra1b2c3d4-e5 bridge;chain qvba1b2c3d4-e5 veth;chain qvoa1b2c3d4-e5 veth;bridge ovs-system openvswitch;neighbour br-int openvswitch;neighbour ovm0-host veth;"
 expect "host to the Neutron port's VM" "$(probe_got neutron:$port | cut -d' ' -f1,2)" "replied -"
 
+# 3n. the port's security groups allow no ICMP in: the iptables firewall
+# driver's chains as Neutron's OVS agent writes them (iptables-nft), on qbr
+# through br_netfilter; the operator changes a security group rule
+c_3n_break() {
+	modprobe -a br_netfilter xt_physdev
+	sysctl -qw net.bridge.bridge-nf-call-iptables=1
+	iptables-nft -N neutron-openvswi-sg-chain
+	iptables-nft -N neutron-openvswi-ia1b2c3d4-e
+	iptables-nft -N neutron-openvswi-sg-fallback
+	iptables-nft -A FORWARD -m physdev --physdev-out tapa1b2c3d4-e5 --physdev-is-bridged \
+		-m comment --comment "Direct traffic from the VM interface to the security group chain." \
+		-j neutron-openvswi-sg-chain
+	iptables-nft -A neutron-openvswi-sg-chain -m physdev --physdev-out tapa1b2c3d4-e5 --physdev-is-bridged \
+		-j neutron-openvswi-ia1b2c3d4-e
+	iptables-nft -A neutron-openvswi-sg-chain -j ACCEPT
+	iptables-nft -A neutron-openvswi-ia1b2c3d4-e -m state --state RELATED,ESTABLISHED -j RETURN
+	iptables-nft -A neutron-openvswi-ia1b2c3d4-e -p tcp -m tcp --dport 22 -j RETURN
+	iptables-nft -A neutron-openvswi-ia1b2c3d4-e -m state --state INVALID -j DROP
+	iptables-nft -A neutron-openvswi-ia1b2c3d4-e -j neutron-openvswi-sg-fallback
+	iptables-nft -A neutron-openvswi-sg-fallback -m comment --comment "Default drop rule for unmatched traffic." -j DROP
+}
+c_3n_fix() {
+	iptables-nft -F
+	iptables-nft -X
+	sysctl -qw net.bridge.bridge-nf-call-iptables=0
+}
+cause 3n 'dropped firewall .*/ip:forward' "a Neutron port's security groups allow no ICMP (iptables hybrid plug)" \
+	probe_got neutron:$port
+c_3n_break
+! "$VT" probe neutron:$port --count 1 --json > $TMP/c3n || false
+c_3n_fix
+expect "3n names the port's security groups" "$(jq -r 'select(.type=="verdict") | "\(.explain) / \(.check)"' $TMP/c3n |
+	grep -c 'no security group rule of OpenStack Neutron port a1b2c3d4-e… lets it in (its ingress chain neutron-openvswi-ia1b2c3d4-e sent it to neutron-openvswi-sg-fallback.* / openstack port list -c ID -c security_group_ids | grep a1b2c3d4-e; iptables -S neutron-openvswi-ia1b2c3d4-e$')" 1
+
 # 26. an OpenFlow rule drops the VM's echoes
 c_26_break() { ovs-ofctl add-flow br-int priority=100,icmp,nw_dst=192.0.2.30,actions=drop; }
 c_26_fix() { ovs-ofctl --strict del-flows br-int priority=100,icmp,nw_dst=192.0.2.30; }
