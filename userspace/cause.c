@@ -453,6 +453,34 @@ static int neutron_port_cause(const struct vt_nft_drop *d, const char *ns, struc
 }
 
 /*
+ * pve-firewall's chains for a guest's NIC: "tap100i0-IN" (a VM's net0) or
+ * "veth200i0-OUT" (a container's), holding the rules of
+ * /etc/pve/firewall/VMID.fw for that direction and ending in its policy.
+ * 1 if @d's walk went through one.
+ */
+static int proxmox_guest_cause(const struct vt_nft_drop *d, struct vt_cause *c)
+{
+	char via[sizeof(d->via)], *save = NULL, *t, dir[4];
+	unsigned int vmid = 0, net = 0;
+	int used = 0;
+
+	snprintf(via, sizeof(via), "%s", d->via);
+	for (t = strtok_r(via, " >", &save); t; t = strtok_r(NULL, " >", &save))
+		if ((sscanf(t, "tap%ui%u-%3[A-Z]%n", &vmid, &net, dir, &used) == 3 ||
+		     sscanf(t, "veth%ui%u-%3[A-Z]%n", &vmid, &net, dir, &used) == 3) &&
+		    !t[used] && (!strcmp(dir, "IN") || !strcmp(dir, "OUT")))
+			break;
+	if (!t)
+		return 0;
+	snprintf(c->explain + strlen(c->explain), sizeof(c->explain) - strlen(c->explain),
+		 ": the Proxmox firewall of guest %u (net%u, %s) drops it, %s `%s` in %s: allow it in /etc/pve/firewall/%u.fw ([RULES] %s ... -p icmp), or change the guest's policy_%s",
+		 vmid, net, dir, d->found == VT_NFT_MAYBE ? "probably" : "rule", d->text, d->chain, vmid, dir,
+		 !strcmp(dir, "IN") ? "in" : "out");
+	snprintf(c->check, sizeof(c->check), "cat /etc/pve/firewall/%u.fw; iptables -S %s", vmid, t);
+	return 1;
+}
+
+/*
  * The nftables rule (or chain policy) that dropped the echo @ev, from the
  * ruleset of namespace @ns as it is now, added to @c's words (nft.c says
  * how it is found and what it cannot check).
@@ -495,7 +523,7 @@ static void name_nft_rule(const struct vmtrace_event *ev, struct vt_env *env, co
 	}
 	if (vt_nft_find_drop(json, len, listing, &p, &d) || d.found == VT_NFT_NONE)
 		return;
-	if (neutron_port_cause(&d, ns, c))
+	if (neutron_port_cause(&d, ns, c) || proxmox_guest_cause(&d, c))
 		return;
 	snprintf(where, sizeof(where), "table %s %s, chain %s", d.family, d.table, d.chain);
 	if (d.found == VT_NFT_POLICY)
@@ -505,6 +533,9 @@ static void name_nft_rule(const struct vmtrace_event *ev, struct vt_env *env, co
 			 d.found == VT_NFT_MAYBE ? "probably " : "", d.text, where, d.handle,
 			 d.found == VT_NFT_MAYBE ? ", whose match vmtrace cannot check against the echo" : "");
 	snprintf(c->explain + strlen(c->explain), sizeof(c->explain) - strlen(c->explain), "%s", more);
+	if (strstr(d.via, " > "))	/* a chain jumped to: how the walk got there */
+		snprintf(c->explain + strlen(c->explain), sizeof(c->explain) - strlen(c->explain),
+			 " (through %.160s)", d.via);
 	if (d.uncertain && d.found != VT_NFT_MAYBE)
 		snprintf(c->explain + strlen(c->explain), sizeof(c->explain) - strlen(c->explain),
 			 " (unless an earlier rule vmtrace cannot check dropped it: %s)", d.first_uncertain);

@@ -545,12 +545,25 @@ static void test_firewall_rule(void)
 	      strstr(c.explain, ": no security group rule of OpenStack Neutron port a1b2c3d4-e… lets it in (its ingress chain neutron-openvswi-ia1b2c3d4-e sent it to neutron-openvswi-sg-fallback, probably `counter packets 0 bytes 0 drop`). Add one to a security group of the port: openstack security group rule create --ingress --protocol icmp GROUP") &&
 	      !strcmp(c.check, "openstack port list -c ID -c security_group_ids | grep a1b2c3d4-e; iptables -S neutron-openvswi-ia1b2c3d4-e"),
 	      "a Neutron security group: %s / %s", c.explain, c.check);
+	/* Proxmox: pve-firewall's chains for VM 100's net0, behind physdev jumps */
+	free(nft_json);
+	free(nft_listing);
+	nft_json = slurp("tests/unit/nft/pve.json", &nft_json_len);
+	nft_listing = slurp("tests/unit/nft/pve.txt", NULL);
+	snprintf(ev.ifname, sizeof(ev.ifname), "fwbr100i0");
+	inet_pton(AF_INET, "192.0.2.100", ev.dst);
+	memset(&c, 0, sizeof(c));
+	vt_cause_of(&ev, &env, &c);
+	CHECK(!strcmp(c.id, "firewall") &&
+	      strstr(c.explain, ": the Proxmox firewall of guest 100 (net0, IN) drops it, probably `counter packets 0 bytes 0 drop` in tap100i0-IN: allow it in /etc/pve/firewall/100.fw ([RULES] IN ... -p icmp), or change the guest's policy_in") &&
+	      !strcmp(c.check, "cat /etc/pve/firewall/100.fw; iptables -S tap100i0-IN"),
+	      "a Proxmox guest's firewall: %s / %s", c.explain, c.check);
 	/* no nft: the cause as before */
 	free(nft_json);
 	free(nft_listing);
 	nft_json = nft_listing = NULL;
 	ev.netns_cookie = 1;
-	want_cause(ev, "firewall", "a firewall rule dropped it in the IP hook on qbra1b2c3d4-e5", "no nft");
+	want_cause(ev, "firewall", "a firewall rule dropped it in the IP hook on fwbr100i0", "no nft");
 }
 
 /* An ARP/ND request nobody answered while an echo waited. */

@@ -212,12 +212,34 @@ static void test_neutron(void)
 	free(text);
 }
 
+/* pve-firewall through iptables-nft: conntrack states read from the text, the guest's chain found. */
+static void test_pve(void)
+{
+	size_t len;
+	char *json = slurp("tests/unit/nft/pve.json", &len), *text = slurp("tests/unit/nft/pve.txt", NULL);
+	struct vt_nft_pkt p = echo(AF_INET, 0, "forward", "192.0.2.1", "192.0.2.100", "fwbr100i0", "");
+	struct vt_nft_drop d;
+	int err = vt_nft_find_drop(json, len, text, &p, &d);
+
+	CHECK(!err && d.found == VT_NFT_MAYBE && d.handle == 13 && !strcmp(d.chain, "tap100i0-IN") &&
+	      !strcmp(d.via, "FORWARD > PVEFW-FORWARD > PVEFW-FWBR-OUT > tap100i0-IN") && d.uncertain == 1,
+	      "the guest's policy drop: %d %ld %s via '%s' (%u)", d.found, d.handle, d.chain, d.via, d.uncertain);
+	/* a reply: PVEFW-FORWARD accepts what is established, for certain */
+	p = echo(AF_INET, 0, "forward", "192.0.2.100", "192.0.2.1", "fwbr100i0", "");
+	p.icmp_type = 0;
+	err = vt_nft_find_drop(json, len, text, &p, &d);
+	CHECK(!err && d.found == VT_NFT_NONE, "an established reply accepted: %d %s", d.found, d.chain);
+	free(json);
+	free(text);
+}
+
 int main(void)
 {
 	test_jsonv();
 	test_walk();
 	test_xt();
 	test_neutron();
+	test_pve();
 	printf("nft: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
