@@ -7,6 +7,7 @@
  * ("inferred"). docs/causes.md lists every cause with what the kernel shows.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -420,6 +421,30 @@ static const char *const hook_names[] = {
 	[VMTRACE_POINT_IP_POSTROUTING] = "postrouting",
 };
 
+static void append(struct vt_cause *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void append(struct vt_cause *c, const char *fmt, ...)
+{
+	size_t n = strlen(c->explain);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->explain + n, sizeof(c->explain) - n, fmt, ap);
+	va_end(ap);
+}
+
+/* What the walk could not tell, after the rule it names. */
+static void nft_caveats(const struct vt_nft_drop *d, struct vt_cause *c)
+{
+	unsigned int others = d->unsure_before + (d->found == VT_NFT_MAYBE && d->uncertain ? d->uncertain - 1 : 0);
+
+	if (d->uncertain && d->found != VT_NFT_MAYBE)
+		append(c, " (unless an earlier rule vmtrace cannot check dropped it: %s)", d->first_uncertain);
+	if (others)
+		append(c, " (%u other rule%s on the way vmtrace cannot check)", others, others == 1 ? "" : "s");
+	if (d->truncated)
+		append(c, " (the ruleset was not walked whole)");
+}
+
 /*
  * OpenStack's iptables firewall driver gives each port an ingress and an
  * egress chain, "neutron-<agent, 8 characters>-i<port id, 10 characters>"
@@ -427,7 +452,7 @@ static const char *const hook_names[] = {
  * allowed to sg-fallback's drop. The operator changes a security group
  * rule, not the chain: say so. 1 if @d's walk went through such a chain.
  */
-static int neutron_port_cause(const struct vt_nft_drop *d, const char *ns, struct vt_cause *c)
+static int neutron_port_cause(const struct vt_nft_drop *d, int sure, const char *ns, struct vt_cause *c)
 {
 	char via[sizeof(d->via)], *save = NULL, *t;
 	const char *port = NULL;
@@ -440,12 +465,13 @@ static int neutron_port_cause(const struct vt_nft_drop *d, const char *ns, struc
 			ingress = t[17] == 'i';
 			break;
 		}
-	if (!port)
+	/* only sg-fallback means "no rule allowed it"; a spoofing or state drop is another fix */
+	if (!port || !strstr(d->chain, "sg-fallback"))
 		return 0;
-	snprintf(c->explain + strlen(c->explain), sizeof(c->explain) - strlen(c->explain),
-		 ": no security group rule of OpenStack Neutron port %.10s… lets it %s (its %s chain %s sent it to %s, %s `%s`). Add one to a security group of the port: openstack security group rule create --%s --protocol icmp GROUP",
-		 port, ingress ? "in" : "out", ingress ? "ingress" : "egress", t, d->chain,
-		 d->found == VT_NFT_MAYBE ? "probably" : "rule", d->text, ingress ? "ingress" : "egress");
+	append(c, ": %sno security group rule of OpenStack Neutron port %.10s… lets it %s (its %s chain %s falls through to %s). Add one to a security group of the port: openstack security group rule create --%s --protocol icmp GROUP",
+	       sure ? "" : "probably ", port, ingress ? "in" : "out", ingress ? "ingress" : "egress", t, d->chain,
+	       ingress ? "ingress" : "egress");
+	nft_caveats(d, c);
 	snprintf(c->check, sizeof(c->check),
 		 "openstack port list -c ID -c security_group_ids | grep %.10s; %s%s%siptables -S %s",
 		 port, ns[0] ? "ip netns exec " : "", ns, ns[0] ? " " : "", t);
@@ -458,7 +484,7 @@ static int neutron_port_cause(const struct vt_nft_drop *d, const char *ns, struc
  * /etc/pve/firewall/VMID.fw for that direction and ending in its policy.
  * 1 if @d's walk went through one.
  */
-static int proxmox_guest_cause(const struct vt_nft_drop *d, struct vt_cause *c)
+static int proxmox_guest_cause(const struct vt_nft_drop *d, int sure, struct vt_cause *c)
 {
 	char via[sizeof(d->via)], *save = NULL, *t, dir[4];
 	unsigned int vmid = 0, net = 0;
@@ -472,10 +498,9 @@ static int proxmox_guest_cause(const struct vt_nft_drop *d, struct vt_cause *c)
 			break;
 	if (!t)
 		return 0;
-	snprintf(c->explain + strlen(c->explain), sizeof(c->explain) - strlen(c->explain),
-		 ": the Proxmox firewall of guest %u (net%u, %s) drops it, %s `%s` in %s: allow it in /etc/pve/firewall/%u.fw ([RULES] %s ... -p icmp), or change the guest's policy_%s",
-		 vmid, net, dir, d->found == VT_NFT_MAYBE ? "probably" : "rule", d->text, d->chain, vmid, dir,
-		 !strcmp(dir, "IN") ? "in" : "out");
+	append(c, ": %sthe Proxmox firewall of guest %u (net%u, %s) drops it, `%s` in %s: allow it in /etc/pve/firewall/%u.fw ([RULES] %s ... -p icmp), or change the guest's policy_%s",
+	       sure ? "" : "probably ", vmid, net, dir, d->text, d->chain, vmid, dir, !strcmp(dir, "IN") ? "in" : "out");
+	nft_caveats(d, c);
 	snprintf(c->check, sizeof(c->check), "cat /etc/pve/firewall/%u.fw; iptables -S %s", vmid, t);
 	return 1;
 }
@@ -493,6 +518,7 @@ static void name_nft_rule(const struct vmtrace_event *ev, struct vt_env *env, co
 	struct vt_nft_drop d;
 	const char *json, *listing;
 	size_t len;
+	int sure;
 
 	if (ev->point >= sizeof(hook_names) / sizeof(hook_names[0]) || !hook_names[ev->point] ||
 	    (ev->kind != VMTRACE_PKT_ECHO_REQUEST && ev->kind != VMTRACE_PKT_ECHO_REPLY) ||
@@ -523,22 +549,22 @@ static void name_nft_rule(const struct vmtrace_event *ev, struct vt_env *env, co
 	}
 	if (vt_nft_find_drop(json, len, listing, &p, &d) || d.found == VT_NFT_NONE)
 		return;
-	if (neutron_port_cause(&d, ns, c) || proxmox_guest_cause(&d, c))
+	/* certain only if every rule before it was checked and the walk went the whole way */
+	sure = d.found != VT_NFT_MAYBE && !d.unsure_before && !d.truncated;
+	if (neutron_port_cause(&d, sure, ns, c) || proxmox_guest_cause(&d, sure, c))
 		return;
 	snprintf(where, sizeof(where), "table %s %s, chain %s", d.family, d.table, d.chain);
 	if (d.found == VT_NFT_POLICY)
-		snprintf(more, sizeof(more), ": the policy of the chain is drop (%s) and no rule accepted it", where);
+		snprintf(more, sizeof(more), ": %sthe policy of the chain is drop (%s) and no rule accepted it",
+			 sure ? "" : "probably ", where);
 	else
-		snprintf(more, sizeof(more), ": %snft rule `%s` (%s, handle %ld)%s",
-			 d.found == VT_NFT_MAYBE ? "probably " : "", d.text, where, d.handle,
+		snprintf(more, sizeof(more), ": %snft rule `%s` (%s, handle %ld)%s", sure ? "" : "probably ",
+			 d.text, where, d.handle,
 			 d.found == VT_NFT_MAYBE ? ", whose match vmtrace cannot check against the echo" : "");
-	snprintf(c->explain + strlen(c->explain), sizeof(c->explain) - strlen(c->explain), "%s", more);
+	append(c, "%s", more);
 	if (strstr(d.via, " > "))	/* a chain jumped to: how the walk got there */
-		snprintf(c->explain + strlen(c->explain), sizeof(c->explain) - strlen(c->explain),
-			 " (through %.160s)", d.via);
-	if (d.uncertain && d.found != VT_NFT_MAYBE)
-		snprintf(c->explain + strlen(c->explain), sizeof(c->explain) - strlen(c->explain),
-			 " (unless an earlier rule vmtrace cannot check dropped it: %s)", d.first_uncertain);
+		append(c, " (through %.160s)", d.via);
+	nft_caveats(&d, c);
 	snprintf(c->check, sizeof(c->check), "%s%s%snft -a list chain %s %s %s",
 		 ns[0] ? "ip netns exec " : "", ns, ns[0] ? " " : "", d.family, d.table, d.chain);
 }
@@ -1302,7 +1328,8 @@ static void vni_mismatch_cause(const struct vmtrace_event *ev, struct vt_env *en
 
 		if (strcmp(l->kind, kind))
 			continue;
-		if (l->vni == (ev->vni & 0xffffff)) {
+		/* a device that takes every VNI (OVS, OVN) decides elsewhere: not this cause */
+		if (l->vni == (ev->vni & 0xffffff) || l->tun_external) {
 			unknown_cause(ev, env, ifname, c);
 			return;
 		}

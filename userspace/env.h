@@ -16,7 +16,7 @@
 #include "rtnl.h"
 
 #define VT_ENV_VIEWS 4
-#define VT_ENV_RULESETS 2
+#define VT_ENV_RULESETS 4
 
 struct vt_env {
 	const struct vt_vm *vm;

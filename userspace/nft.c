@@ -29,11 +29,17 @@
 
 #define MAX_CHAINS	4096
 #define MAX_JUMPS	16		/* nf_tables allows 16 nested jumps */
-#define MAX_STEPS	200000
+#define MAX_STEPS	50000
 #define RUN_MS		2000
 #define RUN_MAX		(16u << 20)
 
-enum tri { NO = 0, YES = 1, UNKNOWN = -1 };
+/*
+ * A match against what vmtrace knows of the packet. NODEP: the packet is
+ * not of the protocol the match implies (an "ip saddr" for an IPv6 echo),
+ * which no operator turns into a match. UNLIKELY: it could match only if
+ * something unusual happened (a request conntrack calls invalid).
+ */
+enum tri { NO = 0, YES = 1, UNKNOWN = -1, UNLIKELY = -2, NODEP = -3 };
 
 struct chain {
 	const char *family, *table, *name, *hook, *policy;
@@ -63,6 +69,7 @@ struct walk {
 	const struct chain *stack[MAX_JUMPS + 1];	/* the chains the walk is in */
 	int depth;
 	unsigned long steps;		/* rules looked at: bounded, whatever the ruleset */
+	int named_unlikely;		/* the candidate named could drop it only if something unusual happened */
 };
 
 static const char *str_or_empty(const char *s)
@@ -91,10 +98,11 @@ static enum tri addr_is(int family, const uint8_t *have, const struct vt_jv *v)
 	uint8_t a[16], b[16];
 	int n = addr_len(family);
 
-	if (v->type == VT_JV_STRING)
+	if (v->type == VT_JV_STRING)	/* "@name", a named set, fails to parse: unknown */
 		return parse_addr(family, v->str, a) ? UNKNOWN : !memcmp(a, have, n) ? YES : NO;
 	if ((x = vt_jv_get(v, "prefix"))) {
-		int len = (int)vt_jv_get_number(x, "len", -1);
+		double dl = vt_jv_get_number(x, "len", -1);
+		int len = dl >= 0 && dl <= 128 ? (int)dl : -1;
 
 		if (parse_addr(family, vt_jv_get_string(x, "addr"), a) || len < 0 || len > 8 * n)
 			return UNKNOWN;
@@ -140,8 +148,8 @@ static enum tri addr_in(int family, const uint8_t *have, const struct vt_jv *rig
 static long symbol(const struct vt_jv *v, const char *const names[][2])
 {
 	if (v->type == VT_JV_NUMBER)
-		return (long)v->num;
-	if (v->type != VT_JV_STRING)
+		return v->num >= 0 && v->num <= 65535 ? (long)v->num : -1;
+	if (v->type != VT_JV_STRING || v->str[0] == '@')	/* a named set: not read */
 		return -1;
 	for (int i = 0; names[i][0]; i++)
 		if (!strcmp(v->str, names[i][0]))
@@ -200,7 +208,7 @@ static enum tri name_in(const char *have, const struct vt_jv *right)
 		const char *want = vt_jv_string(one);
 		size_t n;
 
-		if (!want) {
+		if (!want || want[0] == '@') {	/* a named set: not read */
 			r = UNKNOWN;
 			continue;
 		}
@@ -238,7 +246,7 @@ static enum tri match_payload(const struct vt_nft_pkt *p, const char *proto, con
 	/* nft's implicit dependency: "ip saddr" matches IPv4 packets only, and so on */
 	if (!strcmp(proto, "ip") || !strcmp(proto, "ip6")) {
 		if (v4 != !strcmp(proto, "ip"))
-			return NO;
+			return NODEP;
 		if (!strcmp(field, "saddr"))
 			return addr_in(p->family, p->src, right);
 		if (!strcmp(field, "daddr"))
@@ -249,37 +257,45 @@ static enum tri match_payload(const struct vt_nft_pkt *p, const char *proto, con
 	}
 	if (!strcmp(proto, "icmp") || !strcmp(proto, "icmpv6")) {
 		if (p->l4proto != (!strcmp(proto, "icmp") ? IPPROTO_ICMP : IPPROTO_ICMPV6))
-			return NO;
+			return NODEP;
 		if (!strcmp(field, "type") && p->icmp_type >= 0)
 			return num_in(p->icmp_type, right, v4 ? icmp_names : icmpv6_names);
 		return UNKNOWN;
 	}
+	/* "th" (any transport header) implies no protocol: unknown */
 	if (!strcmp(proto, "tcp") || !strcmp(proto, "udp") || !strcmp(proto, "sctp") ||
-	    !strcmp(proto, "th") || !strcmp(proto, "dccp") || !strcmp(proto, "udplite"))
-		return p->l4proto == IPPROTO_ICMP || p->l4proto == IPPROTO_ICMPV6 ? NO : UNKNOWN;
+	    !strcmp(proto, "dccp") || !strcmp(proto, "udplite"))
+		return p->l4proto == IPPROTO_ICMP || p->l4proto == IPPROTO_ICMPV6 ? NODEP : UNKNOWN;
 	if (!strcmp(proto, "ether") && !strcmp(field, "type"))
 		return num_in(v4 ? 0x0800 : 0x86dd, right, ethertype_names);
 	return UNKNOWN;
 }
 
 /*
- * A conntrack state: an echo request is new (the first of its ICMP id) or
- * established (the later ones: conntrack keys ICMP on its id); a reply is
- * established. Nothing else, on a host that tracks them at all.
+ * A conntrack state. An echo request is new (the first of its ICMP id) or
+ * established (the later ones: conntrack keys ICMP on its id); invalid or
+ * untracked only if something unusual happened. A reply is established,
+ * or invalid when conntrack never saw its request (asymmetric routing),
+ * which is a classic reason replies are dropped.
  */
 static enum tri state_is(const struct vt_nft_pkt *p, const char *const *states, unsigned int n)
 {
-	int is_new = 0, is_est = 0;
+	int is_new = 0, is_est = 0, is_odd = 0;
 
 	for (unsigned int i = 0; i < n; i++) {
 		is_new |= !strcmp(states[i], "new");
 		is_est |= !strcmp(states[i], "established");
+		is_odd |= !strcmp(states[i], "invalid") || !strcmp(states[i], "untracked");
 	}
 	if (p->icmp_type < 0)
 		return UNKNOWN;
 	if (p->icmp_type == 0 || p->icmp_type == 129)	/* a reply */
-		return is_est ? YES : NO;
-	return is_new && is_est ? YES : !is_new && !is_est ? NO : UNKNOWN;
+		return is_est && is_odd ? YES : is_est || is_odd ? UNKNOWN : NO;
+	if (is_new && is_est)
+		return YES;
+	if (is_new || is_est)
+		return UNKNOWN;
+	return is_odd ? UNLIKELY : NO;
 }
 
 static enum tri ct_state_json(const struct vt_nft_pkt *p, const struct vt_jv *right)
@@ -329,10 +345,12 @@ static enum tri match(const struct vt_nft_pkt *p, const struct vt_jv *m)
 	else if ((x = vt_jv_get(left, "payload")) && vt_jv_get_string(x, "protocol") &&
 		 vt_jv_get_string(x, "field"))
 		r = match_payload(p, vt_jv_get_string(x, "protocol"), vt_jv_get_string(x, "field"), right);
+	if (r == NODEP)
+		return NO;
 	if (!strcmp(op, "==") || !strcmp(op, "in"))
 		return r;
 	if (!strcmp(op, "!="))
-		return r == UNKNOWN ? UNKNOWN : r == YES ? NO : YES;
+		return r == YES ? NO : r == NO ? YES : UNKNOWN;
 	return UNKNOWN;
 }
 
@@ -358,20 +376,28 @@ static int index_listing(struct walk *w)
 	size_t cap = 0;
 
 	for (line = w->listing; line && *line; line = nl ? nl + 1 : NULL) {
-		const char *s = line + strspn(line, " \t"), *h;
+		const char *s = line + strspn(line, " \t"), *h = NULL, *x;
+		char head[160];
 		size_t n;
 		long handle;
 
 		nl = strchr(line, '\n');
 		n = nl ? (size_t)(nl - s) : strlen(s);
-		if (sscanf(s, "table %15s %63s {", family, table) == 2) {
+		/* sscanf on a bounded copy: on the whole listing it would strlen() it each time */
+		snprintf(head, sizeof(head), "%.*s", (int)(n < sizeof(head) ? n : sizeof(head) - 1), s);
+		if (sscanf(head, "table %15s %63s {", family, table) == 2) {
 			chain[0] = '\0';
 			continue;
 		}
-		if (sscanf(s, "chain %63s {", chain) == 1 || !chain[0])
+		if (sscanf(head, "chain %63s {", chain) == 1 || !chain[0])
 			continue;
-		h = memmem(s, n, " # handle ", 10);
-		if (!h || sscanf(h + 10, "%ld", &handle) != 1)
+		/* the last " # handle ": a comment may hold one */
+		for (x = s; (x = memmem(x, n - (size_t)(x - s), " # handle ", 10)); x += 10)
+			h = x;
+		if (!h || (size_t)(s + n - (h + 10)) > 20)
+			continue;
+		snprintf(head, sizeof(head), "%.*s", (int)(s + n - (h + 10)), h + 10);
+		if (sscanf(head, "%ld", &handle) != 1)
 			continue;
 		if (w->nlines == cap) {
 			struct line *more = realloc(w->lines, (cap = cap ? 2 * cap : 256) * sizeof(*more));
@@ -457,12 +483,15 @@ static void found(struct walk *w, enum vt_nft_found how, const struct chain *c, 
 }
 
 /* A drop that may or may not apply: the first is named if nothing certain is found. */
-static void uncertain_drop(struct walk *w, const struct chain *c, long handle)
+static void uncertain_drop(struct walk *w, const struct chain *c, long handle, int unlikely)
 {
 	char text[160];
 
-	if (w->out->found == VT_NFT_NONE)
+	/* the first candidate, or the first likely one after unlikely ones */
+	if (w->out->found == VT_NFT_NONE || (w->named_unlikely && !unlikely)) {
 		found(w, VT_NFT_MAYBE, c, handle);
+		w->named_unlikely = unlikely;
+	}
 	if (w->out->uncertain++)
 		return;
 	rule_text(w, c, handle, text, sizeof(text));
@@ -472,6 +501,56 @@ static void uncertain_drop(struct walk *w, const struct chain *c, long handle)
 
 static enum outcome walk_chain(struct walk *w, struct chain *c, int maybe);
 
+/* Two matches of one rule: YES and YES, else the less likely of the two. */
+static enum tri both(enum tri a, enum tri b)
+{
+	if (a == UNLIKELY || b == UNLIKELY)
+		return UNLIKELY;
+	return a == YES && b == YES ? YES : UNKNOWN;
+}
+
+/* A chain a rule vmtrace cannot check may jump to: looked into for candidates, once. */
+static void explore(struct walk *w, struct chain *to)
+{
+	if (to->explored || w->depth >= MAX_JUMPS)
+		return;
+	to->explored = 1;
+	w->stack[++w->depth] = to;
+	walk_chain(w, to, 1);
+	w->depth--;
+}
+
+/*
+ * "meta l4proto vmap { icmp : jump icmpc, udp : drop }": which element the
+ * packet picks is not checked; every drop in it is a candidate, every chain
+ * it jumps to is looked into, an accept leaves the walk unsure.
+ */
+static void verdict_map(struct walk *w, struct chain *c, long handle, const struct vt_jv *vmap, int maybe)
+{
+	const struct vt_jv *data = vt_jv_get(vmap, "data"), *set = vt_jv_get(data, "set"), *e;
+
+	if (!set || set->type != VT_JV_ARRAY) {	/* a named map: not read */
+		w->out->unsure_before += !maybe;
+		return;
+	}
+	for (e = set->child; e; e = e->next) {
+		const struct vt_jv *v = e->type == VT_JV_ARRAY && e->n == 2 ? e->child->next : NULL;
+		const char *verb = v && v->type == VT_JV_OBJECT && v->child ? v->child->key : "";
+		const struct vt_jv *target = v && v->child ? vt_jv_get(v->child, "target") : NULL;
+		struct chain *to;
+
+		if (!strcmp(verb, "drop") || !strcmp(verb, "reject")) {
+			uncertain_drop(w, c, handle, 0);
+		} else if ((!strcmp(verb, "jump") || !strcmp(verb, "goto")) && vt_jv_string(target)) {
+			to = (struct chain *)find_chain(w, c->family, c->table, target->str);
+			if (to)
+				explore(w, to);
+		} else if (!maybe) {
+			w->out->unsure_before++;
+		}
+	}
+}
+
 /*
  * One rule: its matches in order, then its verdict. @maybe: the walk got
  * here through a rule it could not check; a drop is then only a candidate,
@@ -480,13 +559,16 @@ static enum outcome walk_chain(struct walk *w, struct chain *c, int maybe);
 static enum outcome walk_rule(struct walk *w, struct chain *c, const struct vt_jv *rule, int maybe)
 {
 	const struct vt_jv *expr = vt_jv_get(rule, "expr"), *e;
-	long handle = (long)vt_jv_get_number(rule, "handle", -1);
-	enum tri all = YES;	/* this rule's own matches */
+	double h = vt_jv_get_number(rule, "handle", -1);
+	long handle = h >= 0 && h < 1e15 ? (long)h : -1;
+	enum tri all = YES;	/* this rule's own matches: YES, UNKNOWN or UNLIKELY */
 
 	if (!expr || expr->type != VT_JV_ARRAY)
 		return FALL_THROUGH;
-	if (++w->steps > MAX_STEPS)
+	if (++w->steps > MAX_STEPS) {
+		w->out->truncated = 1;
 		return FALL_THROUGH;
+	}
 	for (e = expr->child; e; e = e->next) {
 		const char *verb = e->type == VT_JV_OBJECT && e->child ? e->child->key : "";
 		const struct vt_jv *arg = e->child;
@@ -496,8 +578,7 @@ static enum outcome walk_rule(struct walk *w, struct chain *c, const struct vt_j
 
 			if (t == NO)
 				return FALL_THROUGH;
-			if (t == UNKNOWN)
-				all = UNKNOWN;
+			all = both(all, t);
 		} else if (!strcmp(verb, "drop") || !strcmp(verb, "reject") ||
 			   (!strcmp(verb, "xt") && !strcmp(str_or_empty(vt_jv_get_string(arg, "type")), "target") &&
 			    (!strcmp(str_or_empty(vt_jv_get_string(arg, "name")), "REJECT") ||
@@ -506,31 +587,35 @@ static enum outcome walk_rule(struct walk *w, struct chain *c, const struct vt_j
 				found(w, VT_NFT_RULE, c, handle);
 				return DROPPED;
 			}
-			uncertain_drop(w, c, handle);
+			uncertain_drop(w, c, handle, all == UNLIKELY);
 			/* a candidate ends this chain as far as the walk can tell */
 			return all == YES ? RETURNED : FALL_THROUGH;
 		} else if (!strcmp(verb, "accept")) {
-			/* uncertain: taken as not matching, since the packet was dropped */
+			/* uncertain: taken as not matching, since the packet was dropped; said */
+			if (all != YES && !maybe)
+				w->out->unsure_before++;
 			return all == YES ? ACCEPTED : FALL_THROUGH;
+		} else if (!strcmp(verb, "vmap")) {
+			verdict_map(w, c, handle, arg, maybe);
+			return FALL_THROUGH;
 		} else if (!strcmp(verb, "jump") || !strcmp(verb, "goto")) {
 			const struct vt_jv *x = vt_jv_get(arg, "target");
 			struct chain *to = vt_jv_string(x) ? (struct chain *)find_chain(w, c->family, c->table, x->str) : NULL;
 			enum outcome r;
 
-			if (!to || w->depth >= MAX_JUMPS)
+			if (!to || w->depth >= MAX_JUMPS) {
+				w->out->truncated = 1;
 				return FALL_THROUGH;
+			}
 			/*
 			 * Uncertain (iptables-nft's physdev, a conntrack state): the
 			 * chain is looked into for candidates, once, and the walk
 			 * goes on here as if the rule had not matched.
 			 */
 			if (all != YES) {
-				if (!to->explored) {
-					to->explored = 1;
-					w->stack[++w->depth] = to;
-					walk_chain(w, to, 1);
-					w->depth--;
-				}
+				if (!maybe)
+					w->out->unsure_before++;
+				explore(w, to);
 				return FALL_THROUGH;
 			}
 			w->stack[++w->depth] = to;
@@ -541,6 +626,8 @@ static enum outcome walk_rule(struct walk *w, struct chain *c, const struct vt_j
 			/* a goto does not come back: the calling chain ends where the target does */
 			return !strcmp(verb, "jump") ? FALL_THROUGH : RETURNED;
 		} else if (!strcmp(verb, "return")) {
+			if (all != YES && !maybe)
+				w->out->unsure_before++;
 			return all == YES ? RETURNED : FALL_THROUGH;
 		} else if (!strcmp(verb, "xt") && !strcmp(str_or_empty(vt_jv_get_string(arg, "type")), "match") &&
 			   !strcmp(str_or_empty(vt_jv_get_string(arg, "name")), "comment")) {
@@ -555,11 +642,10 @@ static enum outcome walk_rule(struct walk *w, struct chain *c, const struct vt_j
 			t = ct_state_text(w->p, text);
 			if (t == NO)
 				return FALL_THROUGH;
-			if (t == UNKNOWN)
-				all = UNKNOWN;
+			all = both(all, t);
 		} else if (!strcmp(verb, "xt") || !strcmp(verb, "limit") || !strcmp(verb, "quota") ||
-			   !strcmp(verb, "vmap") || !strcmp(verb, "queue")) {
-			all = UNKNOWN;	/* may or may not let the rule go on */
+			   !strcmp(verb, "queue")) {
+			all = both(all, UNKNOWN);	/* may or may not let the rule go on */
 		}
 		/* counter, log, mangle, meta/ct set, notrack...: no say in the verdict */
 	}
@@ -712,16 +798,25 @@ int vt_nft_run(const char *const *args, char **out, size_t *len)
 	char *buf = NULL;
 	size_t n = 0, cap = 0;
 	uint64_t deadline;
-	int fds[2], status, err = 0;
+	int fds[2], status = 0, err = 0;
 	pid_t pid;
 
+	/* VMTRACE_NFT: another nft (the unit tests' slow one) */
+	nft = getenv("VMTRACE_NFT");
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]) && !nft; i++)
 		if (!access(paths[i], X_OK))
 			nft = paths[i];
 	if (!nft)
 		return -ENOENT;
+	/* non-blocking: the deadline holds even if nft writes nothing and never exits */
 	if (pipe2(fds, O_CLOEXEC))
 		return -errno;
+	if (fcntl(fds[0], F_SETFL, O_NONBLOCK)) {
+		err = -errno;
+		close(fds[0]);
+		close(fds[1]);
+		return err;
+	}
 	pid = fork();
 	if (pid < 0) {
 		err = -errno;
@@ -751,10 +846,15 @@ int vt_nft_run(const char *const *args, char **out, size_t *len)
 			err = -ETIMEDOUT;
 			break;
 		}
-		if (poll(&pfd, 1, (int)(deadline - now)) < 0) {
-			if (errno == EINTR)
-				continue;
+		got = poll(&pfd, 1, (int)(deadline - now));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
 			err = -errno;
+			break;
+		}
+		if (got == 0) {
+			err = -ETIMEDOUT;
 			break;
 		}
 		if (n + 65536 + 1 > cap) {
@@ -773,7 +873,7 @@ int vt_nft_run(const char *const *args, char **out, size_t *len)
 			buf = more;
 		}
 		got = read(fds[0], buf + n, 65536);
-		if (got < 0 && errno == EINTR)
+		if (got < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (got < 0) {
 			err = -errno;
@@ -784,10 +884,21 @@ int vt_nft_run(const char *const *args, char **out, size_t *len)
 		n += (size_t)got;
 	}
 	close(fds[0]);
-	if (err)
-		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	/* its output ended: it exits now, or is made to at the deadline */
+	for (;;) {
+		pid_t got = err ? 0 : waitpid(pid, &status, WNOHANG);
+
+		if (got == pid || (got < 0 && errno != EINTR))
+			break;
+		if (err || now_ms() >= deadline) {
+			kill(pid, SIGKILL);
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				;
+			err = err ? err : -ETIMEDOUT;
+			break;
+		}
+		poll(NULL, 0, 10);
+	}
 	if (!err && (!WIFEXITED(status) || WEXITSTATUS(status)))
 		err = -EIO;
 	if (err || !buf) {

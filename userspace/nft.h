@@ -36,6 +36,8 @@ struct vt_nft_drop {
 	unsigned int uncertain;	/* rules before it that may have dropped it: matches vmtrace cannot check */
 	char first_uncertain[192];	/* "table chain handle N: text" of the first of them */
 	char via[256];		/* the chains from the base chain to it: "FORWARD > sg-chain > ..." */
+	unsigned int unsure_before;	/* accepts, returns, jumps before it vmtrace could not check */
+	int truncated;		/* the walk stopped short (its bounds, a jump to nowhere) */
 };
 
 /*

@@ -26,7 +26,7 @@ int vt_mnl_talk(int bus, struct nlmsghdr *req, vt_msg_cb cb, void *arg)
 	ssize_t n;
 	int ret;
 
-	nl = mnl_socket_open(bus);
+	nl = mnl_socket_open2(bus, SOCK_CLOEXEC);	/* not into the nft vmtrace runs */
 	if (!nl)
 		return -errno;
 	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
@@ -104,6 +104,10 @@ static void parse_vxlan(const struct nlattr *d, struct vt_link *l)
 		if (mnl_attr_validate(d, MNL_TYPE_U32) == 0)
 			l->tun_link = (int)mnl_attr_get_u32(d);
 		break;
+	case IFLA_VXLAN_COLLECT_METADATA:
+		if (mnl_attr_validate(d, MNL_TYPE_U8) == 0)
+			l->tun_external = mnl_attr_get_u8(d) != 0;
+		break;
 	case IFLA_VXLAN_GROUP:	/* the default remote, or a multicast group */
 		tun_remote(d, l, AF_INET);
 		break;
@@ -119,6 +123,9 @@ static void parse_geneve(const struct nlattr *d, struct vt_link *l)
 	case IFLA_GENEVE_ID:
 		if (mnl_attr_validate(d, MNL_TYPE_U32) == 0)
 			l->vni = mnl_attr_get_u32(d);
+		break;
+	case IFLA_GENEVE_COLLECT_METADATA:	/* a flag: present means on */
+		l->tun_external = 1;
 		break;
 	case IFLA_GENEVE_REMOTE:
 		tun_remote(d, l, AF_INET);

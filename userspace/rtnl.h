@@ -29,6 +29,7 @@ struct vt_link {
 	int tun_link;
 	int tun_family;
 	uint8_t tun_remote[16];
+	uint8_t tun_external;	/* collect_metadata (OVS's vxlan_sys_4789, OVN's genev_sys_6081): every VNI */
 	/* bridge VLAN membership (ports and the bridge itself), with filtering on */
 	uint8_t has_vlans;
 	uint16_t pvid;		/* 0: none */

@@ -27,7 +27,7 @@ c_3p_break
 ! "$VT" probe 100 --count 1 --json > $TMP/c3p || false
 c_3p_fix
 expect "3p names the guest's firewall" "$(jq -r 'select(.type=="verdict") | "\(.explain) / \(.check)"' $TMP/c3p |
-	grep -c 'the Proxmox firewall of guest 100 (net0, IN) drops it, probably `counter packets [0-9]* bytes [0-9]* drop` in tap100i0-IN: allow it in /etc/pve/firewall/100.fw (\[RULES\] IN ... -p icmp), or change the guest.s policy_in / cat /etc/pve/firewall/100.fw; iptables -S tap100i0-IN$')" 1
+	grep -c 'the Proxmox firewall of guest 100 (net0, IN) drops it, `counter packets [0-9]* bytes [0-9]* drop` in tap100i0-IN: allow it in /etc/pve/firewall/100.fw (\[RULES\] IN ... -p icmp), or change the guest.s policy_in.* / cat /etc/pve/firewall/100.fw; iptables -S tap100i0-IN$')" 1
 
 # 6. the firewall chain's veth down
 c_6p_break() { ip link set fwln100i0 down; }

@@ -80,7 +80,7 @@ c_3n_break
 ! "$VT" probe neutron:$port --count 1 --json > $TMP/c3n || false
 c_3n_fix
 expect "3n names the port's security groups" "$(jq -r 'select(.type=="verdict") | "\(.explain) / \(.check)"' $TMP/c3n |
-	grep -c 'no security group rule of OpenStack Neutron port a1b2c3d4-e… lets it in (its ingress chain neutron-openvswi-ia1b2c3d4-e sent it to neutron-openvswi-sg-fallback.* / openstack port list -c ID -c security_group_ids | grep a1b2c3d4-e; iptables -S neutron-openvswi-ia1b2c3d4-e$')" 1
+	grep -c 'no security group rule of OpenStack Neutron port a1b2c3d4-e… lets it in (its ingress chain neutron-openvswi-ia1b2c3d4-e falls through to neutron-openvswi-sg-fallback).* / openstack port list -c ID -c security_group_ids | grep a1b2c3d4-e; iptables -S neutron-openvswi-ia1b2c3d4-e$')" 1
 
 # 26. an OpenFlow rule drops the VM's echoes
 c_26_break() { ovs-ofctl add-flow br-int priority=100,icmp,nw_dst=192.0.2.30,actions=drop; }
