@@ -53,7 +53,7 @@ CLI_SRCS := $(wildcard userspace/*.c)
 CLI_OBJS := $(CLI_SRCS:userspace/%.c=$(B)/cli/%.o)
 KMOD_SRCS := Kbuild $(wildcard kmod/*.c kmod/*.h kmod/compat/*) include/uapi/linux/vmtrace.h
 
-.PHONY: all module cli lab-helpers unit fuzz-smoke check check-debug ktest demo bench deps deps-check deps-demo deps-deb deb-check \
+.PHONY: all module cli lab-helpers unit fuzz-smoke nft-seeds check check-debug ktest demo bench deps deps-check deps-demo deps-deb deb-check \
 	deps-bench deps-debug deps-selftests analyze selftests fuzz-long cycles \
 	install uninstall module-install cli-install man-install completion-install style clean \
 	dkms-install dkms-check deb kernels kernels-ci check-kernels
@@ -125,6 +125,16 @@ $(B)/fuzz_replay: tests/fuzz/fuzz_replay.c $(CLI_SRCS) userspace/*.h include/uap
 	clang -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Dmain=vmtrace_main \
 		$(US_CFLAGS) -Wno-unused-command-line-argument -o $@ tests/fuzz/fuzz_replay.c $(CLI_SRCS) \
 		$(NL_LIBS) $(DL_LIBS)
+# The nftables walk on made-up rulesets; seeds: the unit tests' rulesets, each for a forwarded request.
+$(B)/fuzz_nft: tests/fuzz/fuzz_nft.c userspace/nft.c userspace/jsonv.c userspace/nft.h userspace/jsonv.h
+	@mkdir -p $(B)
+	clang -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all $(US_CFLAGS) \
+		-Wno-unused-command-line-argument -o $@ tests/fuzz/fuzz_nft.c userspace/nft.c userspace/jsonv.c
+nft-seeds:
+	@rm -rf $(B)/nft-seeds && mkdir -p $(B)/nft-seeds $(B)/fuzz-nft-corpus
+	@for j in tests/unit/nft/*.json; do \
+		{ printf '\010\000\000'; cat "$$j"; printf '\000'; cat "$${j%.json}.txt"; } > $(B)/nft-seeds/$$(basename "$$j"); \
+	done
 $(B)/fuzz_parse: tests/fuzz/fuzz_parse.c kmod/parse.c kmod/parse.h
 	@mkdir -p $(B)
 	clang -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -165,12 +175,13 @@ unit: $(B)/test_parse $(B)/test_echo $(B)/test_verdict $(B)/test_cause $(B)/test
 	tests/unit/splat-scan.sh
 	tests/unit/compat-flags.sh
 
-fuzz-smoke: $(B)/fuzz_parse $(B)/fuzz_replay $(B)/test_record
+fuzz-smoke: $(B)/fuzz_parse $(B)/fuzz_replay $(B)/test_record $(B)/fuzz_nft nft-seeds
 	@mkdir -p $(B)/fuzz-corpus $(B)/fuzz-replay-corpus $(B)/rec-seeds
 	$(B)/fuzz_parse -max_total_time=20 -print_final_stats=1 $(B)/fuzz-corpus tests/fuzz/seeds
 	$(B)/test_record $(B)/rec-seeds > /dev/null
 	$(B)/fuzz_replay -max_total_time=20 -max_len=65536 -close_fd_mask=3 -print_final_stats=1 \
 		$(B)/fuzz-replay-corpus $(B)/rec-seeds
+	$(B)/fuzz_nft -max_total_time=20 -max_len=65536 -print_final_stats=1 $(B)/fuzz-nft-corpus $(B)/nft-seeds
 
 # The benchmark's client (the CLI's session code, timed) and its UDP sink.
 VTBENCH_SRCS := userspace/session.c userspace/nl.c userspace/netns.c userspace/module.c userspace/prober.c \
@@ -328,12 +339,14 @@ deb-check: deb
 # fuzzer for FUZZ_SECONDS, then the netlink fuzzer (lab case 67) for as long
 # on the debug kernel.
 FUZZ_SECONDS ?= 600
-fuzz-long: $(B)/fuzz_parse $(B)/fuzz_replay $(B)/test_record
+fuzz-long: $(B)/fuzz_parse $(B)/fuzz_replay $(B)/test_record $(B)/fuzz_nft nft-seeds
 	@mkdir -p $(B)/fuzz-corpus $(B)/fuzz-replay-corpus $(B)/rec-seeds
 	$(B)/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $(B)/fuzz-corpus tests/fuzz/seeds
 	$(B)/test_record $(B)/rec-seeds > /dev/null
 	$(B)/fuzz_replay -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -close_fd_mask=3 -print_final_stats=1 \
 		$(B)/fuzz-replay-corpus $(B)/rec-seeds
+	$(B)/fuzz_nft -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1 $(B)/fuzz-nft-corpus \
+		$(B)/nft-seeds
 	printf 'NLFUZZ_SECONDS=%s\nNLFUZZ_SEED=%s\n' $(FUZZ_SECONDS) "$${NLFUZZ_SEED:-$$(date +%s)}" > $(B)/nlfuzz.env
 	VMTRACE_KTEST_TIMEOUT=$$(($(FUZZ_SECONDS) + 1500)) $(MAKE) check-debug CASES=67-netlink-fuzz; \
 		rc=$$?; rm -f $(B)/nlfuzz.env; exit $$rc
