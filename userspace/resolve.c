@@ -834,7 +834,30 @@ static int pve_net_index(const char *line, const char **rest)
 	return (int)n;
 }
 
-/* One line of VMID.conf: its name, or a netN NIC (netN: virtio=BC:24:11:00:00:01,bridge=vmbr0). */
+/* ip=ADDR/LEN and ip6=ADDR/LEN of a config line's options (dhcp, auto, manual: none to learn) */
+static void option_addrs(struct resolver *r, const char *v)
+{
+	char val[64];
+	struct vt_addr a;
+
+	memset(&a, 0, sizeof(a));
+	if (option_value(v, "ip", val, sizeof(val))) {
+		val[strcspn(val, "/")] = '\0';
+		if (inet_pton(AF_INET, val, a.addr) == 1)
+			add_addr(r->vm, AF_INET, a.addr);
+	}
+	if (option_value(v, "ip6", val, sizeof(val))) {
+		val[strcspn(val, "/")] = '\0';
+		if (inet_pton(AF_INET6, val, a.addr) == 1)
+			add_addr(r->vm, AF_INET6, a.addr);
+	}
+}
+
+/*
+ * One line of VMID.conf: its name, a netN NIC (netN: virtio=BC:24:11:00:00:01,bridge=vmbr0), or
+ * the cloud-init address of one (ipconfigN: ip=192.0.2.10/24,gw=192.0.2.1): the VM's address
+ * even when it has been quiet and the host's neighbour table has forgotten it.
+ */
 static void pve_line(struct resolver *r, const char *vmid, const char *line)
 {
 	char ifname[IF_NAMESIZE + 16];
@@ -842,6 +865,12 @@ static void pve_line(struct resolver *r, const char *vmid, const char *line)
 	uint8_t m[6];
 	int n;
 
+	if (!strncmp(line, "ipconfig", 8) && isdigit((unsigned char)line[8]) && (v = strchr(line, ':'))) {
+		for (v++; *v == ' '; v++)
+			;
+		option_addrs(r, v);
+		return;
+	}
 	if (!strncmp(line, "name:", 5)) {
 		for (v = line + 5; *v == ' '; v++)
 			;
@@ -866,7 +895,6 @@ static void pve_line(struct resolver *r, const char *vmid, const char *line)
 static void lxc_line(struct resolver *r, const char *ctid, const char *line)
 {
 	char ifname[IF_NAMESIZE + 16], val[64];
-	struct vt_addr a;
 	const char *v;
 	uint8_t m[6];
 	int n;
@@ -884,18 +912,7 @@ static void lxc_line(struct resolver *r, const char *ctid, const char *line)
 		v++;
 	if (option_value(v, "hwaddr", val, sizeof(val)) && !parse_mac(val, m))
 		add_mac(r, m);
-	/* ip=ADDR/LEN and ip6=ADDR/LEN (dhcp, manual: none to learn here) */
-	memset(&a, 0, sizeof(a));
-	if (option_value(v, "ip", val, sizeof(val))) {
-		val[strcspn(val, "/")] = '\0';
-		if (inet_pton(AF_INET, val, a.addr) == 1)
-			add_addr(r->vm, AF_INET, a.addr);
-	}
-	if (option_value(v, "ip6", val, sizeof(val))) {
-		val[strcspn(val, "/")] = '\0';
-		if (inet_pton(AF_INET6, val, a.addr) == 1)
-			add_addr(r->vm, AF_INET6, a.addr);
-	}
+	option_addrs(r, v);
 	snprintf(ifname, sizeof(ifname), "veth%si%d", ctid, n);
 	add_host_port(r, ifname);
 }

@@ -4,6 +4,7 @@
  * replaced by the tables below, Proxmox's configuration and /proc by
  * files in a temporary directory (VMTRACE_PVE_DIR, VMTRACE_PROC_DIR).
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,6 +179,7 @@ static void test_pve(void)
 	n = 5000;
 	n += (size_t)sprintf(conf + n,
 			     "\nboot: order=scsi0\nname: web01\n"
+			     "ipconfig0: ip=192.0.2.10/24,gw=192.0.2.1,ip6=2001:db8::10/64\nipconfig1: ip=dhcp,ip6=auto\n"
 			     "net0: virtio=BC:24:11:00:00:01,bridge=vmbr0,firewall=1\n"
 			     "netx: virtio=BC:24:11:00:00:02\nnet3x: e1000\nnet4 virtio\n"
 			     "[snap1]\nnet5: virtio=BC:24:11:00:00:05\nname: old\n");
@@ -191,6 +193,16 @@ static void test_pve(void)
 	CHECK(!err && !strcmp(vm.name, "web01") && !strcmp(vm.source, "pve") && !strcmp(names, "tap101i0"),
 	      "pve:101 with a 5000-byte description: err %d name '%s' path '%s' (%s)", err, vm.name,
 	      names, why);
+	{
+		char a4[INET6_ADDRSTRLEN] = "", a6[INET6_ADDRSTRLEN] = "";
+
+		for (unsigned int i = 0; i < vm.naddrs; i++)
+			inet_ntop(vm.addrs[i].family, vm.addrs[i].addr, vm.addrs[i].family == AF_INET ? a4 : a6,
+				  sizeof(a4));
+		CHECK(!strcmp(a4, "192.0.2.10") && !strcmp(a6, "2001:db8::10"),
+		      "cloud-init's ipconfig0 gives the addresses (not dhcp/auto): '%s' '%s' of %u", a4, a6,
+		      vm.naddrs);
+	}
 	err = vt_vm_resolve("pve:102", &vm, why, sizeof(why));
 	path_names(&vm, names, sizeof(names));
 	CHECK(!err && !strcmp(vm.name, "102") && !strcmp(names, "tap102i0"),
