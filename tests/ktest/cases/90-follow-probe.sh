@@ -121,7 +121,7 @@ host ip link set tap0 txqueuelen 2
 pause_vm tap0
 ! "$VT" probe if:tap0 --count 5 --interval 0.1 --json > $TMP/p5 || false
 json_valid $TMP/p5
-# the first echoes may wait in the ring (lost-on-host) or find it full already (frames the
+# the first echoes may wait in the ring (lost-on-host) or find it full already (probably frames the
 # paused VM did not take before, IPv6's own): every one is the paused VM's, some dropped
 expect "paused causes" "$(jq -M -r 'select(.type=="verdict") | "\(.status) \(.cause)"' $TMP/p5 | sort -u |
 	grep -vx 'lost-on-host vm-not-reading' | tr '\n' ';')" "dropped vm-not-reading;"
