@@ -92,7 +92,7 @@ $(B)/test_format: tests/unit/test_format.c tests/unit/check.h userspace/format.c
 	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_format.c userspace/format.c userspace/echo.c \
 		userspace/netns.c
 # The cause rules against a fake host (the test's own env.c and OVS daemons).
-$(B)/test_cause: tests/unit/test_cause.c tests/unit/check.h tests/unit/lab_vm.h userspace/cause.c userspace/vm.c \
+$(B)/test_cause: tests/unit/test_cause.c tests/unit/check.h tests/unit/fixture.h tests/unit/lab_vm.h userspace/cause.c userspace/vm.c \
 		userspace/rtnl_view.c userspace/format.c userspace/echo.c userspace/netns.c userspace/cause_ovs.c \
 		userspace/ovs_parse.c userspace/nft.c userspace/jsonv.c userspace/*.h tests/unit/nft/*
 	@mkdir -p $(B)
@@ -100,7 +100,7 @@ $(B)/test_cause: tests/unit/test_cause.c tests/unit/check.h tests/unit/lab_vm.h 
 		userspace/rtnl_view.c userspace/format.c userspace/echo.c userspace/netns.c userspace/cause_ovs.c \
 		userspace/ovs_parse.c userspace/nft.c userspace/jsonv.c
 # Which nftables rule: the JSON reader and the walk through the chains, on nft's own output.
-$(B)/test_nft: tests/unit/test_nft.c tests/unit/check.h userspace/nft.c userspace/jsonv.c userspace/*.h \
+$(B)/test_nft: tests/unit/test_nft.c tests/unit/check.h tests/unit/fixture.h userspace/nft.c userspace/jsonv.c userspace/*.h \
 		tests/unit/nft/*
 	@mkdir -p $(B)
 	$(CC) -O1 -g $(SAN) $(US_CFLAGS) -o $@ tests/unit/test_nft.c userspace/nft.c userspace/jsonv.c

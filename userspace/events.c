@@ -306,9 +306,7 @@ int vt_events_replay(struct vt_rec_reader *rd, const struct vt_replay_opts *ro, 
 		}
 	}
 	if (!n && h.type != VT_REC_LOST) {	/* the writer was killed between two records */
-		snprintf(why, whylen, "ends at byte %llu without its last record: cut short",
-			 (unsigned long long)rd->offset);
-		n = -EBADMSG;
+		n = vt_rec_unfinished(rd, why, whylen);
 	}
 	return n;
 }

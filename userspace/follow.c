@@ -732,9 +732,7 @@ int vt_follow_replay(struct vt_rec_reader *rd, const struct vt_replay_opts *ro, 
 		f->unrecorded = 1;
 		vt_tracker_tick(&f->tracker, last_ns, 1);
 		if (!err) {	/* the writer was killed between two records */
-			snprintf(why, whylen, "ends at byte %llu without its last record: cut short",
-				 (unsigned long long)rd->offset);
-			err = -EBADMSG;
+			err = vt_rec_unfinished(rd, why, whylen);
 		}
 	}
 	rc = finish(f);

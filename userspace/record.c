@@ -329,6 +329,12 @@ int vt_rec_next(struct vt_rec_reader *r, struct vt_rec_header *h, char *why, siz
 	return 1;
 }
 
+int vt_rec_unfinished(const struct vt_rec_reader *r, char *why, size_t whylen)
+{
+	return bad(why, whylen, "ends at byte %llu without its last record: cut short",
+		   (unsigned long long)r->offset);
+}
+
 int vt_rec_invalid(const struct vt_rec_reader *r, const struct vt_rec_header *h, char *why, size_t whylen)
 {
 	return bad(why, whylen, "a malformed record (type %u, %u bytes) at byte %llu", h->type, h->len,

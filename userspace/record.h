@@ -184,6 +184,8 @@ int vt_rec_open(struct vt_rec_reader *r, FILE *f, char *why, size_t whylen);
  * file is not a recording).
  */
 int vt_rec_next(struct vt_rec_reader *r, struct vt_rec_header *h, char *why, size_t whylen);
+/* The file ended cleanly but without its LOST record (the writer was killed): -EBADMSG, @why says where. */
+int vt_rec_unfinished(const struct vt_rec_reader *r, char *why, size_t whylen);
 /* The record just read is not what its type says: -EBADMSG, @why says where. */
 int vt_rec_invalid(const struct vt_rec_reader *r, const struct vt_rec_header *h, char *why, size_t whylen);
 void vt_rec_close_reader(struct vt_rec_reader *r);

@@ -22,6 +22,7 @@
 #include "../../userspace/rtnl.h"
 
 #include "check.h"
+#include "fixture.h"
 #include "lab_vm.h"
 
 /* The fake host: namespace "" (cookie 1) and the VM's "vm" (cookie 2). */
@@ -89,24 +90,6 @@ int vt_env_nft(struct vt_env *e, const char *netns, const char **json, size_t *j
 	*json_len = nft_json_len;
 	*listing = nft_listing;
 	return 0;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = malloc(1 << 20);
-	size_t n;
-
-	if (!f || !buf) {
-		perror(path);
-		exit(1);
-	}
-	n = fread(buf, 1, (1 << 20) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	if (len)
-		*len = n;
-	return buf;
 }
 
 /* The fake Open vSwitch: what ovs-vswitchd answers, and the ports' tags. */

@@ -17,24 +17,7 @@
 #include "../../userspace/jsonv.h"
 #include "../../userspace/nft.h"
 #include "check.h"
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = malloc(1 << 20);
-	size_t n;
-
-	if (!f || !buf) {
-		perror(path);
-		exit(1);
-	}
-	n = fread(buf, 1, (1 << 20) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	if (len)
-		*len = n;
-	return buf;
-}
+#include "fixture.h"
 
 static void test_jsonv(void)
 {
